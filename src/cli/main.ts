@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.js';
+import { runAction, runContext, type RunFlags } from './run.js';
+
+/**
+ * The command line: declares commands and options, validates them into typed contexts, calls
+ * actions, and is the only place that writes to the terminal or sets the exit code.
+ * Exit codes: 0 success, 1 a check failed, 2 invalid input, 70 internal error.
+ */
+const program = new Command();
+program
+  .name('tidecast')
+  .description('Discrete-event capacity simulator and autoscaling forecaster for fleets of AI-agent sandboxes')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+program
+  .command('run')
+  .description('run a scenario and print its summary (a table, or JSON with --format json)')
+  .argument('<scenario>', 'scenario YAML file (see scenarios/)')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--out <dir>', 'also write summary.json and timeseries.csv into this folder')
+  .option('--seed <n>', 'override the scenario seed')
+  .option('--replications <n>', 'override the number of independent replications')
+  .option('--set <key.path=value>', 'override any scenario key (repeatable), e.g. --set infrastructure.warmPool.size=40', collect, [])
+  .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core)')
+  .option('--quiet', 'print nothing on stderr')
+  .action(async (file: string, flags: RunFlags) => {
+    const ctx = runContext(file, flags);
+    const { stdout, notes } = await runAction(ctx);
+    process.stdout.write(stdout);
+    if (!ctx.quiet) for (const n of notes) process.stderr.write(`tidecast: ${n}\n`);
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`tidecast: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+    } else {
+      const err = e as Error;
+      process.stderr.write(`tidecast: internal error: ${err?.message ?? String(e)}${process.env.TIDECAST_DEBUG ? `\n${err?.stack}` : ' (set TIDECAST_DEBUG=1 for details)'}\n`);
+      process.exitCode = 70;
+    }
+  }
+}
+
+void main();

@@ -1,0 +1,110 @@
+/**
+ * A binary min-heap of events stored as a structure of arrays over typed arrays.
+ *
+ * Each entry is (timeS, key, payload): `key` orders equal times (priority × 2^40 + insertion
+ * sequence, so ties break by priority, then first-scheduled-first), `payload` packs the event kind
+ * and the integer id the handler receives. Three parallel Float64Arrays instead of an array of
+ * objects: no allocation per event, and sift loops touch contiguous memory. Measured on this
+ * machine with 100k pending entries, push+pop costs about a third of a heap of `{t, seq, fn}`
+ * objects (see `npm run bench`).
+ */
+export class EventHeap {
+  private timeS: Float64Array;
+  private key: Float64Array;
+  private payload: Float64Array;
+  /** Number of pending entries. */
+  size = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.timeS = new Float64Array(initialCapacity);
+    this.key = new Float64Array(initialCapacity);
+    this.payload = new Float64Array(initialCapacity);
+  }
+
+  /** Time of the earliest entry (Infinity when empty). */
+  peekTime(): number {
+    return this.size > 0 ? this.timeS[0] : Infinity;
+  }
+
+  /** Tie-break key of the earliest entry (Infinity when empty). */
+  peekKey(): number {
+    return this.size > 0 ? this.key[0] : Infinity;
+  }
+
+  /** Payload of the earliest entry; only valid when size > 0. */
+  peekPayload(): number {
+    return this.payload[0];
+  }
+
+  /** Inserts an entry. Amortised O(log n); grows by doubling. */
+  push(timeS: number, key: number, payload: number): void {
+    if (this.size === this.timeS.length) this.grow();
+    const T = this.timeS;
+    const K = this.key;
+    const P = this.payload;
+    // Sift up with a hole instead of swaps: one write per level.
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = T[parent];
+      if (pt < timeS || (pt === timeS && K[parent] < key)) break;
+      T[i] = pt;
+      K[i] = K[parent];
+      P[i] = P[parent];
+      i = parent;
+    }
+    T[i] = timeS;
+    K[i] = key;
+    P[i] = payload;
+  }
+
+  /** Removes the earliest entry (caller reads it with the peek methods first). */
+  pop(): void {
+    const n = --this.size;
+    if (n === 0) return;
+    const T = this.timeS;
+    const K = this.key;
+    const P = this.payload;
+    const t = T[n];
+    const k = K[n];
+    const p = P[n];
+    // Sift the last entry down from the root, again with a hole.
+    let i = 0;
+    const half = n >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      let ct = T[c];
+      let ck = K[c];
+      const r = c + 1;
+      if (r < n) {
+        const rt = T[r];
+        if (rt < ct || (rt === ct && K[r] < ck)) {
+          c = r;
+          ct = rt;
+          ck = K[r];
+        }
+      }
+      if (t < ct || (t === ct && k < ck)) break;
+      T[i] = ct;
+      K[i] = ck;
+      P[i] = P[c];
+      i = c;
+    }
+    T[i] = t;
+    K[i] = k;
+    P[i] = p;
+  }
+
+  private grow(): void {
+    const cap = this.timeS.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.timeS);
+    this.timeS = t;
+    const k = new Float64Array(cap);
+    k.set(this.key);
+    this.key = k;
+    const p = new Float64Array(cap);
+    p.set(this.payload);
+    this.payload = p;
+  }
+}

@@ -1,0 +1,376 @@
+import type { Engine } from '../engine/engine.js';
+import { makeDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import { stream } from '../random/rng.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { ArrivalProcess } from '../workload/arrivals.js';
+import { IdQueue } from './idQueue.js';
+import { FleetMetrics } from './metrics.js';
+import { REFILL_JOB, Scheduler } from './scheduler.js';
+import { Flag, SessionTable, Tier } from './sessionTable.js';
+
+/** A delay step: immediate (0 s), a fixed-delay lane, or a sampled delay on the heap. */
+interface Step {
+  dist: Distribution;
+  immediate: boolean;
+  lane: number;
+  kind: number;
+  handler: (id: number) => void;
+}
+
+/**
+ * The sandbox fleet: sessions arrive, get a sandbox (a warm-pool claim, a reserved slot, or a
+ * serverless slot on overflow), run, and free it. The semantics pinned by the tests:
+ *
+ * - Every sandbox creation (a session's cold start, a pool refill) is placed by the scheduler,
+ *   sessions before refills, then takes the cold start of its tier.
+ * - Reserved: `slots` sandboxes; a session that finds none free waits in FIFO order.
+ * - Overflow: to serverless when, on arrival, ≥ `queueThreshold` already wait (0: whenever no
+ *   reserved slot is free), or when a wait reaches `waitTimeout`. A serverless tier at
+ *   `maxSlots` rejects the request (every tier is full).
+ * - Warm pool: `size` ready sandboxes holding slots of their tier. A claim takes `claimLatency`
+ *   and starts a refill at once; a refill that finds no slot waits for one (after sessions).
+ *   An empty pool means a cold start; the pool starts full (pre-warmed before the horizon).
+ * - Start latency = arrival → sandbox ready. Concurrency = sessions running (ready → end).
+ * - Cost: reserved slots × measured hours × price (unlimited reserved: slot-hours in use);
+ *   serverless slot-seconds held × price, both over the measured window (after warm-up).
+ */
+export class Fleet {
+  readonly metrics: FleetMetrics;
+  readonly sessions = new SessionTable(4096);
+  /** Sessions waiting for a reserved slot. */
+  private readonly waiting = new IdQueue(1024);
+  private readonly scheduler: Scheduler;
+
+  private readonly reservedSlots: number;
+  private reservedUsed = 0;
+  private readonly serverlessEnabled: boolean;
+  private readonly serverlessMax: number;
+  private serverlessUsed = 0;
+  private readonly queueThreshold: number;
+  private readonly waitTimeoutS: number;
+  private readonly poolTier: number;
+
+  /** Warm pool: target size, ready sandboxes, refills being created, refills waiting for a slot. */
+  private poolTarget: number;
+  private poolReady = 0;
+  private poolCreating = 0;
+  private poolWaitingSlot = 0;
+
+  private readonly warmupS: number;
+  private readonly horizonS: number;
+  private readonly intervalS: number;
+  private lastCutT = 0;
+
+  private readonly sessionDuration: Distribution;
+  private readonly endStep: Step;
+  private readonly claimStep: Step;
+  private readonly reservedColdStep: Step;
+  private readonly serverlessColdStep: Step;
+  private readonly refillColdStep: Step;
+  private readonly kArrival: number;
+  private readonly kTimeout: number;
+  private readonly timeoutLane: number;
+  private readonly kSample: number;
+  private readonly kWarmup: number;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly scenario: Scenario,
+    private readonly arrivals: ArrivalProcess,
+    replication: number,
+  ) {
+    const s = scenario;
+    const inf = s.infrastructure;
+    const rng = (name: string) => stream(s.seed, replication, name);
+    this.warmupS = s.warmup;
+    this.horizonS = s.duration;
+    this.intervalS = s.output.interval;
+    this.metrics = new FleetMetrics(Math.ceil(s.duration / s.output.interval - 1e-9));
+    this.reservedSlots = inf.reserved.slots;
+    this.serverlessEnabled = inf.serverless.enabled;
+    this.serverlessMax = inf.serverless.enabled ? inf.serverless.maxSlots : 0;
+    this.queueThreshold = inf.overflow.queueThreshold;
+    this.waitTimeoutS = inf.overflow.waitTimeout;
+    this.poolTier = inf.warmPool.tier === 'serverless' ? Tier.Serverless : Tier.Reserved;
+    this.poolTarget = inf.warmPool.size;
+
+    this.sessionDuration = makeDistribution(s.workload.sessionDuration, rng('workload.sessionDuration'));
+    const ready = (id: number) => this.onReady(id);
+    this.endStep = this.step(s.workload.sessionDuration, this.sessionDuration, (id) => this.onEnd(id));
+    this.claimStep = this.step(inf.warmPool.claimLatency, null, ready, 'infrastructure.warmPool.claimLatency', replication);
+    this.reservedColdStep = this.step(inf.reserved.coldStart, null, ready, 'infrastructure.reserved.coldStart', replication);
+    this.serverlessColdStep = this.step(inf.serverless.coldStart, null, ready, 'infrastructure.serverless.coldStart', replication);
+    const refillSpec = this.poolTier === Tier.Serverless ? inf.serverless.coldStart : inf.reserved.coldStart;
+    // Refills draw from their own stream so pool settings never shift sessions' cold starts.
+    this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
+
+    this.scheduler = new Scheduler(
+      engine,
+      inf.scheduler.throughput,
+      (job) => this.onPlaced(job),
+      (job) => this.onSchedulerStart(job),
+    );
+    this.kArrival = engine.on(() => this.onArrival());
+    this.kTimeout = engine.on(() => this.onTimeout());
+    this.timeoutLane = Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
+    this.kSample = engine.on(() => this.onSample());
+    this.kWarmup = engine.on(() => this.metrics.restart(this.engine.now));
+  }
+
+  private step(spec: DistributionSpec, dist: Distribution | null, handler: (id: number) => void, stream_?: string, replication = 0): Step {
+    const d = dist ?? makeDistribution(spec, stream(this.scenario.seed, replication, stream_!));
+    const kind = this.engine.on(handler);
+    const immediate = d.fixed && d.mean === 0;
+    const lane = d.fixed && !immediate ? this.engine.lane(d.mean) : -1;
+    return { dist: d, immediate, lane, kind, handler };
+  }
+
+  private delay(st: Step, id: number): void {
+    if (st.immediate) st.handler(id);
+    else if (st.lane >= 0) this.engine.inLane(st.lane, st.kind, id);
+    else this.engine.after(st.dist.sample(), st.kind, id);
+  }
+
+  /** Schedules the first arrival, the warm-up end and the interval samples; fills the pool. */
+  start(): void {
+    const t = this.arrivals.next();
+    if (t < this.horizonS) this.engine.at(t, this.kArrival, 0);
+    if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
+    this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
+    this.metrics.poolLevel(0, 0);
+    this.fillPool();
+    this.metrics.restart(0);
+  }
+
+  /** Current warm-pool target. */
+  get poolSize(): number {
+    return this.poolTarget;
+  }
+
+  /**
+   * Changes the warm-pool target (for scaling policies). A larger target starts refills through
+   * the scheduler; a smaller one drops waiting refills first, then deletes ready sandboxes
+   * (freeing their slots); refills already being created are deleted when they finish.
+   */
+  setPoolTarget(n: number): void {
+    this.poolTarget = Math.max(0, Math.floor(n));
+    let excess = this.poolReady + this.poolCreating + this.poolWaitingSlot - this.poolTarget;
+    if (excess <= 0) return this.fillPool();
+    const w = Math.min(excess, this.poolWaitingSlot);
+    this.poolWaitingSlot -= w;
+    excess -= w;
+    const c = this.scheduler.cancelRefills(excess);
+    this.poolCreating -= c;
+    for (let i = 0; i < c; i++) this.releaseSlot(this.poolTier);
+    excess -= c;
+    const r = Math.min(excess, this.poolReady);
+    this.poolReady -= r;
+    this.metrics.poolLevel(this.engine.now, this.poolReady);
+    for (let i = 0; i < r; i++) this.releaseSlot(this.poolTier);
+  }
+
+  private onArrival(): void {
+    const now = this.engine.now;
+    const counted = now >= this.warmupS;
+    const sid = this.sessions.alloc(now, this.arrivals.durationS, counted ? Flag.Counted : 0);
+    const next = this.arrivals.next();
+    if (next < this.horizonS) this.engine.at(next, this.kArrival, 0);
+    this.metrics.arrival(counted);
+    if (this.poolReady > 0) {
+      // Warm hit: the pool sandbox's slot becomes the session's.
+      this.poolReady--;
+      this.metrics.poolLevel(now, this.poolReady);
+      this.sessions.tier[sid] = this.poolTier;
+      this.sessions.flags[sid] |= Flag.Warm;
+      if (counted) this.metrics.queueWait.record(0);
+      this.delay(this.claimStep, sid);
+      this.fillPool();
+      return;
+    }
+    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
+      this.reservedUsed++;
+      this.metrics.reservedLevel(now, this.reservedUsed);
+      this.sessions.tier[sid] = Tier.Reserved;
+      this.submit(sid);
+    } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
+      this.toServerless(sid);
+    } else {
+      this.waiting.push(sid);
+      this.sessions.flags[sid] |= Flag.Queued;
+      this.metrics.enqueued(counted);
+      this.metrics.queue.set(now, this.waiting.size);
+      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+      return;
+    }
+    if (counted) this.metrics.queueWait.record(0);
+  }
+
+  private submit(sid: number): void {
+    this.sessions.markT[sid] = this.engine.now;
+    this.scheduler.submit(sid);
+  }
+
+  private toServerless(sid: number): void {
+    const counted = (this.sessions.flags[sid] & Flag.Counted) !== 0;
+    if (this.serverlessUsed < this.serverlessMax) {
+      this.serverlessUsed++;
+      this.metrics.serverlessBusy.set(this.engine.now, this.serverlessUsed);
+      this.sessions.tier[sid] = Tier.Serverless;
+      this.metrics.overflow(counted);
+      this.submit(sid);
+    } else {
+      this.metrics.reject(counted);
+      this.sessions.release(sid);
+    }
+  }
+
+  /** A wait reached the timeout: the head of the queue (FIFO and equal timeouts) overflows. */
+  private onTimeout(): void {
+    const now = this.engine.now;
+    const S = this.sessions;
+    while (this.waiting.size > 0 && S.arrivalT[this.waiting.peek()] + this.waitTimeoutS <= now) {
+      const sid = this.waiting.shift();
+      this.metrics.queue.set(now, this.waiting.size);
+      if (S.flags[sid] & Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT[sid]);
+      this.toServerless(sid);
+    }
+  }
+
+  private onSchedulerStart(sid: number): void {
+    if (this.sessions.flags[sid] & Flag.Counted) this.metrics.schedulerWait.record(this.engine.now - this.sessions.markT[sid]);
+  }
+
+  private onPlaced(job: number): void {
+    if (job === REFILL_JOB) this.delay(this.refillColdStep, 0);
+    else this.delay(this.sessions.tier[job] === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job);
+  }
+
+  private onReady(sid: number): void {
+    const now = this.engine.now;
+    const S = this.sessions;
+    const f = S.flags[sid];
+    this.metrics.start(now - S.arrivalT[sid], (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
+    this.metrics.running.add(now, 1);
+    const d = S.durationS[sid];
+    if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN)
+    else this.delay(this.endStep, sid);
+  }
+
+  private onEnd(sid: number): void {
+    const now = this.engine.now;
+    this.metrics.running.add(now, -1);
+    this.metrics.complete((this.sessions.flags[sid] & Flag.Counted) !== 0);
+    const tier = this.sessions.tier[sid];
+    this.sessions.release(sid);
+    this.releaseSlot(tier);
+  }
+
+  /** A slot of `tier` is free: hand it to a waiting session, then a waiting refill, else free it. */
+  private releaseSlot(tier: number): void {
+    const now = this.engine.now;
+    if (tier === Tier.Reserved) {
+      if (this.waiting.size > 0) {
+        const sid = this.waiting.shift();
+        this.metrics.queue.set(now, this.waiting.size);
+        const S = this.sessions;
+        if (S.flags[sid] & Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT[sid]);
+        S.tier[sid] = Tier.Reserved;
+        this.submit(sid);
+        return;
+      }
+      if (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0) {
+        this.poolWaitingSlot--;
+        this.poolCreating++;
+        this.scheduler.submit(REFILL_JOB);
+        return;
+      }
+      this.reservedUsed--;
+      this.metrics.reservedLevel(now, this.reservedUsed);
+    } else if (tier === Tier.Serverless) {
+      if (this.poolTier === Tier.Serverless && this.poolWaitingSlot > 0) {
+        this.poolWaitingSlot--;
+        this.poolCreating++;
+        this.scheduler.submit(REFILL_JOB);
+        return;
+      }
+      this.serverlessUsed--;
+      this.metrics.serverlessBusy.set(now, this.serverlessUsed);
+    }
+  }
+
+  /** Starts refills until ready + creating + waiting reaches the target. */
+  private fillPool(): void {
+    const now = this.engine.now;
+    while (this.poolReady + this.poolCreating + this.poolWaitingSlot < this.poolTarget) {
+      let got = false;
+      if (this.poolTier === Tier.Reserved) {
+        if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
+          this.reservedUsed++;
+          this.metrics.reservedLevel(now, this.reservedUsed);
+          got = true;
+        }
+      } else if (this.serverlessUsed < this.serverlessMax) {
+        this.serverlessUsed++;
+        this.metrics.serverlessBusy.set(now, this.serverlessUsed);
+        got = true;
+      }
+      if (!got) {
+        this.poolWaitingSlot++;
+        continue;
+      }
+      if (now === 0 && this.engine.events === 0) {
+        // Before the horizon: the pool starts warm.
+        this.poolReady++;
+        this.metrics.poolLevel(now, this.poolReady);
+      } else {
+        this.poolCreating++;
+        this.scheduler.submit(REFILL_JOB);
+      }
+    }
+  }
+
+  private onRefillReady(): void {
+    this.poolCreating--;
+    if (this.poolReady + this.poolCreating + this.poolWaitingSlot >= this.poolTarget) {
+      this.releaseSlot(this.poolTier); // the target went down while it was being created
+      return;
+    }
+    this.poolReady++;
+    this.metrics.poolLevel(this.engine.now, this.poolReady);
+  }
+
+  private onSample(): void {
+    const now = this.engine.now;
+    this.cut(now);
+    const next = Math.min(now + this.intervalS, this.horizonS);
+    if (next > now) this.engine.at(next, this.kSample, 0, 2);
+  }
+
+  private cut(now: number): void {
+    const inf = this.scenario.infrastructure;
+    const span = now - this.lastCutT;
+    this.lastCutT = now;
+    this.metrics.cut(now, this.poolTarget, this.reservedSlots, inf.reserved.costPerSlotHour, this.serverlessEnabled ? inf.serverless.costPerSlotSecond : 0, span);
+  }
+
+  /** Live sessions that arrived after warm-up, counted by scanning the table (independent of the counters). */
+  countInFlight(): number {
+    const S = this.sessions;
+    let n = 0;
+    for (let i = 0; i < S.capacityUsed; i++) {
+      const f = S.flags[i];
+      if (f & Flag.Live && f & Flag.Counted) n++;
+    }
+    return n;
+  }
+
+  /** The scheduler (for its utilisation). */
+  get schedulerBusy(): Scheduler['busy'] {
+    return this.scheduler.busy;
+  }
+
+  /** Serverless slots in use now. */
+  get serverlessInUse(): number {
+    return this.serverlessUsed;
+  }
+}

@@ -1,0 +1,172 @@
+import type { Rng } from './rng.js';
+
+/** z such that Φ(z) = 0.99. */
+export const Z99 = 2.3263478740408408;
+
+/** A distribution as written in a scenario, normalised to seconds (or unitless counts). */
+export type DistributionSpec =
+  | { kind: 'fixed'; value: number }
+  | { kind: 'exponential'; mean: number }
+  | { kind: 'lognormal'; mu: number; sigma: number }
+  | { kind: 'gamma'; shape: number; scale: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'empirical'; values: number[] };
+
+/** A sampler bound to its own random stream. */
+export interface Distribution {
+  /** Expected value. */
+  readonly mean: number;
+  /** True when every sample equals `mean` (the engine then uses a FIFO lane). */
+  readonly fixed: boolean;
+  /** Draws one value. */
+  sample(): number;
+}
+
+class Fixed implements Distribution {
+  readonly fixed = true;
+  constructor(readonly mean: number) {}
+  sample(): number {
+    return this.mean;
+  }
+}
+
+class Exponential implements Distribution {
+  readonly fixed = false;
+  constructor(readonly mean: number, private readonly rng: Rng) {}
+  sample(): number {
+    return -this.mean * Math.log(this.rng.next());
+  }
+}
+
+class Uniform implements Distribution {
+  readonly fixed = false;
+  readonly mean: number;
+  constructor(private readonly min: number, private readonly max: number, private readonly rng: Rng) {
+    this.mean = (min + max) / 2;
+  }
+  sample(): number {
+    return this.min + (this.max - this.min) * this.rng.next();
+  }
+}
+
+/** Standard normal draws by Marsaglia's polar method, keeping the spare of each pair. */
+export class Normal {
+  private spare = 0;
+  private hasSpare = false;
+  constructor(private readonly rng: Rng) {}
+  sample(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.rng.next() - 1;
+      v = 2 * this.rng.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return u * f;
+  }
+}
+
+class LogNormal implements Distribution {
+  readonly fixed = false;
+  readonly mean: number;
+  private readonly normal: Normal;
+  constructor(private readonly mu: number, private readonly sigma: number, rng: Rng) {
+    this.mean = Math.exp(mu + (sigma * sigma) / 2);
+    this.normal = new Normal(rng);
+  }
+  sample(): number {
+    return Math.exp(this.mu + this.sigma * this.normal.sample());
+  }
+}
+
+/** Gamma by Marsaglia & Tsang (2000); shape < 1 through the boost U^(1/k). */
+class Gamma implements Distribution {
+  readonly fixed = false;
+  readonly mean: number;
+  private readonly normal: Normal;
+  private readonly d: number;
+  private readonly c: number;
+  constructor(private readonly shape: number, private readonly scale: number, private readonly rng: Rng) {
+    this.mean = shape * scale;
+    this.normal = new Normal(rng);
+    const k = shape < 1 ? shape + 1 : shape;
+    this.d = k - 1 / 3;
+    this.c = 1 / Math.sqrt(9 * this.d);
+  }
+  sample(): number {
+    const d = this.d;
+    const c = this.c;
+    let x: number, v: number;
+    for (;;) {
+      do {
+        x = this.normal.sample();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.rng.next();
+      if (u < 1 - 0.0331 * x * x * x * x) break;
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) break;
+    }
+    let g = d * v;
+    if (this.shape < 1) g *= Math.pow(this.rng.next(), 1 / this.shape);
+    return g * this.scale;
+  }
+}
+
+/** Resamples observed values uniformly (the bootstrap distribution of the data). */
+class Empirical implements Distribution {
+  readonly fixed = false;
+  readonly mean: number;
+  private readonly values: Float64Array;
+  constructor(values: number[], private readonly rng: Rng) {
+    this.values = Float64Array.from(values);
+    let s = 0;
+    for (const v of values) s += v;
+    this.mean = s / values.length;
+  }
+  sample(): number {
+    return this.values[(this.rng.next() * this.values.length) | 0];
+  }
+}
+
+/** Builds a sampler for `spec` drawing from `rng`. */
+export function makeDistribution(spec: DistributionSpec, rng: Rng): Distribution {
+  switch (spec.kind) {
+    case 'fixed':
+      return new Fixed(spec.value);
+    case 'exponential':
+      return new Exponential(spec.mean, rng);
+    case 'lognormal':
+      return spec.sigma === 0 ? new Fixed(Math.exp(spec.mu)) : new LogNormal(spec.mu, spec.sigma, rng);
+    case 'gamma':
+      return new Gamma(spec.shape, spec.scale, rng);
+    case 'uniform':
+      return spec.min === spec.max ? new Fixed(spec.min) : new Uniform(spec.min, spec.max, rng);
+    case 'empirical':
+      return new Empirical(spec.values, rng);
+  }
+}
+
+/** The mean of a distribution spec without building a sampler. */
+export function specMean(spec: DistributionSpec): number {
+  switch (spec.kind) {
+    case 'fixed':
+      return spec.value;
+    case 'exponential':
+      return spec.mean;
+    case 'lognormal':
+      return Math.exp(spec.mu + (spec.sigma * spec.sigma) / 2);
+    case 'gamma':
+      return spec.shape * spec.scale;
+    case 'uniform':
+      return (spec.min + spec.max) / 2;
+    case 'empirical':
+      return spec.values.reduce((a, b) => a + b, 0) / spec.values.length;
+  }
+}

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { Z99, type DistributionSpec } from '../random/distributions.js';
+import { DURATION_HINT, parseDuration, parseRate, show } from './units.js';
+
+/**
+ * Leaf validators for scenario values. Each one turns the user's value into its normalised form
+ * (seconds, per-second rates, distribution specs) or adds one issue whose message says what was
+ * expected and what was given; the loader adds the file, line and key path.
+ */
+
+type Ctx = z.core.$RefinementCtx;
+
+function fail(ctx: Ctx, message: string, path: PropertyKey[] = []): never {
+  ctx.addIssue({ code: 'custom', message, path: path as (string | number)[] });
+  return z.NEVER as never;
+}
+
+/** A duration ≥ 0 (or > 0 when `positive`), in seconds; `unlimited` words map to Infinity when allowed. */
+export function duration(opts: { positive?: boolean; infinite?: string[] } = {}) {
+  return z.unknown().transform((v, ctx): number => {
+    if (opts.infinite && typeof v === 'string' && opts.infinite.includes(v.trim().toLowerCase())) return Infinity;
+    const d = parseDuration(v);
+    const alt = opts.infinite ? ` or "${opts.infinite[0]}"` : '';
+    if (typeof d === 'string') return fail(ctx, d + (alt ? ` (or "${opts.infinite![0]}")` : ''));
+    if (opts.positive ? !(d > 0) : !(d >= 0)) {
+      return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} duration${alt}, got ${show(v)}`);
+    }
+    return d;
+  });
+}
+
+/** A positive rate in events per second; `unlimited` maps to Infinity when allowed. */
+export function rate(opts: { unlimited?: boolean; zero?: boolean } = {}) {
+  return z.unknown().transform((v, ctx): number => {
+    if (opts.unlimited && typeof v === 'string' && v.trim().toLowerCase() === 'unlimited') return Infinity;
+    const r = parseRate(v);
+    if (typeof r === 'string') return fail(ctx, r + (opts.unlimited ? ' (or "unlimited")' : ''));
+    if (opts.zero ? !(r >= 0) : !(r > 0)) {
+      return fail(ctx, `expected a ${opts.zero ? 'non-negative' : 'positive'} rate${opts.unlimited ? ' or "unlimited"' : ''}, got ${show(v)}`);
+    }
+    return r;
+  });
+}
+
+/** An integer count ≥ `min`; "unlimited" maps to Infinity when allowed. */
+export function count(opts: { min?: number; unlimited?: boolean } = {}) {
+  const min = opts.min ?? 0;
+  const what = `${min > 0 ? 'a positive integer' : 'a non-negative integer'}${opts.unlimited ? ' or "unlimited"' : ''}`;
+  return z.unknown().transform((v, ctx): number => {
+    if (opts.unlimited && typeof v === 'string' && v.trim().toLowerCase() === 'unlimited') return Infinity;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return fail(ctx, `expected ${what}, got ${show(v)}`);
+    return v;
+  });
+}
+
+/** A finite number within [min, max]. */
+export function num(opts: { min?: number; max?: number; what?: string } = {}) {
+  const min = opts.min ?? -Infinity;
+  const max = opts.max ?? Infinity;
+  const what = opts.what ?? (min === 0 && max === Infinity ? 'a non-negative number' : `a number in [${min}, ${max}]`);
+  return z.unknown().transform((v, ctx): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return fail(ctx, `expected ${what}, got ${show(v)}`);
+    return v;
+  });
+}
+
+/** A money amount (non-negative number). */
+export const money = () => num({ min: 0, what: 'a non-negative price' });
+
+const DIST_KINDS = ['fixed', 'exponential', 'lognormal', 'gamma', 'erlang', 'uniform', 'empirical'];
+const DIST_HINT = `a duration or one of { ${DIST_KINDS.join(' | ')}: … }`;
+
+function durationIn(ctx: Ctx, v: unknown, path: PropertyKey[], positive = false): number {
+  const d = parseDuration(v);
+  if (typeof d === 'string') return fail(ctx, d, path);
+  if (positive ? !(d > 0) : !(d >= 0)) return fail(ctx, `expected a ${positive ? 'positive' : 'non-negative'} duration, got ${show(v)}`, path);
+  return d;
+}
+
+function fields(ctx: Ctx, kind: string, body: unknown, allowed: string[][]): Record<string, unknown> | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    fail(ctx, `expected a mapping with ${allowed.map((a) => a.join(' and ')).join(', or ')}, got ${show(body)}`, [kind]);
+    return null;
+  }
+  const keys = Object.keys(body);
+  const match = allowed.find((set) => set.length === keys.length && set.every((k) => keys.includes(k)));
+  if (!match) {
+    fail(ctx, `expected ${allowed.map((a) => a.join(' and ')).join(', or ')}; got ${keys.length ? keys.join(', ') : 'no keys'}`, [kind]);
+    return null;
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * A distribution of durations: a plain duration (fixed), or `{ exponential: { mean } }`,
+ * `{ lognormal: { median, p99 } | { mu, sigma } }`, `{ gamma: { shape, scale } | { shape, mean } }`,
+ * `{ erlang: { k, mean } }`, `{ uniform: { min, max } }`, `{ empirical: { values: [...] } }`.
+ */
+export function distribution(opts: { positive?: boolean } = {}) {
+  return z.unknown().transform((v, ctx): DistributionSpec => {
+    if (typeof v === 'number' || typeof v === 'string') {
+      const d = parseDuration(v);
+      if (typeof d === 'string') return fail(ctx, `expected ${DIST_HINT}, got ${show(v)}`);
+      if (opts.positive ? !(d > 0) : !(d >= 0)) return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} duration, got ${show(v)}`);
+      return { kind: 'fixed', value: d };
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(ctx, `expected ${DIST_HINT}, got ${show(v)}`);
+    const keys = Object.keys(v);
+    if (keys.length !== 1 || !DIST_KINDS.includes(keys[0])) {
+      const k = keys.find((x) => !DIST_KINDS.includes(x)) ?? keys[1];
+      const hint = k ? suggest(k, DIST_KINDS) : undefined;
+      return fail(ctx, `expected exactly one of ${DIST_KINDS.join(', ')}; got ${keys.length ? keys.map((x) => `"${x}"`).join(', ') : 'an empty mapping'}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    const kind = keys[0];
+    const body = (v as Record<string, unknown>)[kind];
+    switch (kind) {
+      case 'fixed': {
+        const value = durationIn(ctx, body, [kind], opts.positive);
+        return { kind: 'fixed', value };
+      }
+      case 'exponential': {
+        const f = fields(ctx, kind, body, [['mean']]);
+        if (!f) return z.NEVER;
+        return { kind: 'exponential', mean: durationIn(ctx, f.mean, [kind, 'mean'], true) };
+      }
+      case 'lognormal': {
+        const f = fields(ctx, kind, body, [['median', 'p99'], ['mu', 'sigma']]);
+        if (!f) return z.NEVER;
+        if ('median' in f) {
+          const median = durationIn(ctx, f.median, [kind, 'median'], true);
+          const p99 = durationIn(ctx, f.p99, [kind, 'p99'], true);
+          if (!(p99 >= median)) return fail(ctx, `expected p99 ≥ median, got median ${show(f.median)} and p99 ${show(f.p99)}`, [kind, 'p99']);
+          return { kind: 'lognormal', mu: Math.log(median), sigma: Math.log(p99 / median) / Z99 };
+        }
+        if (typeof f.mu !== 'number' || !Number.isFinite(f.mu)) return fail(ctx, `expected a number (log-seconds), got ${show(f.mu)}`, [kind, 'mu']);
+        if (typeof f.sigma !== 'number' || !(f.sigma >= 0)) return fail(ctx, `expected a non-negative number, got ${show(f.sigma)}`, [kind, 'sigma']);
+        return { kind: 'lognormal', mu: f.mu, sigma: f.sigma };
+      }
+      case 'gamma':
+      case 'erlang': {
+        const shapeKey = kind === 'erlang' ? 'k' : 'shape';
+        const f = fields(ctx, kind, body, kind === 'erlang' ? [['k', 'mean']] : [['shape', 'scale'], ['shape', 'mean']]);
+        if (!f) return z.NEVER;
+        const shape = f[shapeKey];
+        const okShape = typeof shape === 'number' && shape > 0 && Number.isFinite(shape) && (kind === 'gamma' || Number.isInteger(shape));
+        if (!okShape) return fail(ctx, `expected a positive ${kind === 'erlang' ? 'integer' : 'number'}, got ${show(shape)}`, [kind, shapeKey]);
+        const k = shape as number;
+        if ('scale' in f) return { kind: 'gamma', shape: k, scale: durationIn(ctx, f.scale, [kind, 'scale'], true) };
+        return { kind: 'gamma', shape: k, scale: durationIn(ctx, f.mean, [kind, 'mean'], true) / k };
+      }
+      case 'uniform': {
+        const f = fields(ctx, kind, body, [['min', 'max']]);
+        if (!f) return z.NEVER;
+        const min = durationIn(ctx, f.min, [kind, 'min']);
+        const max = durationIn(ctx, f.max, [kind, 'max']);
+        if (!(max >= min)) return fail(ctx, `expected max ≥ min, got min ${show(f.min)} and max ${show(f.max)}`, [kind, 'max']);
+        return { kind: 'uniform', min, max };
+      }
+      default: {
+        const f = fields(ctx, kind, body, [['values']]);
+        if (!f) return z.NEVER;
+        if (!Array.isArray(f.values) || f.values.length === 0) return fail(ctx, `expected a non-empty list of durations, got ${show(f.values)}`, [kind, 'values']);
+        const values = f.values.map((x, i) => durationIn(ctx, x, [kind, 'values', i]));
+        return { kind: 'empirical', values };
+      }
+    }
+  });
+}
+
+/** The closest candidate to a misspelt key (Damerau–Levenshtein distance ≤ max(2, len/3)), if any. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const w = word.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}
+
+export { DURATION_HINT };

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { count, distribution, duration, money, num, rate, suggest } from './leaves.js';
+import { parseDuration, show } from './units.js';
+import { METRIC_KEYS } from '../sim/metricKeys.js';
+
+/**
+ * The scenario file's schema: the public contract of scenario keys (issue #2) plus the keys
+ * users need around them. Values are normalised on the way in: durations to seconds, rates to
+ * per second, distributions to specs, "unlimited" to Infinity, and every default filled in,
+ * so the parsed scenario is also the "scenario as run" that reports echo.
+ */
+
+const poisson = z.strictObject({ rate: rate() });
+
+const bursts = z.strictObject({
+  /** How often bursts start (a Poisson process), e.g. `2/h`. */
+  rate: rate(),
+  /** Traffic multiplier during a burst. */
+  factor: num({ min: 1, max: 1000, what: 'a multiplier ≥ 1' }).default(2),
+  /** How long a burst lasts. */
+  duration: duration({ positive: true }).default(300),
+});
+
+const tidal = z.strictObject({
+  /** Arrival rate at the daily peak. */
+  peak: rate(),
+  /** Arrival rate at the daily trough. */
+  trough: rate({ zero: true }),
+  /** Time of day of the peak (from midnight). */
+  peakAt: duration().default(14 * 3600),
+  /** Length of the cycle (a day). */
+  period: duration({ positive: true }).default(86400),
+  /** Time of day at simulated time 0. */
+  startAt: duration().default(0),
+  /** Multipliers per day of the simulated week, day 0 first (e.g. weekends lower). */
+  weekly: z.array(num({ min: 0, what: 'a non-negative multiplier' })).length(7, { error: 'expected a list of 7 multipliers (one per day)' }).optional(),
+  /** Relative growth per day (0.01 = +1% a day, compounding). */
+  growth: num({ min: -0.5, max: 10, what: 'a relative growth per day, such as 0.01' }).default(0),
+  /** Standard deviation of the log of a per-step multiplicative noise (0 = none). */
+  noise: num({ min: 0, max: 3, what: 'a noise level in [0, 3] (σ of log-noise per step)' }).default(0),
+  /** Resolution of the rate curve. */
+  step: duration({ positive: true }).default(60),
+  /** Random bursts on top of the tide. */
+  bursts: bursts.optional(),
+});
+
+const trace = z.strictObject({
+  /** CSV file: relative to the current directory, else to the scenario's folder. */
+  path: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }),
+  /** Traffic multiplier (2 = twice the traffic, 0.5 = half). */
+  scale: num({ min: 0, what: 'a positive multiplier' }).default(1),
+  /** `requests` (a row per request), `intervals` (a row per interval with a count or rate), or `auto`. */
+  format: z.enum(['auto', 'requests', 'intervals'], { error: 'expected "auto", "requests" or "intervals"' }).default('auto'),
+  /** The time column (default: the first column). Numbers are seconds; strings are date-times (UTC). */
+  timeColumn: z.string().optional(),
+  /** A per-request duration column (used as the session duration). */
+  durationColumn: z.string().optional(),
+  /** Seconds per unit of the duration column (e.g. 0.02 to read generated tokens at 50 tokens/s). */
+  durationScale: num({ min: 0, what: 'a positive number of seconds per unit' }).default(1),
+  /** Interval traces: the count column (default `count`) or rate column (`rate`, per second). */
+  countColumn: z.string().optional(),
+  rateColumn: z.string().optional(),
+  /** Replay the trace again from its start when it ends before the horizon. */
+  loop: z.boolean({ error: 'expected true or false' }).default(false),
+  /** Extra copies made by a scale above 1 are spread by up to this much (uniform). */
+  jitter: duration().default(1),
+});
+
+const arrivals = z
+  .strictObject({ poisson: poisson.optional(), tidal: tidal.optional(), trace: trace.optional() })
+  .superRefine((a, ctx) => {
+    const n = [a.poisson, a.tidal, a.trace].filter((x) => x !== undefined).length;
+    if (n !== 1) ctx.addIssue({ code: 'custom', message: `expected exactly one of poisson, tidal or trace, got ${n === 0 ? 'none' : n}` });
+  });
+
+const scheduler = z.strictObject({
+  /** Sandbox creations placed per second ("unlimited" = no scheduler bottleneck). */
+  throughput: rate({ unlimited: true }).default(Infinity),
+});
+
+const reserved = z.strictObject({
+  slots: count({ unlimited: true }).default(Infinity),
+  coldStart: distribution().default({ kind: 'fixed', value: 0 }),
+  costPerSlotHour: money().default(0),
+});
+
+const serverless = z.strictObject({
+  enabled: z.boolean({ error: 'expected true or false' }).default(false),
+  maxSlots: count({ unlimited: true }).default(Infinity),
+  coldStart: distribution().default({ kind: 'fixed', value: 0 }),
+  costPerSlotSecond: money().default(0),
+});
+
+const overflow = z.strictObject({
+  /** Overflow on arrival when this many requests already wait (0: whenever no reserved slot is free). */
+  queueThreshold: count().default(500),
+  /** Overflow a waiting request once its wait reaches this ("never" to wait forever). */
+  waitTimeout: duration({ infinite: ['never', 'unlimited'] }).default(30),
+});
+
+const warmPool = z.strictObject({
+  size: count().default(0),
+  claimLatency: distribution().default({ kind: 'fixed', value: 0 }),
+  /** Which capacity the pool's ready sandboxes occupy. */
+  tier: z.enum(['reserved', 'serverless'], { error: 'expected "reserved" or "serverless"' }).default('reserved'),
+});
+
+const BUDGET = /^\s*(<=|>=|≤|≥)\s*(.+?)\s*$/;
+
+/** A budget such as `"<= 2s"`, `">= 0.95"`, `"<= 95%"` or `"<= 1200"`. */
+const budgetValue = z.unknown().transform((v, ctx): { op: '<=' | '>='; value: number; text: string } => {
+  const m = typeof v === 'string' ? BUDGET.exec(v) : null;
+  const bad = () => {
+    ctx.addIssue({ code: 'custom', message: `expected a bound such as "<= 2s" or ">= 0.95", got ${show(v)}` });
+    return z.NEVER;
+  };
+  if (!m) return bad();
+  const op = m[1] === '≤' ? '<=' : m[1] === '≥' ? '>=' : (m[1] as '<=' | '>=');
+  let raw = m[2].replace(/^\$/, '');
+  let factor = 1;
+  if (raw.endsWith('%')) {
+    raw = raw.slice(0, -1);
+    factor = 0.01;
+  }
+  const d = parseDuration(raw);
+  if (typeof d === 'string') return bad();
+  return { op, value: d * factor, text: (v as string).trim() };
+});
+
+const budgets = z.record(z.string(), budgetValue).superRefine((b, ctx) => {
+  for (const key of Object.keys(b)) {
+    if (!METRIC_KEYS.includes(key)) {
+      const s = suggest(key, METRIC_KEYS);
+      ctx.addIssue({ code: 'custom', path: [key], message: `unknown metric${s ? ` (did you mean "${s}"?)` : `; expected a summary key such as startLatency.p99, warmHitRate, cost.total`}` });
+    }
+  }
+});
+
+/** The scenario schema. */
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string({ error: 'expected a name' }).optional(),
+    description: z.string().optional(),
+    seed: count().default(1),
+    duration: duration({ positive: true }),
+    warmup: duration().default(0),
+    replications: count({ min: 1 }).default(1),
+    output: z.strictObject({ interval: duration({ positive: true }).default(60) }).default({ interval: 60 }),
+    workload: z.strictObject({
+      arrivals,
+      sessionDuration: distribution(),
+    }),
+    infrastructure: z
+      .strictObject({
+        scheduler: scheduler.default({ throughput: Infinity }),
+        reserved: reserved.default({ slots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotHour: 0 }),
+        serverless: serverless.default({ enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotSecond: 0 }),
+        overflow: overflow.default({ queueThreshold: 500, waitTimeout: 30 }),
+        warmPool: warmPool.default({ size: 0, claimLatency: { kind: 'fixed', value: 0 }, tier: 'reserved' }),
+      })
+      .default(() => ({
+        scheduler: { throughput: Infinity },
+        reserved: { slots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotHour: 0 },
+        serverless: { enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotSecond: 0 },
+        overflow: { queueThreshold: 500, waitTimeout: 30 },
+        warmPool: { size: 0, claimLatency: { kind: 'fixed' as const, value: 0 }, tier: 'reserved' as const },
+      })),
+    budgets: budgets.default({}),
+  })
+  .superRefine((s, ctx) => {
+    if (s.warmup >= s.duration) {
+      ctx.addIssue({ code: 'custom', path: ['warmup'], message: `expected a warm-up shorter than the duration (${s.duration} s), got ${s.warmup} s` });
+    }
+    if (s.output.interval > s.duration) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `expected an interval no longer than the duration (${s.duration} s)` });
+    }
+  });
+
+/** A validated scenario with every default filled in (seconds, per-second rates, specs). */
+export type Scenario = z.output<typeof scenarioSchema> & { name: string };
+/** Arrivals as validated. */
+export type ArrivalsSpec = Scenario['workload']['arrivals'];
+/** Tidal arrivals as validated. */
+export type TidalSpec = NonNullable<ArrivalsSpec['tidal']>;
+/** Trace arrivals as validated. */
+export type TraceSpec = NonNullable<ArrivalsSpec['trace']>;

@@ -1,0 +1,84 @@
+import { Engine } from '../engine/engine.js';
+import { Fleet } from '../model/fleet.js';
+import { SERIES_COLUMNS, type Series } from '../model/metrics.js';
+import { stream } from '../random/rng.js';
+import type { Scenario } from '../scenario/schema.js';
+import { makeArrivals, type PreparedInputs } from '../workload/build.js';
+
+/** A nested record of numbers: one replication's metrics, shaped like the summary. */
+export interface MetricTree {
+  [key: string]: number | MetricTree;
+}
+
+/** What one replication produces. */
+export interface ReplicationResult {
+  replication: number;
+  metrics: MetricTree;
+  series: Series;
+  events: number;
+  wallSeconds: number;
+}
+
+/**
+ * Runs one replication of a scenario: a fresh engine and fleet, arrivals and every other
+ * component drawing from streams seeded by (seed, replication, component), so replication r is
+ * the same wherever and in whatever order it runs.
+ */
+export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number): ReplicationResult {
+  const engine = new Engine();
+  const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
+  const fleet = new Fleet(engine, s, arrivals, replication);
+  const t0 = performance.now();
+  fleet.start();
+  engine.run(s.duration);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const m = fleet.metrics;
+  const now = s.duration;
+  const windowS = s.duration - s.warmup;
+  const inf = s.infrastructure;
+  const slots = inf.reserved.slots;
+  const reservedCost = ((Number.isFinite(slots) ? slots * windowS : m.reservedBusy.integral(now)) * inf.reserved.costPerSlotHour) / 3600;
+  const serverlessCost = inf.serverless.enabled ? m.serverlessBusy.integral(now) * inf.serverless.costPerSlotSecond : 0;
+  const total = reservedCost + serverlessCost;
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+  const lat = m.latency;
+  const metrics: MetricTree = {
+    sessions: {
+      arrived: m.arrived,
+      started: m.started,
+      completed: m.completed,
+      inFlight: fleet.countInFlight(),
+      rejected: m.rejected,
+      queued: m.queued,
+      overflowed: m.overflowed,
+      warmHits: m.warmHits,
+      coldStarts: m.coldStarts,
+    },
+    warmHitRate: ratio(m.warmHits, m.started),
+    overflowRate: ratio(m.overflowed, m.arrived),
+    rejectRate: ratio(m.rejected, m.arrived),
+    queuedRate: ratio(m.queued, m.arrived),
+    startLatency: {
+      mean: lat.mean,
+      p50: lat.quantile(0.5),
+      p90: lat.quantile(0.9),
+      p95: lat.quantile(0.95),
+      p99: lat.quantile(0.99),
+      max: lat.count > 0 ? lat.max : NaN,
+    },
+    queueWait: { mean: m.queueWait.mean, p99: m.queueWait.quantile(0.99) },
+    queue: { mean: m.queue.mean(now), peak: m.queue.peak },
+    concurrency: { mean: m.running.mean(now), peak: m.running.peak },
+    capacity: {
+      reservedBusy: { mean: m.reservedBusy.mean(now), peak: m.reservedBusy.peak },
+      serverlessBusy: { mean: m.serverlessBusy.mean(now), peak: m.serverlessBusy.peak },
+      reservedUtilization: Number.isFinite(slots) && slots > 0 ? m.reservedBusy.mean(now) / slots : NaN,
+    },
+    pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
+    scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusy.mean(now) },
+    cost: { total, reserved: reservedCost, serverless: serverlessCost, perSession: ratio(total, m.arrived) },
+  };
+  const series = {} as Series;
+  for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
+  return { replication, metrics, series, events: engine.events, wallSeconds };
+}

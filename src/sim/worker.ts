@@ -1,0 +1,17 @@
+import { parentPort } from 'node:worker_threads';
+import type { Scenario } from '../scenario/schema.js';
+import type { PreparedInputs } from '../workload/build.js';
+import { runReplication } from './replication.js';
+
+/** Worker-thread entry: runs the replications it is sent, one message each. */
+parentPort?.on('message', (msg: { scenario: Scenario; inputs: PreparedInputs; replication: number } | 'exit') => {
+  if (msg === 'exit') {
+    parentPort!.close();
+    return;
+  }
+  try {
+    parentPort!.postMessage({ ok: true, result: runReplication(msg.scenario, msg.inputs, msg.replication) });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+});

@@ -1,0 +1,70 @@
+/**
+ * The time-weighted mean and peak of a level (busy sandboxes, queue length, pool size), kept as
+ * a running integral: O(1) per change and no stored samples. It also keeps the integral since
+ * the last `cut`, for per-interval series.
+ */
+export class TimeWeighted {
+  /** Current level. */
+  level = 0;
+  /** Highest level since the last `restart`. */
+  peak = 0;
+  private lastT: number;
+  private startT: number;
+  private area = 0;
+  private cutT: number;
+  private cutArea = 0;
+
+  constructor(startT = 0, level = 0) {
+    this.lastT = startT;
+    this.startT = startT;
+    this.cutT = startT;
+    this.level = level;
+    this.peak = level;
+  }
+
+  /** Sets the level at time `now` (seconds, non-decreasing). */
+  set(now: number, level: number): void {
+    const dt = now - this.lastT;
+    this.area += this.level * dt;
+    this.cutArea += this.level * dt;
+    this.lastT = now;
+    this.level = level;
+    if (level > this.peak) this.peak = level;
+  }
+
+  /** Adds `delta` to the level at time `now`. */
+  add(now: number, delta: number): void {
+    this.set(now, this.level + delta);
+  }
+
+  /** Forgets everything before `now` (the end of warm-up), keeping the current level. */
+  restart(now: number): void {
+    this.set(now, this.level);
+    this.area = 0;
+    this.cutArea = 0;
+    this.startT = now;
+    this.cutT = now;
+    this.peak = this.level;
+  }
+
+  /** Integral of the level (level × seconds) from the (re)start to `now`. */
+  integral(now: number): number {
+    return this.area + this.level * (now - this.lastT);
+  }
+
+  /** Time-weighted mean from the (re)start to `now` (the current level if no time has passed). */
+  mean(now: number): number {
+    const span = now - this.startT;
+    return span > 0 ? this.integral(now) / span : this.level;
+  }
+
+  /** Returns the mean since the previous cut and starts a new interval at `now`. */
+  cut(now: number): number {
+    this.set(now, this.level);
+    const span = now - this.cutT;
+    const m = span > 0 ? this.cutArea / span : this.level;
+    this.cutArea = 0;
+    this.cutT = now;
+    return m;
+  }
+}
