@@ -95,7 +95,7 @@ export class Engine {
           src = i;
         }
       }
-      if (bt > untilS) break;
+      if (bt > untilS || bt === Infinity) break;
       let p: number;
       if (src < 0) {
         p = heap.peekPayload();

@@ -37,11 +37,17 @@ export function parseScenario(text: string, file = '<scenario>', sets: readonly 
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new UserError(`${where}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // e.g. an alias (*name) with no anchor, or an alias bomb
+    throw new UserError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${file}: expected a mapping of scenario keys (name, duration, workload, infrastructure, …), got ${show(raw)}`);
   }

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
+import { EventHeap } from '../../src/engine/heap.js';
+
+describe('Engine', () => {
+  it('fires events by time, then priority, then insertion order', () => {
+    const e = new Engine();
+    const log: string[] = [];
+    const k = e.on((id) => log.push(`${e.now}:${id}`));
+    e.at(2, k, 1);
+    e.at(1, k, 2);
+    e.at(2, k, 3, 0);
+    e.at(2, k, 4, -1 + 1); // same priority as 1 and 3: insertion order
+    e.at(2, k, 5, 1); // lower precedence at equal time
+    e.at(1, k, 6);
+    e.run(10);
+    expect(log).toEqual(['1:2', '1:6', '2:1', '2:3', '2:4', '2:5']);
+    expect(e.now).toBe(10);
+    expect(e.events).toBe(6);
+  });
+
+  it('interleaves fixed-delay lanes with the heap in time order', () => {
+    const e = new Engine();
+    const log: number[] = [];
+    const k = e.on((id) => log.push(id));
+    const lane = e.lane(1.5);
+    const boot = e.on(() => {
+      e.inLane(lane, k, 100); // at 1.5
+      e.after(1, k, 1); // at 1
+      e.after(2, k, 2); // at 2
+      e.inLane(lane, k, 101); // at 1.5, after 100
+    });
+    e.at(0, boot, 0);
+    e.run(Infinity);
+    expect(log).toEqual([1, 100, 101, 2]);
+    expect(e.now).toBe(2);
+  });
+
+  it('stops at the horizon, leaving later events pending', () => {
+    const e = new Engine();
+    const k = e.on(() => {});
+    e.at(5, k, 0);
+    e.at(15, k, 0);
+    e.run(10);
+    expect(e.events).toBe(1);
+    expect(e.pending).toBe(1);
+    expect(e.now).toBe(10);
+  });
+
+  it('refuses to schedule in the past', () => {
+    const e = new Engine();
+    const k = e.on(() => e.at(0.5, k, 0));
+    e.at(1, k, 0);
+    expect(() => e.run(2)).toThrow(/cannot schedule/);
+  });
+
+  it('property: any schedule fires in sorted (time, priority, sequence) order with monotone time', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 300 }),
+        (items) => {
+          const e = new Engine();
+          const fired: number[] = [];
+          let last = -Infinity;
+          let monotone = true;
+          const k = e.on((id) => {
+            if (e.now < last) monotone = false;
+            last = e.now;
+            fired.push(id);
+          });
+          items.forEach(([t, p], i) => e.at(t, k, i, p));
+          e.run(Infinity);
+          const expected = items
+            .map(([t, p], i) => ({ t, p, i }))
+            .sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i)
+            .map((x) => x.i);
+          return monotone && JSON.stringify(fired) === JSON.stringify(expected);
+        },
+      ),
+    );
+  });
+});
+
+describe('EventHeap', () => {
+  it('pops 100k random entries in order', () => {
+    const h = new EventHeap(4);
+    let x = 12345;
+    for (let i = 0; i < 100_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      h.push(x / 2147483648, i, i);
+    }
+    let prev = -1;
+    let n = 0;
+    while (h.size > 0) {
+      const t = h.peekTime();
+      expect(t >= prev).toBe(true);
+      prev = t;
+      h.pop();
+      n++;
+    }
+    expect(n).toBe(100_000);
+  });
+});
