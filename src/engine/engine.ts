@@ -1,33 +1,58 @@
+import { CalendarQueue } from './calendar.js';
 import { EventHeap } from './heap.js';
-import { FixedDelayLane } from './lane.js';
+import { FifoLane } from './lane.js';
 
 /** An event handler: receives the integer id it was scheduled with. */
 export type Handler = (id: number) => void;
+
+/** A pending-event queue the engine draws from: the main heap, extra heaps, or FIFO lanes. */
+interface EventQueue {
+  size: number;
+  peekTime(): number;
+  peekKey(): number;
+  peekPayload(): number;
+  pop(): void;
+}
 
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
 const ID_SPAN = 4294967296;
 /** Tie-break keys are priority × 2^40 + sequence: 2^40 events per run, 8192 priorities. */
 const SEQ_SPAN = 1099511627776;
+/** Queues per engine (main heap, lanes, streams, extra heaps, calendars). */
+const MAX_QUEUES = 64;
 
 /**
- * The discrete-event engine: a clock, a heap of pending events, FIFO lanes for fixed delays,
- * and handlers registered by kind. Events fire in (time, priority, insertion sequence) order,
- * so a run is a pure function of what was scheduled. Models use only this public API.
+ * The discrete-event engine: a clock, pending-event queues, and handlers registered by kind.
+ * Events fire in (time, priority, insertion sequence) order across all queues, so a run is a
+ * pure function of what was scheduled. Models use only this public API.
  *
- * Handlers are registered once (`on`) and events carry an integer id instead of a closure,
- * so scheduling allocates nothing.
+ * Queues: the main heap (`at`, `after`); FIFO lanes for events whose times never decrease in
+ * scheduling order (`lane` + `inLane` for a fixed delay, `stream` + `inStream` for explicit
+ * monotone times such as arrivals); and extra heaps (`heap` + `atIn`) so short random delays
+ * do not sift through a large heap of far-away events; and calendar queues (`calendar` +
+ * `afterIn`) for many events far ahead. Each is an optimisation only: any event
+ * could go on the main heap and fire at the same point in the order.
+ *
+ * Handlers are registered once (`on`) and events carry an integer id instead of a closure, so
+ * scheduling allocates nothing.
  */
 export class Engine {
   /** Simulated time in seconds. */
   now = 0;
   /** Events fired so far. */
   events = 0;
-  private readonly heap = new EventHeap(1024);
-  private readonly lanes: FixedDelayLane[] = [];
-  private readonly lanePriority: number[] = [];
+  private readonly queues: EventQueue[] = [new EventHeap(1024)];
+  private readonly priorities: number[] = [0];
   private readonly handlers: Handler[] = [];
   private seq = 0;
   private stopped = false;
+  /**
+   * Each queue's head (time, key), cached in typed arrays so the per-event scan over queues is
+   * a tight loop with no method calls: with 8 queues of 3 classes the calls were megamorphic
+   * and took ~40% of the Kimi-scale profile. Updated on every push (`pushed`) and pop.
+   */
+  private readonly headT = new Float64Array(MAX_QUEUES).fill(Infinity);
+  private readonly headK = new Float64Array(MAX_QUEUES).fill(Infinity);
 
   /** Registers a handler and returns its event kind. */
   on(handler: Handler): number {
@@ -38,7 +63,9 @@ export class Engine {
   /** Schedules event `kind` with `id` at absolute time `timeS` (≥ now). Lower priority fires first on ties. */
   at(timeS: number, kind: number, id: number, priority = 0): void {
     if (!(timeS >= this.now)) throw new RangeError(`cannot schedule at ${timeS} s: now is ${this.now} s`);
-    this.heap.push(timeS, priority * SEQ_SPAN + this.seq++, kind * ID_SPAN + id);
+    const key = priority * SEQ_SPAN + this.seq++;
+    (this.queues[0] as EventHeap).push(timeS, key, kind * ID_SPAN + id);
+    this.pushed(0, timeS, key);
   }
 
   /** Schedules event `kind` with `id` after `delayS` seconds. */
@@ -49,21 +76,74 @@ export class Engine {
   /** Creates a FIFO lane for events that all fire `delayS` after being scheduled; returns its handle. */
   lane(delayS: number, priority = 0): number {
     if (!(delayS >= 0) || !Number.isFinite(delayS)) throw new RangeError(`lane delay must be finite and ≥ 0, got ${delayS}`);
-    this.lanes.push(new FixedDelayLane(delayS));
-    this.lanePriority.push(priority);
-    return this.lanes.length - 1;
+    return this.addQueue(new FifoLane(delayS), priority);
   }
 
-  /** Schedules event `kind` with `id` in a lane (fires after the lane's fixed delay). */
+  /** Schedules event `kind` with `id` in a fixed-delay lane. */
   inLane(lane: number, kind: number, id: number): void {
-    const L = this.lanes[lane];
-    L.push(this.now + L.delayS, this.lanePriority[lane] * SEQ_SPAN + this.seq++, kind * ID_SPAN + id);
+    const L = this.queues[lane] as FifoLane;
+    const t = this.now + L.delayS;
+    const key = this.priorities[lane] * SEQ_SPAN + this.seq++;
+    L.push(t, key, kind * ID_SPAN + id);
+    this.pushed(lane, t, key);
+  }
+
+  /** Creates a FIFO lane for events scheduled in non-decreasing time order; returns its handle. */
+  stream(priority = 0): number {
+    return this.addQueue(new FifoLane(NaN), priority);
+  }
+
+  /** Schedules event `kind` with `id` at `timeS` in a stream lane (≥ now and ≥ its last time). */
+  inStream(lane: number, timeS: number, kind: number, id: number): void {
+    const L = this.queues[lane] as FifoLane;
+    if (!(timeS >= this.now && timeS >= L.lastT)) throw new RangeError(`stream events must not go back in time: ${timeS} s after ${L.lastT} s (now ${this.now} s)`);
+    const key = this.priorities[lane] * SEQ_SPAN + this.seq++;
+    L.push(timeS, key, kind * ID_SPAN + id);
+    this.pushed(lane, timeS, key);
+  }
+
+  /** Creates an extra heap (for a class of events with short random delays); returns its handle. */
+  heap(priority = 0): number {
+    return this.addQueue(new EventHeap(256), priority);
+  }
+
+  /**
+   * Creates a calendar queue with buckets of `widthS` seconds, for many pending events spread
+   * far ahead (session ends); returns its handle.
+   */
+  calendar(widthS: number, priority = 0): number {
+    return this.addQueue(new CalendarQueue(widthS), priority);
+  }
+
+  /** Schedules event `kind` with `id` after `delayS` in an extra heap or a calendar queue. */
+  afterIn(queue: number, delayS: number, kind: number, id: number): void {
+    const t = this.now + delayS;
+    if (!(t >= this.now)) throw new RangeError(`cannot schedule at ${t} s: now is ${this.now} s`);
+    const key = this.priorities[queue] * SEQ_SPAN + this.seq++;
+    (this.queues[queue] as EventHeap | CalendarQueue).push(t, key, kind * ID_SPAN + id);
+    this.pushed(queue, t, key);
+  }
+
+  /** Keeps the cached head of queue `q` current after a push of (t, key). */
+  private pushed(q: number, t: number, key: number): void {
+    const h = this.headT[q];
+    if (t < h || (t === h && key < this.headK[q])) {
+      this.headT[q] = t;
+      this.headK[q] = key;
+    }
+  }
+
+  private addQueue(q: EventQueue, priority: number): number {
+    if (this.queues.length === MAX_QUEUES) throw new RangeError(`an engine holds at most ${MAX_QUEUES} queues`);
+    this.queues.push(q);
+    this.priorities.push(priority);
+    return this.queues.length - 1;
   }
 
   /** Number of events waiting to fire. */
   get pending(): number {
-    let n = this.heap.size;
-    for (const L of this.lanes) n += L.size;
+    let n = 0;
+    for (const q of this.queues) n += q.size;
     return n;
   }
 
@@ -77,34 +157,31 @@ export class Engine {
    * then leaves the clock at `untilS`.
    */
   run(untilS: number): void {
-    const heap = this.heap;
-    const lanes = this.lanes;
+    const queues = this.queues;
     const handlers = this.handlers;
+    const headT = this.headT;
+    const headK = this.headK;
     this.stopped = false;
     while (!this.stopped) {
-      let bt = heap.peekTime();
-      let bk = heap.peekKey();
-      let src = -1;
-      for (let i = 0; i < lanes.length; i++) {
-        const L = lanes[i];
-        if (L.size === 0) continue;
-        const t = L.peekTime();
-        if (t < bt || (t === bt && L.peekKey() < bk)) {
+      // The earliest head over all queues (a handful: a linear scan beats a tournament tree).
+      const nq = queues.length;
+      let bt = headT[0];
+      let bk = headK[0];
+      let src = 0;
+      for (let i = 1; i < nq; i++) {
+        const t = headT[i];
+        if (t < bt || (t === bt && headK[i] < bk)) {
           bt = t;
-          bk = L.peekKey();
+          bk = headK[i];
           src = i;
         }
       }
-      if (bt > untilS || bt === Infinity) break;
-      let p: number;
-      if (src < 0) {
-        p = heap.peekPayload();
-        heap.pop();
-      } else {
-        const L = lanes[src];
-        p = L.peekPayload();
-        L.pop();
-      }
+      if (bt === Infinity || bt > untilS) break;
+      const q = queues[src];
+      const p = q.peekPayload();
+      q.pop();
+      headT[src] = q.peekTime();
+      headK[src] = q.peekKey();
       this.now = bt;
       this.events++;
       const kind = (p / ID_SPAN) | 0;

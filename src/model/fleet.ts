@@ -13,6 +13,8 @@ interface Step {
   dist: Distribution;
   immediate: boolean;
   lane: number;
+  /** Extra heap for sampled delays, or -1 for the main heap. */
+  heap: number;
   kind: number;
   handler: (id: number) => void;
 }
@@ -68,6 +70,9 @@ export class Fleet {
   private readonly serverlessColdStep: Step;
   private readonly refillColdStep: Step;
   private readonly kArrival: number;
+  private readonly arrivalLane: number;
+  /** Start-up delays (seconds) in a heap of their own, apart from session ends (minutes to hours). */
+  private readonly startupHeap: number;
   private readonly kTimeout: number;
   private readonly timeoutLane: number;
   private readonly kSample: number;
@@ -96,7 +101,9 @@ export class Fleet {
 
     this.sessionDuration = makeDistribution(s.workload.sessionDuration, rng('workload.sessionDuration'));
     const ready = (id: number) => this.onReady(id);
+    this.startupHeap = engine.heap();
     this.endStep = this.step(s.workload.sessionDuration, this.sessionDuration, (id) => this.onEnd(id));
+    this.endStep.heap = this.endQueue(s);
     this.claimStep = this.step(inf.warmPool.claimLatency, null, ready, 'infrastructure.warmPool.claimLatency', replication);
     this.reservedColdStep = this.step(inf.reserved.coldStart, null, ready, 'infrastructure.reserved.coldStart', replication);
     this.serverlessColdStep = this.step(inf.serverless.coldStart, null, ready, 'infrastructure.serverless.coldStart', replication);
@@ -111,10 +118,24 @@ export class Fleet {
       (job) => this.onSchedulerStart(job),
     );
     this.kArrival = engine.on(() => this.onArrival());
+    this.arrivalLane = engine.stream();
     this.kTimeout = engine.on(() => this.onTimeout());
     this.timeoutLane = Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
     this.kSample = engine.on(() => this.onSample());
     this.kWarmup = engine.on(() => this.metrics.restart(this.engine.now));
+  }
+
+  /**
+   * Where session ends wait: the main heap for small fleets, a calendar queue when many are
+   * pending at once (expected concurrency ≥ 5,000), with buckets of E[D]/256 so the current
+   * bucket holds a few hundred ends. Measured on the Kimi-scale day: see README, Performance.
+   */
+  private endQueue(s: Scenario): number {
+    const meanD = this.sessionDuration.mean;
+    const a = s.workload.arrivals;
+    const rate = a.poisson ? a.poisson.rate : a.tidal ? (a.tidal.peak + a.tidal.trough) / 2 : NaN;
+    if (!(rate * meanD >= 5000) || !(meanD > 0)) return -1;
+    return this.engine.calendar(meanD / 256);
   }
 
   private step(spec: DistributionSpec, dist: Distribution | null, handler: (id: number) => void, stream_?: string, replication = 0): Step {
@@ -122,19 +143,20 @@ export class Fleet {
     const kind = this.engine.on(handler);
     const immediate = d.fixed && d.mean === 0;
     const lane = d.fixed && !immediate ? this.engine.lane(d.mean) : -1;
-    return { dist: d, immediate, lane, kind, handler };
+    return { dist: d, immediate, lane, heap: this.startupHeap, kind, handler };
   }
 
   private delay(st: Step, id: number): void {
     if (st.immediate) st.handler(id);
     else if (st.lane >= 0) this.engine.inLane(st.lane, st.kind, id);
+    else if (st.heap >= 0) this.engine.afterIn(st.heap, st.dist.sample(), st.kind, id);
     else this.engine.after(st.dist.sample(), st.kind, id);
   }
 
   /** Schedules the first arrival, the warm-up end and the interval samples; fills the pool. */
   start(): void {
     const t = this.arrivals.next();
-    if (t < this.horizonS) this.engine.at(t, this.kArrival, 0);
+    if (t < this.horizonS) this.engine.inStream(this.arrivalLane, t, this.kArrival, 0);
     if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
     this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
     this.metrics.poolLevel(0, 0);
@@ -174,7 +196,7 @@ export class Fleet {
     const counted = now >= this.warmupS;
     const sid = this.sessions.alloc(now, this.arrivals.durationS, counted ? Flag.Counted : 0);
     const next = this.arrivals.next();
-    if (next < this.horizonS) this.engine.at(next, this.kArrival, 0);
+    if (next < this.horizonS) this.engine.inStream(this.arrivalLane, next, this.kArrival, 0);
     this.metrics.arrival(counted);
     if (this.poolReady > 0) {
       // Warm hit: the pool sandbox's slot becomes the session's.
@@ -252,7 +274,7 @@ export class Fleet {
     this.metrics.start(now - S.arrivalT[sid], (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
     this.metrics.running.add(now, 1);
     const d = S.durationS[sid];
-    if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN)
+    if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
     else this.delay(this.endStep, sid);
   }
 

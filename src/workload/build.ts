@@ -25,7 +25,7 @@ export function prepareInputs(s: Scenario, scenarioFile?: string): PreparedInput
       notes.push(`${trace.file}: ${beyond} of ${trace.timesS.length} requests come after the ${formatDuration(s.duration)} horizon and are not simulated (raise duration to ${Math.ceil(trace.spanS)} s to include them)`);
     }
   }
-  if (trace.spanS < s.duration && !spec.loop) {
+  if (s.duration - trace.spanS > 0.01 * s.duration && !spec.loop) {
     notes.push(`${trace.file}: the trace spans ${formatDuration(trace.spanS)}, less than the ${formatDuration(s.duration)} horizon; no arrivals after it (set loop: true to repeat it)`);
   }
   return { trace, notes };

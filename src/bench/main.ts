@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadScenario, parseScenario } from '../scenario/load.js';
+import { runReplication } from '../sim/replication.js';
+import { prepareInputs } from '../workload/build.js';
+import { heapHold } from './heapHold.js';
+
+/**
+ * `npm run bench`: the simulator's speed targets (issue #2), each measured in a fresh child
+ * process so peak RSS belongs to that case alone. A benchmark, not a test: it prints figures.
+ *   - events/s and sessions/s on M/M/c (target ≥ 4M events/s on 2 cores)
+ *   - wall time and peak RSS of the Kimi-scale tidal day, scenarios/kimi-peak.yaml with one
+ *     replication (target ≤ 30 s and ≤ 1 GB)
+ *   - the event heap alone: hold operations at 100 and 200k pending events
+ */
+const MMC = `
+name: mmc-bench
+duration: 60000
+workload:
+  arrivals: { poisson: { rate: 80/s } }
+  sessionDuration: { exponential: { mean: 1s } }
+infrastructure:
+  reserved: { slots: 100 }
+`;
+
+function child(kind: string): Record<string, number> {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', kind], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function runCase(kind: string): Record<string, number> {
+  if (kind === 'mmc') {
+    const s = parseScenario(MMC, 'mmc');
+    runReplication({ ...s, duration: 2000 }, prepareInputs(s), 1); // warm the JIT
+    const r = runReplication(s, prepareInputs(s), 0);
+    const m = r.metrics as { sessions: { arrived: number } };
+    return { events: r.events, wallSeconds: r.wallSeconds, eventsPerSecond: r.events / r.wallSeconds, sessionsPerSecond: m.sessions.arrived / r.wallSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  }
+  if (kind === 'kimi') {
+    const file = new URL('../../scenarios/kimi-peak.yaml', import.meta.url);
+    const s = loadScenario(fileURLToPath(file), ['replications=1']);
+    const t0 = performance.now();
+    const r = runReplication(s, prepareInputs(s), 0);
+    const wall = (performance.now() - t0) / 1000;
+    const m = r.metrics as { sessions: { arrived: number }; concurrency: { mean: number; peak: number } };
+    return {
+      events: r.events,
+      wallSeconds: wall,
+      eventsPerSecond: r.events / wall,
+      sessions: m.sessions.arrived,
+      meanArrivalsPerS: m.sessions.arrived / (s.duration - s.warmup),
+      peakConcurrency: m.concurrency.peak,
+      meanConcurrency: m.concurrency.mean,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    };
+  }
+  if (kind === 'heap') return heapHold();
+  throw new Error(`unknown case ${kind}`);
+}
+
+const i = process.argv.indexOf('--case');
+if (i >= 0) {
+  console.log(JSON.stringify(runCase(process.argv[i + 1])));
+} else {
+  const f = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
+  console.log(`tidecast bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  const h = child('heap');
+  console.log(`event heap, hold (pop + push): ${f(h.soa100, 0)} ns at 100 pending, ${f(h.soa200k, 0)} ns at 200k  (heap of objects: ${f(h.obj100, 0)} / ${f(h.obj200k, 0)} ns)`);
+  const m = child('mmc');
+  console.log(`M/M/c (c=100, λ=80/s, 60,000 s): ${f(m.events, 0)} events in ${f(m.wallSeconds)} s = ${f(m.eventsPerSecond / 1e6)}M events/s, ${f(m.sessionsPerSecond / 1e6)}M sessions/s  [target ≥ 4M events/s]`);
+  const k = child('kimi');
+  console.log(
+    `Kimi-scale day (scenarios/kimi-peak.yaml, 1 replication): ${f(k.sessions, 0)} sessions (mean ${f(k.meanArrivalsPerS, 0)}/s), ` +
+      `concurrency mean ${f(k.meanConcurrency, 0)} peak ${f(k.peakConcurrency, 0)}; ${f(k.events, 0)} events in ${f(k.wallSeconds, 1)} s ` +
+      `(${f(k.eventsPerSecond / 1e6)}M events/s), peak RSS ${f(k.maxRssMB, 0)} MB  [target ≤ 30 s, ≤ 1024 MB]`,
+  );
+}

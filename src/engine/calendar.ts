@@ -1,0 +1,121 @@
+import { EventHeap } from './heap.js';
+
+/** One calendar bucket: unsorted entries (time, key, payload) appended in arrival order. */
+class Bucket {
+  a: Float64Array = new Float64Array(0);
+  n = 0;
+  push(t: number, k: number, p: number): void {
+    if (3 * this.n + 3 > this.a.length) {
+      const next = new Float64Array(Math.max(48, this.a.length * 2));
+      next.set(this.a);
+      this.a = next;
+    }
+    const i = 3 * this.n++;
+    this.a[i] = t;
+    this.a[i + 1] = k;
+    this.a[i + 2] = p;
+  }
+}
+
+/**
+ * A calendar queue (Brown 1988) for many pending events spread far into the future, such as
+ * session ends minutes to hours away. Time is cut into buckets of `widthS`; a ring of `buckets`
+ * buckets holds unsorted entries (O(1) append), only the current bucket's entries sit in a
+ * small binary heap, and entries beyond the ring wait in an overflow heap until their bucket
+ * comes round. Ordering is exact: (time, key) as in any other queue of the engine.
+ *
+ * Why: at Kimi scale ~200k session ends are pending. In a single binary heap each pop and push
+ * walks ~17 levels of cache-missing memory (measured ~650 ns per session end inside the full
+ * model); here the current-bucket heap holds a few hundred entries.
+ */
+export class CalendarQueue {
+  private readonly near = new EventHeap(256);
+  private readonly far = new EventHeap(256);
+  private readonly ring: Bucket[];
+  private readonly mask: number;
+  /** Index of the current bucket: the near heap holds every entry with time < (cur + 1) · width. */
+  private cur = 0;
+  private nearEnd: number;
+  /** Entries held in ring buckets (not near, not far). */
+  private inRing = 0;
+  /** Number of pending entries. */
+  size = 0;
+
+  constructor(private readonly widthS: number, buckets = 4096) {
+    if (!(widthS > 0) || !Number.isFinite(widthS)) throw new RangeError(`calendar bucket width must be positive, got ${widthS}`);
+    let n = 16;
+    while (n < buckets) n *= 2;
+    this.ring = Array.from({ length: n }, () => new Bucket());
+    this.mask = n - 1;
+    this.nearEnd = widthS;
+  }
+
+  /** Inserts an entry (time must be ≥ the time of the last entry popped). */
+  push(timeS: number, key: number, p: number): void {
+    this.size++;
+    if (timeS < this.nearEnd) {
+      this.near.push(timeS, key, p);
+      return;
+    }
+    const b = Math.floor(timeS / this.widthS);
+    if (b - this.cur <= this.mask) {
+      this.ring[b & this.mask].push(timeS, key, p);
+      this.inRing++;
+    } else {
+      this.far.push(timeS, key, p);
+    }
+  }
+
+  /** Time of the earliest entry (Infinity when empty). */
+  peekTime(): number {
+    if (this.near.size === 0 && !this.advance()) return Infinity;
+    return this.near.peekTime();
+  }
+
+  /** Tie-break key of the earliest entry. */
+  peekKey(): number {
+    if (this.near.size === 0 && !this.advance()) return Infinity;
+    return this.near.peekKey();
+  }
+
+  /** Payload of the earliest entry (only valid when size > 0). */
+  peekPayload(): number {
+    if (this.near.size === 0) this.advance();
+    return this.near.peekPayload();
+  }
+
+  /** Removes the earliest entry (only valid when size > 0). */
+  pop(): void {
+    if (this.near.size === 0) this.advance();
+    this.near.pop();
+    this.size--;
+  }
+
+  /** Moves the next non-empty bucket into the near heap; false when nothing is pending. */
+  private advance(): boolean {
+    while (this.near.size === 0) {
+      if (this.size === 0) return false;
+      if (this.inRing === 0) {
+        // Only far entries: jump straight to the bucket of the earliest one.
+        const b = Math.floor(this.far.peekTime() / this.widthS);
+        if (b > this.cur) this.cur = b - 1;
+      }
+      this.cur++;
+      this.nearEnd = (this.cur + 1) * this.widthS;
+      const bucket = this.ring[this.cur & this.mask];
+      const a = bucket.a;
+      for (let i = 0; i < 3 * bucket.n; i += 3) this.near.push(a[i], a[i + 1], a[i + 2]);
+      this.inRing -= bucket.n;
+      bucket.n = 0;
+      while (this.far.size > 0 && this.far.peekTime() < this.nearEnd) {
+        const t = this.far.peekTime();
+        const k = this.far.peekKey();
+        const p = this.far.peekPayload();
+        this.far.pop();
+        // Entries from far may belong to this bucket or (after a jump) land exactly here.
+        this.near.push(t, k, p);
+      }
+    }
+    return true;
+  }
+}
