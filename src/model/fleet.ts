@@ -111,18 +111,16 @@ export class Fleet {
     // Refills draw from their own stream so pool settings never shift sessions' cold starts.
     this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
 
-    this.scheduler = new Scheduler(
-      engine,
-      inf.scheduler.throughput,
-      (job) => this.onPlaced(job),
-      (job) => this.onSchedulerStart(job),
-    );
+    this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS));
     this.kArrival = engine.on(() => this.onArrival());
     this.arrivalLane = engine.stream();
     this.kTimeout = engine.on(() => this.onTimeout());
     this.timeoutLane = Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
     this.kSample = engine.on(() => this.onSample());
-    this.kWarmup = engine.on(() => this.metrics.restart(this.engine.now));
+    this.kWarmup = engine.on(() => {
+      this.metrics.restart(this.engine.now);
+      this.scheduler.restart();
+    });
   }
 
   /**
@@ -142,15 +140,18 @@ export class Fleet {
     const d = dist ?? makeDistribution(spec, stream(this.scenario.seed, replication, stream_!));
     const kind = this.engine.on(handler);
     const immediate = d.fixed && d.mean === 0;
-    const lane = d.fixed && !immediate ? this.engine.lane(d.mean) : -1;
+    // Fixed delays from non-decreasing base times fire in order: a FIFO stream lane.
+    const lane = d.fixed ? this.engine.stream() : -1;
     return { dist: d, immediate, lane, heap: this.startupHeap, kind, handler };
   }
 
-  private delay(st: Step, id: number): void {
-    if (st.immediate) st.handler(id);
-    else if (st.lane >= 0) this.engine.inLane(st.lane, st.kind, id);
-    else if (st.heap >= 0) this.engine.afterIn(st.heap, st.dist.sample(), st.kind, id);
-    else this.engine.after(st.dist.sample(), st.kind, id);
+  /** Runs step `st` for `id` starting at `baseS` (≥ now; non-decreasing per fixed-delay step). */
+  private delay(st: Step, id: number, baseS: number): void {
+    const now = this.engine.now;
+    if (st.immediate && baseS === now) st.handler(id);
+    else if (st.lane >= 0) this.engine.inStream(st.lane, baseS + st.dist.mean, st.kind, id);
+    else if (st.heap >= 0) this.engine.afterIn(st.heap, baseS - now + st.dist.sample(), st.kind, id);
+    else this.engine.after(baseS - now + st.dist.sample(), st.kind, id);
   }
 
   /** Schedules the first arrival, the warm-up end and the interval samples; fills the pool. */
@@ -205,7 +206,7 @@ export class Fleet {
       this.sessions.tier[sid] = this.poolTier;
       this.sessions.flags[sid] |= Flag.Warm;
       if (counted) this.metrics.queueWait.record(0);
-      this.delay(this.claimStep, sid);
+      this.delay(this.claimStep, sid, now);
       this.fillPool();
       return;
     }
@@ -258,13 +259,10 @@ export class Fleet {
     }
   }
 
-  private onSchedulerStart(sid: number): void {
-    if (this.sessions.flags[sid] & Flag.Counted) this.metrics.schedulerWait.record(this.engine.now - this.sessions.markT[sid]);
-  }
-
-  private onPlaced(job: number): void {
-    if (job === REFILL_JOB) this.delay(this.refillColdStep, 0);
-    else this.delay(this.sessions.tier[job] === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job);
+  private onPlaced(job: number, startS: number, placedS: number): void {
+    if (job === REFILL_JOB) return this.delay(this.refillColdStep, 0, placedS);
+    if (this.sessions.flags[job] & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT[job]);
+    this.delay(this.sessions.tier[job] === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job, placedS);
   }
 
   private onReady(sid: number): void {
@@ -275,7 +273,7 @@ export class Fleet {
     this.metrics.running.add(now, 1);
     const d = S.durationS[sid];
     if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
-    else this.delay(this.endStep, sid);
+    else this.delay(this.endStep, sid, now);
   }
 
   private onEnd(sid: number): void {
@@ -386,9 +384,9 @@ export class Fleet {
     return n;
   }
 
-  /** The scheduler (for its utilisation). */
-  get schedulerBusy(): Scheduler['busy'] {
-    return this.scheduler.busy;
+  /** Seconds of scheduler service committed in the measured window (for its utilisation). */
+  get schedulerBusyS(): number {
+    return this.scheduler.busyS;
   }
 
   /** Serverless slots in use now. */

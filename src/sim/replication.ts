@@ -75,7 +75,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       reservedUtilization: Number.isFinite(slots) && slots > 0 ? m.reservedBusy.mean(now) / slots : NaN,
     },
     pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
-    scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusy.mean(now) },
+    scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
     cost: { total, reserved: reservedCost, serverless: serverlessCost, perSession: ratio(total, m.arrived) },
   };
   const series = {} as Series;
