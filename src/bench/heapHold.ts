@@ -56,9 +56,8 @@ export function heapHold(): Record<string, number> {
     const t0 = performance.now();
     let seq = n;
     for (let i = 0; i < ops; i++) {
-      const t = h.peekTime();
-      const p = h.peekPayload();
-      h.pop();
+      const t = h.headT;
+      const p = h.pop();
       h.push(t - Math.log(rnd()) * 350, seq++, p);
     }
     return ((performance.now() - t0) / ops) * 1e6;

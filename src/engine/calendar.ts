@@ -40,6 +40,10 @@ export class CalendarQueue {
   private inRing = 0;
   /** Number of pending entries. */
   size = 0;
+  /** Time of the earliest entry (Infinity when empty), kept current by push and pop. */
+  headT = Infinity;
+  /** Tie-break key of the earliest entry (Infinity when empty). */
+  headK = Infinity;
 
   constructor(private readonly widthS: number, buckets = 4096) {
     if (!(widthS > 0) || !Number.isFinite(widthS)) throw new RangeError(`calendar bucket width must be positive, got ${widthS}`);
@@ -55,40 +59,44 @@ export class CalendarQueue {
     this.size++;
     if (timeS < this.nearEnd) {
       this.near.push(timeS, key, p);
-      return;
-    }
-    const b = Math.floor(timeS / this.widthS);
-    if (b - this.cur <= this.mask) {
-      this.ring[b & this.mask].push(timeS, key, p);
-      this.inRing++;
     } else {
-      this.far.push(timeS, key, p);
+      const b = Math.floor(timeS / this.widthS);
+      if (b - this.cur <= this.mask) {
+        this.ring[b & this.mask].push(timeS, key, p);
+        this.inRing++;
+      } else {
+        this.far.push(timeS, key, p);
+      }
+      // Invariant: whenever anything is pending, the near heap holds the earliest entries.
+      if (this.near.size === 0) this.advance();
     }
+    this.headT = this.near.headT;
+    this.headK = this.near.headK;
   }
 
   /** Time of the earliest entry (Infinity when empty). */
   peekTime(): number {
-    if (this.near.size === 0 && !this.advance()) return Infinity;
-    return this.near.peekTime();
+    return this.headT;
   }
 
-  /** Tie-break key of the earliest entry. */
+  /** Tie-break key of the earliest entry (Infinity when empty). */
   peekKey(): number {
-    if (this.near.size === 0 && !this.advance()) return Infinity;
-    return this.near.peekKey();
+    return this.headK;
   }
 
   /** Payload of the earliest entry (only valid when size > 0). */
   peekPayload(): number {
-    if (this.near.size === 0) this.advance();
     return this.near.peekPayload();
   }
 
-  /** Removes the earliest entry (only valid when size > 0). */
-  pop(): void {
-    if (this.near.size === 0) this.advance();
-    this.near.pop();
+  /** Removes the earliest entry and returns its payload (only valid when size > 0). */
+  pop(): number {
+    const p = this.near.pop();
     this.size--;
+    if (this.near.size === 0) this.advance();
+    this.headT = this.near.headT;
+    this.headK = this.near.headK;
+    return p;
   }
 
   /** Moves the next non-empty bucket into the near heap; false when nothing is pending. */
@@ -108,10 +116,9 @@ export class CalendarQueue {
       this.inRing -= bucket.n;
       bucket.n = 0;
       while (this.far.size > 0 && this.far.peekTime() < this.nearEnd) {
-        const t = this.far.peekTime();
-        const k = this.far.peekKey();
-        const p = this.far.peekPayload();
-        this.far.pop();
+        const t = this.far.headT;
+        const k = this.far.headK;
+        const p = this.far.pop();
         // Entries from far may belong to this bucket or (after a jump) land exactly here.
         this.near.push(t, k, p);
       }

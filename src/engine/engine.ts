@@ -8,10 +8,12 @@ export type Handler = (id: number) => void;
 /** A pending-event queue the engine draws from: the main heap, extra heaps, or FIFO lanes. */
 interface EventQueue {
   size: number;
-  peekTime(): number;
-  peekKey(): number;
-  peekPayload(): number;
-  pop(): void;
+  /** Time of the earliest entry (Infinity when empty). */
+  headT: number;
+  /** Tie-break key of the earliest entry (Infinity when empty). */
+  headK: number;
+  /** Removes the earliest entry and returns its payload. */
+  pop(): number;
 }
 
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
@@ -178,10 +180,9 @@ export class Engine {
       }
       if (bt === Infinity || bt > untilS) break;
       const q = queues[src];
-      const p = q.peekPayload();
-      q.pop();
-      headT[src] = q.peekTime();
-      headK[src] = q.peekKey();
+      const p = q.pop();
+      headT[src] = q.headT;
+      headK[src] = q.headK;
       this.now = bt;
       this.events++;
       const kind = (p / ID_SPAN) | 0;

@@ -14,6 +14,10 @@ export class EventHeap {
   private payload: Float64Array;
   /** Number of pending entries. */
   size = 0;
+  /** Time of the earliest entry (Infinity when empty), kept current by push and pop. */
+  headT = Infinity;
+  /** Tie-break key of the earliest entry (Infinity when empty). */
+  headK = Infinity;
 
   constructor(initialCapacity = 1024) {
     this.timeS = new Float64Array(initialCapacity);
@@ -56,12 +60,21 @@ export class EventHeap {
     T[i] = timeS;
     K[i] = key;
     P[i] = payload;
+    if (i === 0) {
+      this.headT = timeS;
+      this.headK = key;
+    }
   }
 
-  /** Removes the earliest entry (caller reads it with the peek methods first). */
-  pop(): void {
+  /** Removes the earliest entry and returns its payload (only valid when size > 0). */
+  pop(): number {
+    const top = this.payload[0];
     const n = --this.size;
-    if (n === 0) return;
+    if (n === 0) {
+      this.headT = Infinity;
+      this.headK = Infinity;
+      return top;
+    }
     const T = this.timeS;
     const K = this.key;
     const P = this.payload;
@@ -93,6 +106,9 @@ export class EventHeap {
     T[i] = t;
     K[i] = k;
     P[i] = p;
+    this.headT = T[0];
+    this.headK = K[0];
+    return top;
   }
 
   private grow(): void {

@@ -19,6 +19,10 @@ export class FifoLane {
   private head = 0;
   /** Number of pending entries. */
   size = 0;
+  /** Time of the head entry (Infinity when empty), kept current by push and pop. */
+  headT = Infinity;
+  /** Tie-break key of the head entry (Infinity when empty). */
+  headK = Infinity;
 
   constructor(delayS: number, initialCapacity = 256) {
     this.delayS = delayS;
@@ -51,14 +55,25 @@ export class FifoLane {
     this.timeS[i] = timeS;
     this.key[i] = key;
     this.payload[i] = payload;
-    this.size++;
+    if (this.size++ === 0) {
+      this.headT = timeS;
+      this.headK = key;
+    }
     this.lastT = timeS;
   }
 
-  /** Removes the head entry. */
-  pop(): void {
+  /** Removes the head entry and returns its payload (only valid when size > 0). */
+  pop(): number {
+    const p = this.payload[this.head];
     this.head = (this.head + 1) & (this.timeS.length - 1);
-    this.size--;
+    if (--this.size > 0) {
+      this.headT = this.timeS[this.head];
+      this.headK = this.key[this.head];
+    } else {
+      this.headT = Infinity;
+      this.headK = Infinity;
+    }
+    return p;
   }
 
   private grow(): void {

@@ -1,4 +1,7 @@
+import { Normal } from './normal.js';
 import type { Rng } from './rng.js';
+
+export { Normal };
 
 /** z such that Φ(z) = 0.99. */
 export const Z99 = 2.3263478740408408;
@@ -46,29 +49,6 @@ class Uniform implements Distribution {
   }
   sample(): number {
     return this.min + (this.max - this.min) * this.rng.next();
-  }
-}
-
-/** Standard normal draws by Marsaglia's polar method, keeping the spare of each pair. */
-export class Normal {
-  private spare = 0;
-  private hasSpare = false;
-  constructor(private readonly rng: Rng) {}
-  sample(): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return this.spare;
-    }
-    let u: number, v: number, s: number;
-    do {
-      u = 2 * this.rng.next() - 1;
-      v = 2 * this.rng.next() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spare = v * f;
-    this.hasSpare = true;
-    return u * f;
   }
 }
 

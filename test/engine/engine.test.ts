@@ -102,3 +102,37 @@ describe('EventHeap', () => {
     expect(n).toBe(100_000);
   });
 });
+
+describe('CalendarQueue', () => {
+  it('property: interleaved pushes and pops come out exactly in (time, key) order, like a heap', async () => {
+    const { CalendarQueue } = await import('../../src/engine/calendar.js');
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 50, noNaN: true }),
+        fc.integer({ min: 16, max: 64 }),
+        fc.array(fc.tuple(fc.boolean(), fc.double({ min: 0, max: 5000, noNaN: true })), { minLength: 1, maxLength: 400 }),
+        (width, buckets, ops) => {
+          const cal = new CalendarQueue(width, buckets);
+          const ref = new EventHeap(4);
+          let now = 0;
+          let seq = 0;
+          for (const [isPush, delay] of ops) {
+            if (isPush || ref.size === 0) {
+              cal.push(now + delay, seq, seq);
+              ref.push(now + delay, seq, seq);
+              seq++;
+            } else {
+              if (cal.headT !== ref.headT || cal.headK !== ref.headK) return false;
+              now = ref.headT;
+              if (cal.pop() !== ref.pop()) return false;
+            }
+            if (cal.size !== ref.size || cal.headT !== ref.headT) return false;
+          }
+          while (ref.size > 0) if (cal.pop() !== ref.pop()) return false;
+          return cal.size === 0 && cal.headT === Infinity;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

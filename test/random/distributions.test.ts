@@ -76,3 +76,31 @@ describe('distributions', () => {
     expect(new Set(Array.from({ length: 100 }, () => makeDistribution({ kind: 'empirical', values: [1, 2] }, new Rng(3)).sample())).size).toBe(1);
   });
 });
+
+describe('Normal (Ziggurat)', () => {
+  it('matches N(0,1): moments, tails and a Kolmogorov–Smirnov bound', async () => {
+    const { Normal } = await import('../../src/random/normal.js');
+    const { cumulativeStdNormalProbability } = await import('simple-statistics');
+    const n = new Normal(new Rng(11));
+    const N = 400_000;
+    const xs = new Float64Array(N);
+    let s = 0;
+    let ss = 0;
+    let tail3 = 0;
+    for (let i = 0; i < N; i++) {
+      const x = n.sample();
+      xs[i] = x;
+      s += x;
+      ss += x * x;
+      if (Math.abs(x) > 3) tail3++;
+    }
+    expect(Math.abs(s / N)).toBeLessThan(0.01);
+    expect(Math.abs(ss / N - 1)).toBeLessThan(0.01);
+    expect(Math.abs(tail3 / N - 0.0026998) / 0.0026998).toBeLessThan(0.12);
+    xs.sort();
+    let d = 0;
+    for (let i = 0; i < N; i += 97) d = Math.max(d, Math.abs((i + 1) / N - cumulativeStdNormalProbability(xs[i])));
+    // simple-statistics tabulates Φ to 2 decimals of z, hence 0.005 rather than the KS 1% critical value 0.0026
+    expect(d).toBeLessThan(0.005);
+  });
+});
