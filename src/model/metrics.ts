@@ -115,12 +115,13 @@ export class FleetMetrics {
 
   start(latencyS: number, warm: boolean, counted: boolean): void {
     this.iStarted++;
-    this.iLatency.record(latencyS);
+    const b = this.iLatency.bucketOf(latencyS);
+    this.iLatency.recordAt(b, latencyS);
     if (warm) this.iWarm++;
     else this.iCold++;
     if (!counted) return;
     this.started++;
-    this.latency.record(latencyS);
+    this.latency.recordAt(b, latencyS);
     if (warm) this.warmHits++;
     else this.coldStarts++;
   }

@@ -34,16 +34,28 @@ export class LogHistogram {
 
   /** Records one value (seconds, ≥ 0). */
   record(x: number): void {
+    this.recordAt(this.bucketOf(x), x);
+  }
+
+  /**
+   * The bucket of a value (-1 for zero), so a value recorded into two histograms with the same
+   * layout costs one logarithm (the fleet records each start overall and per interval).
+   */
+  bucketOf(x: number): number {
+    if (x <= 0) return -1;
+    const i = Math.ceil(Math.log(x) / this.logGamma) - this.offset;
+    return i < 0 ? 0 : i >= this.counts.length ? this.counts.length - 1 : i;
+  }
+
+  /** Records value `x` whose bucket is `i` (from `bucketOf` of a histogram with the same layout). */
+  recordAt(i: number, x: number): void {
     this.count++;
     this.sum += x;
     if (x > this.max) this.max = x;
-    if (x <= 0) {
+    if (i < 0) {
       this.zeros++;
       return;
     }
-    let i = Math.ceil(Math.log(x) / this.logGamma) - this.offset;
-    if (i < 0) i = 0;
-    else if (i >= this.counts.length) i = this.counts.length - 1;
     this.counts[i]++;
     if (i < this.lo) this.lo = i;
     if (i > this.hi) this.hi = i;
