@@ -67,7 +67,8 @@ export function validateScenario(raw: unknown, file = '<scenario>'): Scenario {
 function validate(raw: Record<string, unknown>, origin: Origin): Scenario {
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
-    const issues = r.error.issues;
+    // A misspelt key also leaves the right key missing: name the misspelling first.
+    const issues = [...r.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
     const first = issues[0];
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
     throw new UserError(describe(first, raw, origin) + more);
@@ -123,6 +124,7 @@ function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>, origin:
   } else {
     message = issue.message;
   }
+  if (message.endsWith(', got nothing')) message = `missing; ${message.slice(0, -', got nothing'.length)}`;
   const dotted = keyPath.join('.') || '(top level)';
   const set = [...origin.sets.entries()].find(([p]) => dotted === p || dotted.startsWith(p + '.'));
   if (set) return `--set ${set[1]}: ${dotted}: ${message}`;

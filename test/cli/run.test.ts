@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** The built CLI (npm test compiles first). */
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+
+function tidecast(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CONTRACT_KEYS = [
+  'scenario', 'seed', 'replications',
+  'sessions.arrived', 'sessions.started', 'sessions.completed', 'sessions.inFlight', 'sessions.rejected',
+  'sessions.queued', 'sessions.overflowed', 'sessions.warmHits', 'sessions.coldStarts',
+  'warmHitRate', 'overflowRate',
+  'startLatency.mean', 'startLatency.p50', 'startLatency.p90', 'startLatency.p95', 'startLatency.p99', 'startLatency.max',
+  'concurrency.mean', 'concurrency.peak',
+  'cost.total', 'cost.reserved', 'cost.serverless', 'cost.perSession',
+  'ci95', 'engine.events', 'engine.wallSeconds', 'engine.eventsPerSecond',
+];
+
+function at(o: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+}
+
+describe('tidecast run', () => {
+  it('--format json carries every contract key, with 95% intervals', () => {
+    const r = tidecast('run', 'scenarios/default.yaml', '--format', 'json', '--quiet');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const k of CONTRACT_KEYS) expect(at(j, k), k).not.toBeUndefined();
+    expect(j.scenario).toBe('default');
+    expect(j.replications).toBe(3);
+    for (const k of ['warmHitRate', 'startLatency.mean', 'startLatency.p99', 'concurrency.mean', 'cost.total', 'cost.perSession']) {
+      const ci = j.ci95[k];
+      expect(Array.isArray(ci) && ci[0] <= at(j, k)! && at(j, k)! <= ci[1], k).toBe(true);
+    }
+    const s = j.sessions;
+    expect(s.arrived).toBeCloseTo(s.completed + s.inFlight + s.rejected, 9);
+    expect(j.scenarioAsRun.infrastructure.reserved.slots).toBe(1000);
+  });
+
+  it('prints a table and writes summary.json and timeseries.csv with --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidecast-out-'));
+    const r = tidecast('run', 'scenarios/default.yaml', '--out', dir, '--replications', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^default — seed 7, 2 replications/);
+    expect(r.stdout).toMatch(/warm-hit rate\s+\d+\.\d+%/);
+    expect(r.stdout).toMatch(/start latency mean/);
+    expect(readdirSync(dir).sort()).toEqual(['summary.json', 'timeseries.csv']);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.replications).toBe(2);
+    const csv = readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('replication,t,arrivals,started,warmHits,coldStarts,queued,overflowed,rejected,completed,concurrency,queue,reservedBusy,serverlessBusy,poolReady,poolTarget,latencyMean,latencyP50,latencyP99,costReserved,costServerless');
+    expect(csv.length).toBe(1 + 2 * 240); // 4 h at 1-minute intervals, two replications
+    const arrivals = csv.slice(1).filter((l) => l.startsWith('0,')).reduce((a, l) => a + Number(l.split(',')[2]), 0);
+    expect(arrivals).toBeGreaterThan(0.95 * 5 * 14400);
+  });
+
+  it('same seed → byte-identical JSON (but for wall-clock fields); threads do not change results', () => {
+    const strip = (out: string) => {
+      const j = JSON.parse(out);
+      delete j.engine.wallSeconds;
+      delete j.engine.eventsPerSecond;
+      return JSON.stringify(j);
+    };
+    const a = tidecast('run', 'scenarios/default.yaml', '--format', 'json', '--quiet', '--workers', '2');
+    const b = tidecast('run', 'scenarios/default.yaml', '--format', 'json', '--quiet', '--workers', '0');
+    const c = tidecast('run', 'scenarios/default.yaml', '--format', 'json', '--quiet', '--seed', '8');
+    expect(strip(a.stdout)).toBe(strip(b.stdout));
+    expect(strip(c.stdout)).not.toBe(strip(a.stdout));
+  });
+
+  it('runs every scenario in scenarios/ and prints its table', () => {
+    for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml'))) {
+      // kimi-peak is a 27M-session day (see npm run bench); two hours of it here
+      const extra = f === 'kimi-peak.yaml' ? ['--set', 'duration=2h', '--set', 'warmup=10m', '--replications', '1'] : [];
+      const r = tidecast('run', join('scenarios', f), '--quiet', ...extra);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/sessions arrived/);
+      expect(r.stdout).toMatch(/cost total/);
+    }
+  });
+});
+
+describe('bad input: one line, exit code 2, no stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidecast-bad-'));
+  const cases: [string, string[], RegExp][] = [
+    ['missing file', ['run', 'nope.yaml'], /^tidecast: nope\.yaml: cannot read the scenario file \(no such file\)$/],
+    ['bad format', ['run', 'scenarios/default.yaml', '--format', 'xml'], /^tidecast: --format: expected "text" or "json", got "xml"$/],
+    ['bad seed', ['run', 'scenarios/default.yaml', '--seed', '-1'], /^tidecast: --seed: expected an integer ≥ 0, got "-1"$/],
+    ['bad --set', ['run', 'scenarios/default.yaml', '--set', 'infrastructure.reserved.slots=lots'], /^tidecast: --set infrastructure\.reserved\.slots=lots: infrastructure\.reserved\.slots: expected a non-negative integer or "unlimited", got "lots"$/],
+    ['unknown option', ['run', 'scenarios/default.yaml', '--sed', '3'], /unknown option '--sed'/],
+    ['missing argument', ['run'], /missing required argument 'scenario'/],
+  ];
+  for (const [name, args, re] of cases) {
+    it(name, () => {
+      const r = tidecast(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(re);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+  it('malformed YAML and misspelt keys in a file', () => {
+    const f = join(dir, 'bad.yaml');
+    writeFileSync(f, 'duration: 1h\nworkload:\n  arrivals: { poisson: { rat: 3/s } }\n  sessionDuration: 10s\n');
+    const r = tidecast('run', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`tidecast: ${f}:3: workload.arrivals.poisson.rat: unknown key (did you mean "rate"?) (and 1 more problem)`);
+    writeFileSync(f, 'duration: 1h\nworkload: {\n');
+    const y = tidecast('run', f);
+    expect(y.code).toBe(2);
+    expect(y.stderr.trim()).toMatch(new RegExp(`^tidecast: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: invalid YAML: `));
+  });
+  it('a malformed trace', () => {
+    const t = join(dir, 't.csv');
+    writeFileSync(t, 'time,count\n0,5\n60,x\n');
+    const f = join(dir, 'trace.yaml');
+    writeFileSync(f, `duration: 1h\nworkload:\n  arrivals: { trace: { path: ${t} } }\n  sessionDuration: 10s\n`);
+    const r = tidecast('run', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`tidecast: ${t}:3: column "count": expected a non-negative count, got "x"`);
+  });
+});
