@@ -32,7 +32,9 @@ export function summarize(s: Scenario, results: readonly ReplicationResult[], wa
     if (MAX_LEAVES.test(p)) point = finite.length ? Math.max(...finite) : NaN;
     else point = finite.length === values.length ? meanCI95(values).mean : NaN;
     set(tree, p, point);
-    const ci = finite.length === values.length ? meanCI95(values).ci : null;
+    let ci = finite.length === values.length ? meanCI95(values).ci : null;
+    // Every metric is non-negative and rates are at most 1: clip the symmetric t-interval there.
+    if (ci) ci = [Math.max(0, ci[0]), /Rate$|Utilization$/.test(p) ? Math.min(1, ci[1]) : ci[1]];
     ci95[p] = ci;
   }
   const events = results.reduce((a, r) => a + r.events, 0);

@@ -41,7 +41,7 @@ describe('tidecast run', () => {
     }
     const s = j.sessions;
     expect(s.arrived).toBeCloseTo(s.completed + s.inFlight + s.rejected, 9);
-    expect(j.scenarioAsRun.infrastructure.reserved.slots).toBe(1000);
+    expect(j.scenarioAsRun.infrastructure.reserved.slots).toBe(950);
   });
 
   it('prints a table and writes summary.json and timeseries.csv with --out', () => {
