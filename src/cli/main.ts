@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { checkAction, checkContext, type CheckFlags } from './check.js';
+import { progressBar } from './progress.js';
 import { runAction, runContext, type RunFlags } from './run.js';
 
 /**
@@ -23,7 +25,7 @@ program
   .description('run a scenario and print its summary (a table, or JSON with --format json)')
   .argument('<scenario>', 'scenario YAML file (see scenarios/)')
   .option('--format <format>', 'text or json', 'text')
-  .option('--out <dir>', 'also write summary.json and timeseries.csv into this folder')
+  .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
   .option('--seed <n>', 'override the scenario seed')
   .option('--replications <n>', 'override the number of independent replications')
   .option('--set <key.path=value>', 'override any scenario key (repeatable), e.g. --set infrastructure.warmPool.size=40', collect, [])
@@ -31,9 +33,40 @@ program
   .option('--quiet', 'print nothing on stderr')
   .action(async (file: string, flags: RunFlags) => {
     const ctx = runContext(file, flags);
-    const { stdout, notes } = await runAction(ctx);
+    const bar = progressBar('tidecast run', ctx.quiet);
+    const { stdout, notes } = await runAction(ctx, (d, n) => bar.update(d, n)).finally(() => bar.stop());
     process.stdout.write(stdout);
     if (!ctx.quiet) for (const n of notes) process.stderr.write(`tidecast: ${n}\n`);
+  });
+
+program
+  .command('check')
+  .description('run scenarios and judge their budgets (and regressions against a baseline) for CI: exit 0 pass, 1 fail, 2 invalid input')
+  .argument('<scenario...>', 'scenario YAML files')
+  .option('--junit <file>', 'write the verdicts as JUnit XML')
+  .option('--baseline <file>', 'compare with a saved summary.json or --save-baseline file')
+  .option('--save-baseline <file>', 'save these runs as a baseline for later --baseline')
+  .option('--tolerance <pct>', 'how much worse than the baseline a metric may get (relative; percentage points for rates)', '5%')
+  .option('--strict', 'an inconclusive budget (its interval straddles the bound) fails')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--seed <n>', 'override every scenario seed')
+  .option('--replications <n>', 'override the number of replications')
+  .option('--set <key.path=value>', 'override a scenario key in every scenario (repeatable)', collect, [])
+  .option('--workers <n>', 'worker threads for replications')
+  .option('--quiet', 'print nothing on stderr')
+  .action(async (files: string[], flags: CheckFlags) => {
+    const ctx = checkContext(files, flags);
+    const bars: ReturnType<typeof progressBar>[] = [];
+    const out = await checkAction(ctx, (label, d, n) => {
+      if (d === 1 || bars.length === 0) {
+        bars.at(-1)?.stop();
+        bars.push(progressBar(label, ctx.quiet));
+      }
+      bars.at(-1)!.update(d, n);
+    }).finally(() => bars.at(-1)?.stop());
+    process.stdout.write(out.stdout);
+    if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
+    process.exitCode = out.exitCode;
   });
 
 async function main(): Promise<void> {

@@ -2,12 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
-import { loadScenario } from '../scenario/load.js';
-import { runReplications } from '../sim/runner.js';
 import { seriesCsv } from '../sim/seriesCsv.js';
-import { summarize, type Summary } from '../sim/summary.js';
-import { prepareInputs } from '../workload/build.js';
+import { simulateFile } from '../sim/simulate.js';
+import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
+import { simSets, workersFlag, type SimFlags } from './options.js';
+import { buildReport } from '../report/build.js';
+
+/** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
+export function writeOutputs(dir: string, files: Record<string, string>): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  } catch (e) {
+    throw new UserError(`--out ${dir}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
 
 /** Validated options of `tidecast run`. */
 export interface RunContext {
@@ -20,51 +30,31 @@ export interface RunContext {
 }
 
 /** Options as commander hands them over. */
-export interface RunFlags {
+export interface RunFlags extends SimFlags {
   format?: string;
   out?: string;
-  seed?: string;
-  replications?: string;
-  set?: string[];
-  workers?: string;
-  quiet?: boolean;
 }
 
 /** Turns command-line flags into a typed context, or throws a one-line `UserError`. */
 export function runContext(file: string, f: RunFlags): RunContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
-  const sets = [...(f.set ?? [])];
-  if (f.seed !== undefined) sets.push(`seed=${int('--seed', f.seed, 0)}`);
-  if (f.replications !== undefined) sets.push(`replications=${int('--replications', f.replications, 1)}`);
-  const workers = f.workers !== undefined ? int('--workers', f.workers, 0) : undefined;
-  return { scenarioFile: file, format, outDir: f.out, sets, workers, quiet: !!f.quiet };
-}
-
-function int(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag}: expected an integer ≥ ${min}, got "${v}"`);
-  return n;
+  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
 export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const scenario = loadScenario(ctx.scenarioFile, ctx.sets);
-  const inputs = prepareInputs(scenario, ctx.scenarioFile);
-  const t0 = performance.now();
-  const results = await runReplications(scenario, inputs, { workers: ctx.workers, onProgress: progress });
-  const summary = summarize(scenario, results, (performance.now() - t0) / 1000);
+  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
   const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
-  const notes = [...inputs.notes];
   if (ctx.outDir) {
-    try {
-      mkdirSync(ctx.outDir, { recursive: true });
-      writeFileSync(join(ctx.outDir, 'summary.json'), JSON.stringify(full, null, 2) + '\n');
-      writeFileSync(join(ctx.outDir, 'timeseries.csv'), seriesCsv(results));
-    } catch (e) {
-      throw new UserError(`--out ${ctx.outDir}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    notes.push(`wrote ${join(ctx.outDir, 'summary.json')} and ${join(ctx.outDir, 'timeseries.csv')}`);
+    const report = await buildReport([{ variant: scenario.name, scenario, results, summary }]);
+    writeOutputs(ctx.outDir, {
+      'summary.json': JSON.stringify(full, null, 2) + '\n',
+      'timeseries.csv': seriesCsv(results),
+      'report.html': report.html,
+      ...Object.fromEntries(Object.entries(report.svgs).map(([id, svg]) => [`${id}.svg`, svg])),
+    });
+    notes.push(`wrote ${join(ctx.outDir, 'report.html')}, summary.json, timeseries.csv and ${Object.keys(report.svgs).length} SVG charts`);
   }
   const stdout = ctx.format === 'json' ? JSON.stringify(full, null, 2) + '\n' : summaryTable(summary) + '\n';
   return { stdout, notes, summary };

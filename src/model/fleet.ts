@@ -8,6 +8,11 @@ import { FleetMetrics } from './metrics.js';
 import { REFILL_JOB, Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
 
+/** Where a running session started: 0 a warm-pool claim, 1 a reserved cold start, 2 serverless. */
+function origin(flags: number, tier: number): number {
+  return flags & Flag.Warm ? 0 : tier === Tier.Serverless ? 2 : 1;
+}
+
 /** A delay step: immediate (0 s), a fixed-delay lane, or a sampled delay on the heap. */
 interface Step {
   dist: Distribution;
@@ -274,6 +279,7 @@ export class Fleet {
     const f = S.flags(sid);
     this.metrics.start(now - S.arrivalT(sid), (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
     this.metrics.running.add(now, 1);
+    this.metrics.runningBy[origin(f, S.tier(sid))].add(now, 1);
     const d = S.durationS(sid);
     if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
     else this.delay(this.endStep, sid, now);
@@ -282,8 +288,10 @@ export class Fleet {
   private onEnd(sid: number): void {
     const now = this.engine.now;
     this.metrics.running.add(now, -1);
-    this.metrics.complete((this.sessions.flags(sid) & Flag.Counted) !== 0);
+    const f = this.sessions.flags(sid);
+    this.metrics.complete((f & Flag.Counted) !== 0);
     const tier = this.sessions.tier(sid);
+    this.metrics.runningBy[origin(f, tier)].add(now, -1);
     this.sessions.release(sid);
     this.releaseSlot(tier);
   }

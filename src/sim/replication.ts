@@ -4,6 +4,7 @@ import { SERIES_COLUMNS, type Series } from '../model/metrics.js';
 import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import { makeArrivals, type PreparedInputs } from '../workload/build.js';
+import type { LogHistogram } from '../stats/histogram.js';
 
 /** A nested record of numbers: one replication's metrics, shaped like the summary. */
 export interface MetricTree {
@@ -15,6 +16,8 @@ export interface ReplicationResult {
   replication: number;
   metrics: MetricTree;
   series: Series;
+  /** Start latencies of counted sessions (for distribution charts); see LogHistogram.toJSON. */
+  latency: ReturnType<LogHistogram['toJSON']>;
   events: number;
   wallSeconds: number;
 }
@@ -80,5 +83,5 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   };
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  return { replication, metrics, series, events: engine.events, wallSeconds };
+  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds };
 }

@@ -1,0 +1,63 @@
+import { get, type Summary } from '../sim/summary.js';
+
+/** The verdict on one budget or regression check. */
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** One budget judged against a run's summary. */
+export interface BudgetResult {
+  scenario: string;
+  metric: string;
+  op: '<=' | '>=';
+  bound: number;
+  /** The budget as the user wrote it (`"<= 2s"`). */
+  text: string;
+  value: number;
+  ci: [number, number] | null;
+  replications: number;
+  verdict: Verdict;
+  /** Why, in a sentence (with how many replications would settle an inconclusive verdict). */
+  reason: string;
+}
+
+/**
+ * Judges a budget honestly against the replication confidence interval: it passes when the
+ * whole 95% interval lies within the bound, fails when the whole interval lies beyond it, and
+ * is inconclusive when the interval straddles it (or there is no interval: one replication).
+ * For an inconclusive verdict it estimates the replications that would settle it: the interval
+ * half-width shrinks as 1/√n, so n' ≈ n·(h / |mean − bound|)².
+ */
+export function judgeBudget(scenario: string, metric: string, op: '<=' | '>=', bound: number, text: string, s: Summary): BudgetResult {
+  const value = get(s, metric);
+  const ci = s.ci95[metric] ?? null;
+  const n = s.replications;
+  const base = { scenario, metric, op, bound, text, value, ci, replications: n };
+  if (!Number.isFinite(value)) {
+    return { ...base, verdict: 'fail', reason: `${metric} has no value in this run (nothing was measured)` };
+  }
+  const within = (x: number) => (op === '<=' ? x <= bound : x >= bound);
+  if (!ci) {
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      reason: `one replication gives no confidence interval (the estimate ${within(value) ? 'meets' : 'misses'} the budget); run at least 2, e.g. --replications 5`,
+    };
+  }
+  const [lo, hi] = ci;
+  if (within(lo) && within(hi)) return { ...base, verdict: 'pass', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies within ${text}` };
+  if (!within(lo) && !within(hi)) return { ...base, verdict: 'fail', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies beyond ${text}` };
+  // The interval may be clipped at 0 on one side; the other side keeps the true half-width.
+  const half = Math.max(hi - value, value - lo);
+  const gap = Math.abs(value - bound);
+  const need = gap > 0 ? Math.ceil(n * (half / gap) ** 2 * 1.1) : Infinity;
+  const hint = Number.isFinite(need) && need > n ? `about ${need} replications would settle it (now ${n})` : 'the estimate sits on the budget: more replications will not settle it';
+  return { ...base, verdict: 'inconclusive', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] straddles ${text}; ${hint}` };
+}
+
+/** Judges every budget of a scenario. */
+export function judgeBudgets(scenario: string, budgets: Record<string, { op: '<=' | '>='; value: number; text: string }>, s: Summary): BudgetResult[] {
+  return Object.entries(budgets).map(([metric, b]) => judgeBudget(scenario, metric, b.op, b.value, b.text, s));
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}

@@ -1,0 +1,37 @@
+import { UserError } from '../errors.js';
+
+/** Flags shared by the commands that run scenarios. */
+export interface SimFlags {
+  seed?: string;
+  replications?: string;
+  set?: string[];
+  workers?: string;
+  quiet?: boolean;
+}
+
+/** An integer flag ≥ min, or a one-line error. */
+export function intFlag(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag}: expected an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+/** The scenario overrides the shared flags stand for (`--seed`, `--replications`, `--set`). */
+export function simSets(f: SimFlags): string[] {
+  const sets = [...(f.set ?? [])];
+  if (f.seed !== undefined) sets.push(`seed=${intFlag('--seed', f.seed, 0)}`);
+  if (f.replications !== undefined) sets.push(`replications=${intFlag('--replications', f.replications, 1)}`);
+  return sets;
+}
+
+/** `--workers`, validated. */
+export function workersFlag(f: SimFlags): number | undefined {
+  return f.workers !== undefined ? intFlag('--workers', f.workers, 0) : undefined;
+}
+
+/** A tolerance such as `5%` or `0.05`, as a fraction. */
+export function toleranceFlag(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
+  if (!m) throw new UserError(`--tolerance: expected a percentage such as 5% (or a fraction such as 0.05), got "${v}"`);
+  return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+}

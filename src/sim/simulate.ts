@@ -1,0 +1,30 @@
+import type { Scenario } from '../scenario/schema.js';
+import { loadScenario } from '../scenario/load.js';
+import { prepareInputs } from '../workload/build.js';
+import type { ReplicationResult } from './replication.js';
+import { runReplications } from './runner.js';
+import { summarize, type Summary } from './summary.js';
+
+/** A scenario file run end to end. */
+export interface Simulated {
+  file: string;
+  scenario: Scenario;
+  results: ReplicationResult[];
+  summary: Summary;
+  /** What the user should know about how their input was used. */
+  notes: string[];
+}
+
+/** Loads a scenario file (with `--set` overrides), runs its replications and summarises them. */
+export async function simulateFile(
+  file: string,
+  sets: readonly string[],
+  opts: { workers?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Simulated> {
+  const scenario = loadScenario(file, [...sets]);
+  const inputs = prepareInputs(scenario, file);
+  const t0 = performance.now();
+  const results = await runReplications(scenario, inputs, opts);
+  const summary = summarize(scenario, results, (performance.now() - t0) / 1000);
+  return { file, scenario, results, summary, notes: inputs.notes };
+}
