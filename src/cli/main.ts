@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { checkAction, checkContext, type CheckFlags } from './check.js';
+import { compareAction, compareContext, type CompareFlags } from './compare.js';
 import { progressBar } from './progress.js';
 import { runAction, runContext, type RunFlags } from './run.js';
 
@@ -67,6 +68,32 @@ program
     process.stdout.write(out.stdout);
     if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
     process.exitCode = out.exitCode;
+  });
+
+program
+  .command('compare')
+  .description('run variants on the same random streams and show them side by side, with paired differences')
+  .argument('<scenario...>', 'two or more scenario files, or one with --vary')
+  .option('--vary <key.path=a,b,...>', 'one variant of the scenario per value, e.g. --vary infrastructure.warmPool.size=20,60; repeat to vary keys together (zipped)', collect, [])
+  .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--seed <n>', 'override every scenario seed')
+  .option('--replications <n>', 'override the number of replications')
+  .option('--set <key.path=value>', 'override a scenario key in every variant (repeatable)', collect, [])
+  .option('--workers <n>', 'worker threads for replications')
+  .option('--quiet', 'print nothing on stderr')
+  .action(async (files: string[], flags: CompareFlags) => {
+    const ctx = compareContext(files, flags);
+    let bar: ReturnType<typeof progressBar> | undefined;
+    const out = await compareAction(ctx, (label, d, n) => {
+      if (d === 1 || !bar) {
+        bar?.stop();
+        bar = progressBar(label, ctx.quiet);
+      }
+      bar.update(d, n);
+    }).finally(() => bar?.stop());
+    process.stdout.write(out.stdout);
+    if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
   });
 
 async function main(): Promise<void> {

@@ -44,14 +44,14 @@ describe('tidecast run', () => {
     expect(j.scenarioAsRun.infrastructure.reserved.slots).toBe(950);
   });
 
-  it('prints a table and writes summary.json and timeseries.csv with --out', () => {
+  it('prints a table and writes report.html, summary.json, timeseries.csv and SVGs with --out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidecast-out-'));
     const r = tidecast('run', 'scenarios/default.yaml', '--out', dir, '--replications', '2');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^default — seed 7, 2 replications/);
     expect(r.stdout).toMatch(/warm-hit rate\s+\d+\.\d+%/);
     expect(r.stdout).toMatch(/start latency mean/);
-    expect(readdirSync(dir).sort()).toEqual(['summary.json', 'timeseries.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['arrivals.svg', 'concurrency.svg', 'cost.svg', 'latency.svg', 'latencyCdf.svg', 'pool.svg', 'queue.svg', 'report.html', 'summary.json', 'timeseries.csv']);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(summary.replications).toBe(2);
     const csv = readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');

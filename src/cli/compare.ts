@@ -1,0 +1,136 @@
+import { basename } from 'node:path';
+import { pairedDifference, type Difference } from '../compare/paired.js';
+import { UserError } from '../errors.js';
+import { buildReport } from '../report/build.js';
+import { formatValue, SUMMARY_ROWS } from '../report/format.js';
+import { scenarioAsRun } from '../scenario/asRun.js';
+import { simulateFile, type Simulated } from '../sim/simulate.js';
+import { get } from '../sim/summary.js';
+import { simSets, workersFlag, type SimFlags } from './options.js';
+import { writeOutputs } from './run.js';
+
+/** Options of `tidecast compare` as commander hands them over. */
+export interface CompareFlags extends SimFlags {
+  vary?: string[];
+  out?: string;
+  format?: string;
+}
+
+/** A variant to run: a file and its own overrides. */
+interface VariantSpec {
+  name: string;
+  file: string;
+  sets: string[];
+}
+
+/** Validated options of `tidecast compare`. */
+export interface CompareContext {
+  variants: VariantSpec[];
+  workers?: number;
+  outDir?: string;
+  format: 'text' | 'json';
+  quiet: boolean;
+}
+
+/**
+ * Variants are the files given, each with the shared `--set`s; `--vary key=a,b,c` instead makes
+ * one variant of the (single) file per value, and several `--vary` keys are zipped (variant i
+ * takes the i-th value of each: a bigger pool together with the slots it occupies).
+ */
+export function compareContext(files: string[], f: CompareFlags): CompareContext {
+  const format = f.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
+  const sets = simSets(f);
+  let variants: VariantSpec[];
+  if (f.vary && f.vary.length > 0) {
+    if (files.length !== 1) throw new UserError(`--vary: give one scenario file to vary, got ${files.length}`);
+    // Several --vary keys are zipped: variant i takes the i-th value of every key.
+    const keys = f.vary.map((v) => {
+      const m = /^([^=]+)=(.+)$/.exec(v);
+      if (!m) throw new UserError(`--vary ${v}: expected key.path=a,b,… e.g. --vary infrastructure.warmPool.size=20,60`);
+      const values = m[2].split(',').map((x) => x.trim()).filter((x) => x !== '');
+      if (values.length < 2) throw new UserError(`--vary ${v}: expected at least two values separated by commas`);
+      return { key: m[1].trim(), values };
+    });
+    const n = keys[0].values.length;
+    const odd = keys.find((k) => k.values.length !== n);
+    if (odd) throw new UserError(`--vary ${odd.key}: has ${odd.values.length} values but ${keys[0].key} has ${n}; varied keys are zipped, so give each the same number`);
+    variants = Array.from({ length: n }, (_, i) => ({
+      name: keys.map((k) => `${k.key.split('.').pop()}=${k.values[i]}`).join(','),
+      file: files[0],
+      sets: [...sets, ...keys.map((k) => `${k.key}=${k.values[i]}`)],
+    }));
+  } else {
+    if (files.length < 2) throw new UserError('compare: give two or more scenario files, or one file with --vary key=a,b');
+    variants = files.map((file) => ({ name: basename(file).replace(/\.ya?ml$/, ''), file, sets }));
+    const seen = new Map<string, number>();
+    for (const v of variants) {
+      const k = seen.get(v.name) ?? 0;
+      seen.set(v.name, k + 1);
+      if (k > 0) v.name = `${v.name}#${k + 1}`;
+    }
+  }
+  return { variants, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+}
+
+/** Runs the variants on the same random streams and compares them with the first. */
+export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
+  const runs: (Simulated & { name: string })[] = [];
+  for (const v of ctx.variants) {
+    const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
+    runs.push({ ...sim, name: v.name });
+  }
+  const notes = runs.flatMap((r) => r.notes);
+  const reps = new Set(runs.map((r) => r.results.length));
+  if (reps.size > 1) notes.push(`variants ran different numbers of replications; differences pair the first ${Math.min(...reps)}`);
+  const seeds = new Set(runs.map((r) => r.scenario.seed));
+  if (seeds.size > 1) notes.push('variants have different seeds, so they do not share random streams: differences are wider than they need be (use --seed)');
+  const base = runs[0];
+  const differences: Record<string, Record<string, Difference>> = {};
+  for (const r of runs.slice(1)) {
+    differences[r.name] = Object.fromEntries(SUMMARY_ROWS.map(([, path]) => [path, pairedDifference(base.results, r.results, path)]));
+  }
+  if (ctx.outDir) {
+    const report = await buildReport(runs.map((r) => ({ variant: r.name, scenario: r.scenario, results: r.results, summary: r.summary })));
+    writeOutputs(ctx.outDir, {
+      'compare.json': JSON.stringify(compareJson(runs, differences), null, 2) + '\n',
+      'report.html': report.html,
+      ...Object.fromEntries(Object.entries(report.svgs).map(([id, svg]) => [`${id}.svg`, svg])),
+    });
+    notes.push(`wrote ${ctx.outDir}/report.html, compare.json and ${Object.keys(report.svgs).length} SVG charts`);
+  }
+  const stdout = ctx.format === 'json' ? JSON.stringify(compareJson(runs, differences), null, 2) + '\n' : compareTable(runs, differences);
+  return { stdout, notes, differences, runs };
+}
+
+function compareJson(runs: (Simulated & { name: string })[], differences: Record<string, Record<string, Difference>>) {
+  return {
+    baseline: runs[0].name,
+    variants: runs.map((r) => ({ name: r.name, file: r.file, summary: r.summary, scenarioAsRun: scenarioAsRun(r.scenario) })),
+    differences,
+  };
+}
+
+/** Side-by-side table: each variant's value, and for later variants the paired Δ vs the first with its interval (pure). */
+export function compareTable(runs: (Simulated & { name: string })[], differences: Record<string, Record<string, Difference>>): string {
+  const header = ['metric', ...runs.map((r, i) => (i === 0 ? r.name : `${r.name}  (Δ vs ${runs[0].name}, 95% CI)`))];
+  const rows = SUMMARY_ROWS.map(([label, path, unit]) => [
+    label,
+    ...runs.map((r, i) => {
+      const v = formatValue(get(r.summary, path), unit);
+      if (i === 0) return v;
+      const d = differences[r.name][path];
+      if (!Number.isFinite(d.delta)) return v;
+      const sign = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+      const abs = (x: number) => formatValue(Math.abs(x), unit);
+      const ci = d.ci ? ` [${sign(d.ci[0])}${abs(d.ci[0])}, ${sign(d.ci[1])}${abs(d.ci[1])}]` : '';
+      return `${v}  (${sign(d.delta)}${abs(d.delta)}${ci})`;
+    }),
+  ]);
+  const all = [header, ...rows];
+  const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const lines = all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd());
+  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  lines.push('', `paired over ${Math.min(...runs.map((r) => r.results.length))} replications on common random numbers (seed ${runs[0].scenario.seed})`);
+  return lines.join('\n') + '\n';
+}
