@@ -1,0 +1,95 @@
+import type { ModelName } from './forecast.js';
+import { forecast, makeModel, seasonsFor } from './forecast.js';
+import { SeasonalNaive } from './seasonalNaive.js';
+
+/** Accuracy of one model over a rolling-origin backtest. */
+export interface BacktestScore {
+  model: string;
+  /** Mean absolute scaled error: MAE over the in-sample MAE of seasonal naive (weekly if a week fits). */
+  mase: number;
+  /** Symmetric MAPE in percent (terms with both values 0 count as 0). */
+  smape: number;
+  rmse: number;
+  /** Pinball (quantile) loss at each level. */
+  pinball: Record<string, number>;
+  /** Share of actual values inside the central 90% and 99% intervals. */
+  coverage90: number;
+  coverage99: number;
+  /** Mean milliseconds per fit + forecast (from the clock the caller passes in). */
+  fitMs: number;
+  /** Models `auto` chose, with counts. */
+  chosen: Record<string, number>;
+}
+
+const LEVELS = [0.005, 0.05, 0.5, 0.9, 0.95, 0.99, 0.995];
+
+/**
+ * Rolling-origin evaluation: for each of `origins` origins spaced `horizon` apart at the end of
+ * the series, every model is refitted on the data before the origin and forecasts `horizon`
+ * steps, scored against what happened. Pure but for `clock`, which the CLI passes in to time fits.
+ */
+export function backtest(
+  y: Float64Array,
+  opts: { stepS: number; horizon: number; origins: number; models: readonly ModelName[] },
+  clock: () => number = () => 0,
+): BacktestScore[] {
+  const h = opts.horizon;
+  const s = seasonsFor(opts.stepS);
+  const n = y.length;
+  const origins: number[] = [];
+  for (let i = opts.origins; i >= 1; i--) {
+    const o = n - i * h;
+    if (o >= 2) origins.push(o);
+  }
+  const naive = new SeasonalNaive('weekly');
+  return opts.models.map((name) => {
+    let absScaled = 0;
+    let smape = 0;
+    let sq = 0;
+    let count = 0;
+    let in90 = 0;
+    let in99 = 0;
+    const pin: Record<string, number> = Object.fromEntries([0.5, 0.9, 0.99].map((q) => [String(q), 0]));
+    let ms = 0;
+    const chosen: Record<string, number> = {};
+    for (const o of origins) {
+      const train = y.subarray(0, o);
+      const m = naive.period(s, o);
+      let scale = 0;
+      for (let t = m; t < o; t++) scale += Math.abs(train[t] - train[t - m]);
+      scale = o > m ? scale / (o - m) : 1;
+      if (!(scale > 0)) scale = 1;
+      const t0 = clock();
+      const f = forecast(train, { stepS: opts.stepS, horizon: h, quantiles: LEVELS, model: makeModel(name, h) });
+      ms += clock() - t0;
+      chosen[f.model] = (chosen[f.model] ?? 0) + 1;
+      for (let k = 0; k < h && o + k < n; k++) {
+        const a = y[o + k];
+        const p = f.mean[k];
+        absScaled += Math.abs(a - p) / scale;
+        smape += a + p > 0 ? (200 * Math.abs(a - p)) / (Math.abs(a) + Math.abs(p)) : 0;
+        sq += (a - p) ** 2;
+        const q = (l: number) => f.quantiles.get(l)![k];
+        if (a >= q(0.05) && a <= q(0.95)) in90++;
+        if (a >= q(0.005) && a <= q(0.995)) in99++;
+        for (const l of [0.5, 0.9, 0.99]) {
+          const d = a - q(l);
+          pin[String(l)] += d >= 0 ? l * d : (l - 1) * d;
+        }
+        count++;
+      }
+    }
+    for (const l of Object.keys(pin)) pin[l] /= Math.max(1, count);
+    return {
+      model: name,
+      mase: absScaled / count,
+      smape: smape / count,
+      rmse: Math.sqrt(sq / count),
+      pinball: pin,
+      coverage90: in90 / count,
+      coverage99: in99 / count,
+      fitMs: ms / Math.max(1, origins.length),
+      chosen,
+    };
+  });
+}

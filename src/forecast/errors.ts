@@ -1,0 +1,56 @@
+import type { Fitted } from './model.js';
+
+/**
+ * Out-of-sample forecast errors per step ahead, from origins spread over the last part of the
+ * history (each forecast uses only data before its origin). Errors are standardised by
+ * √(forecast + 1), as count noise grows with the level (Poisson-like), so night and day errors
+ * can be pooled and rescaled to any forecast level.
+ */
+export function standardisedErrors(y: Float64Array, fitted: Fitted, h: number, minOrigin: number, maxOrigins = 240): Float64Array[] {
+  const n = y.length;
+  const first = Math.max(minOrigin, Math.floor(n / 2), 1);
+  const last = n - 1;
+  const errs: number[][] = Array.from({ length: h }, () => []);
+  if (last < first) return errs.map(() => new Float64Array(0));
+  const stride = Math.max(1, Math.floor((last - first + 1) / maxOrigins));
+  for (let o = first; o <= last; o += stride) {
+    const k = Math.min(h, n - o);
+    const fc = fitted.forecastFrom(y, o, k);
+    for (let j = 0; j < k; j++) errs[j].push((y[o + j] - fc[j]) / Math.sqrt(Math.max(fc[j], 0) + 1));
+  }
+  return errs.map((e) => Float64Array.from(e));
+}
+
+/**
+ * Empirical quantiles of standardised errors per step ahead, pooling neighbouring steps until at
+ * least `minSamples` errors are in hand (steps with few origins borrow from their neighbours).
+ * Returns, per level, one standardised error per step (NaN when nothing was observed).
+ */
+export function errorQuantiles(errs: Float64Array[], levels: readonly number[], minSamples = 200): Map<number, Float64Array> {
+  const h = errs.length;
+  const out = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h).fill(NaN)]));
+  for (let k = 0; k < h; k++) {
+    let lo = k;
+    let hi = k;
+    let count = errs[k].length;
+    while (count < minSamples && (lo > 0 || hi < h - 1)) {
+      if (lo > 0) count += errs[--lo].length;
+      if (hi < h - 1 && count < minSamples) count += errs[++hi].length;
+    }
+    const pool = new Float64Array(count);
+    let p = 0;
+    for (let j = lo; j <= hi; j++) {
+      pool.set(errs[j], p);
+      p += errs[j].length;
+    }
+    if (count === 0) continue;
+    pool.sort();
+    for (const q of levels) {
+      const pos = q * (count - 1);
+      const i = Math.floor(pos);
+      const frac = pos - i;
+      out.get(q)![k] = i + 1 < count ? pool[i] * (1 - frac) + pool[i + 1] * frac : pool[i];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import { AutoModel } from './auto.js';
+import { DoubleSeasonal } from './doubleSeasonal.js';
+import { errorQuantiles, standardisedErrors } from './errors.js';
+import { HoltWinters } from './holtWinters.js';
+import type { Forecast, ForecastModel, Seasons } from './model.js';
+import { SeasonalNaive } from './seasonalNaive.js';
+
+/** Model names accepted by `forecast` (and `--model`). */
+export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** Builds a model by name. */
+export function makeModel(name: ModelName, horizon: number): ForecastModel {
+  switch (name) {
+    case 'auto':
+      return new AutoModel(horizon);
+    case 'seasonal-naive':
+      return new SeasonalNaive('auto');
+    case 'seasonal-naive-weekly':
+      return new SeasonalNaive('weekly');
+    case 'seasonal-naive-daily':
+      return new SeasonalNaive('daily');
+    case 'holt-winters-add':
+      return new HoltWinters('additive', false);
+    case 'holt-winters-mul-damped':
+      return new HoltWinters('multiplicative', true);
+    case 'double-seasonal':
+      return new DoubleSeasonal();
+  }
+}
+
+/** Seasonal periods in steps for a step length in seconds (0 where a cycle does not fit whole steps). */
+export function seasonsFor(stepS: number): Seasons {
+  const daily = Math.round(86400 / stepS);
+  const ok = daily >= 2 && Math.abs(daily * stepS - 86400) < 1e-6 * 86400;
+  return { daily: ok ? daily : 0, weekly: ok ? daily * 7 : 0 };
+}
+
+/**
+ * Forecasts `horizon` steps of a count series with quantiles — the one pure entry the CLI, the
+ * simulator's policies and the live scaler all call. Quantiles are the forecast plus empirical
+ * out-of-sample errors per step ahead (standardised by √(level+1)), not an assumed normal;
+ * every value is clamped at zero. NaN or negative inputs (gaps) count as zero, and the notes say so.
+ */
+export function forecast(
+  y: Float64Array,
+  opts: { stepS: number; horizon: number; quantiles?: readonly number[]; model?: ModelName | ForecastModel },
+): Forecast {
+  const h = opts.horizon;
+  const levels = [...(opts.quantiles ?? [0.5, 0.9, 0.99])].sort((a, b) => a - b);
+  const notes: string[] = [];
+  let clean = y;
+  let bad = 0;
+  for (let i = 0; i < y.length; i++) if (!(y[i] >= 0)) bad++;
+  if (bad > 0) {
+    clean = Float64Array.from(y, (v) => (v >= 0 ? v : 0));
+    notes.push(`${bad} missing or negative values counted as 0`);
+  }
+  const empty = () => ({ model: 'none', mean: new Float64Array(h), quantiles: new Map(levels.map((q) => [q, new Float64Array(h)])), valid: false, notes: [...notes, 'no history: nothing to forecast from'] });
+  if (clean.length === 0) return empty();
+  const seasons = seasonsFor(opts.stepS);
+  const model = typeof opts.model === 'object' ? opts.model : makeModel(opts.model ?? 'auto', h);
+  const fitted = model.fit(clean, seasons);
+  const mean = fitted.forecast(h);
+  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, Math.max(seasons.weekly, 8)));
+  const eq = errorQuantiles(errs, levels);
+  const quantiles = new Map<number, Float64Array>();
+  let prev: Float64Array | null = null;
+  for (const q of levels) {
+    const z = eq.get(q)!;
+    const out = new Float64Array(h);
+    for (let k = 0; k < h; k++) {
+      const e = Number.isFinite(z[k]) ? z[k] : 0;
+      let v = Math.max(0, mean[k] + e * Math.sqrt(Math.max(mean[k], 0) + 1));
+      if (prev && v < prev[k]) v = prev[k]; // quantiles never cross
+      out[k] = v;
+    }
+    quantiles.set(q, out);
+    prev = out;
+  }
+  const name = model instanceof AutoModel && model.lastChoice ? `auto:${model.lastChoice.model}` : model.name;
+  return { model: name, mean, quantiles, valid: true, notes: [...notes, ...fitted.notes] };
+}
