@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { basename, dirname } from 'node:path';
+import { backtestAction, type BacktestFlags } from './backtest.js';
 import { checkAction, checkContext, type CheckFlags } from './check.js';
+import { forecastAction, type ForecastFlags } from './forecast.js';
+import { targetsAction, type TargetsFlags } from './targets.js';
+import { traceImport, traceInspect, traceSynth, type SynthFlags } from './trace.js';
+import { writeOutputs } from './run.js';
 import { compareAction, compareContext, type CompareFlags } from './compare.js';
 import { progressBar } from './progress.js';
 import { runAction, runContext, type RunFlags } from './run.js';
@@ -95,6 +101,109 @@ program
     process.stdout.write(out.stdout);
     if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
   });
+
+program
+  .command('forecast')
+  .description('forecast arrivals per step with quantiles from a trace (CSV: time,mean,p50,p90,p99)')
+  .argument('<trace>', 'trace CSV (per request, per interval, or Azure Functions per-minute)')
+  .requiredOption('--step <duration>', 'step of the series, e.g. 1m or 1h')
+  .requiredOption('--horizon <duration>', 'how far ahead, e.g. 24h')
+  .option('--at <time>', 'forecast from this time, using only data before it (ISO-8601, or seconds like the trace)')
+  .option('--quantiles <levels>', 'quantile levels', '0.5,0.9,0.99')
+  .option('--model <name>', 'auto, seasonal-naive, seasonal-naive-weekly, seasonal-naive-daily, holt-winters-add, holt-winters-mul-damped, double-seasonal', 'auto')
+  .option('--format <format>', 'csv or json', 'csv')
+  .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--quiet', 'print nothing on stderr')
+  .action((file: string, flags: ForecastFlags & { quiet?: boolean }) => {
+    const out = forecastAction(file, flags);
+    process.stdout.write(out.stdout);
+    if (!flags.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
+  });
+
+program
+  .command('targets')
+  .description('warm-pool size per step (Erlang-loss sizing on the forecast, uncertainty included) and a reserved-baseline advice')
+  .argument('<trace>', 'trace CSV')
+  .requiredOption('--step <duration>', 'step of the series, e.g. 1m')
+  .requiredOption('--horizon <duration>', 'how far ahead, e.g. 1h')
+  .requiredOption('--lead-time <duration>', 'time to refill a pool sandbox (the cold start), e.g. 20s')
+  .requiredOption('--hit-rate <fraction>', 'warm-hit rate goal, e.g. 0.99')
+  .option('--at <time>', 'plan from this time, using only data before it')
+  .option('--session-duration <duration>', 'mean session length (for the reserved-baseline advice)')
+  .option('--reserved-cost <price>', 'reserved price per slot-hour (for the advice)')
+  .option('--serverless-cost <price>', 'serverless price per slot-second (for the advice)')
+  .option('--model <name>', 'forecast model', 'auto')
+  .option('--format <format>', 'text, csv or json', 'text')
+  .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--quiet', 'print nothing on stderr')
+  .action((file: string, flags: TargetsFlags & { quiet?: boolean }) => {
+    const out = targetsAction(file, flags);
+    process.stdout.write(out.stdout);
+    if (!flags.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
+  });
+
+program
+  .command('backtest')
+  .description('rolling-origin accuracy of the forecast models on a trace: MASE, sMAPE, RMSE, pinball loss, interval coverage, fit time')
+  .argument('<trace>', 'trace CSV')
+  .requiredOption('--step <duration>', 'step of the series, e.g. 1h')
+  .requiredOption('--horizon <duration>', 'forecast horizon per origin, e.g. 24h')
+  .option('--origins <n>', 'number of origins (each a horizon apart, at the end of the trace)', '7')
+  .option('--models <list>', 'models to score (comma-separated)')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .action((file: string, flags: BacktestFlags) => {
+    process.stdout.write(backtestAction(file, flags).stdout);
+  });
+
+const trace = program.command('trace').description('trace tools: import, synth, inspect');
+trace
+  .command('import')
+  .description("convert a trace (per request, per interval, Azure Functions per-minute) to the project's time,count CSV")
+  .argument('<file>', 'trace file')
+  .requiredOption('--step <duration>', 'step of the output series, e.g. 1m')
+  .option('--format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--out <file>', 'write here instead of stdout')
+  .action((file: string, flags: { step: string; format?: string; out?: string }) => {
+    emit(traceImport(file, flags), flags.out);
+  });
+trace
+  .command('synth')
+  .description('a seeded synthetic tidal trace (daily cycle, weekly pattern, growth, bursts, noise) as time,count')
+  .requiredOption('--days <n>', 'length in days')
+  .requiredOption('--step <duration>', 'step, e.g. 1m or 1h')
+  .requiredOption('--peak <rate>', 'daily peak rate, e.g. 500/s')
+  .requiredOption('--trough <rate>', 'daily trough rate, e.g. 60/s')
+  .option('--peak-at <duration>', 'time of day of the peak', '14h')
+  .option('--weekly <multipliers>', '7 multipliers, Monday first', '1,1,1,1,0.95,0.6,0.5')
+  .option('--growth <fraction>', 'growth per day', '0.002')
+  .option('--noise <sigma>', 'log-normal noise per 5-minute step', '0.05')
+  .option('--burst-rate <rate>', 'how often bursts come', '4/d')
+  .option('--burst-factor <x>', 'traffic multiplier in a burst', '1.5')
+  .option('--seed <n>', 'random seed', '1')
+  .option('--start <date>', 'start date (UTC)', '2026-01-05')
+  .option('--out <file>', 'write here instead of stdout')
+  .action((flags: SynthFlags & { out?: string }) => {
+    emit(traceSynth(flags), flags.out);
+  });
+trace
+  .command('inspect')
+  .description('span, rate statistics, peak-to-trough ratio, seasonal periods, and a chart')
+  .argument('<file>', 'trace file')
+  .option('--step <duration>', 'step to resample to', '1m')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--html <file>', 'also write an HTML page with a vega-lite chart of the series')
+  .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .action(async (file: string, flags: { step: string; format?: string; html?: string; traceFormat?: string }) => {
+    process.stdout.write(await traceInspect(file, flags));
+  });
+
+function emit(text: string, out?: string): void {
+  if (out) {
+    writeOutputs(dirname(out), { [basename(out)]: text });
+    process.stderr.write(`tidecast: wrote ${out}\n`);
+  } else process.stdout.write(text);
+}
 
 async function main(): Promise<void> {
   try {

@@ -6,7 +6,7 @@ import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
 /** Model names accepted by `forecast` (and `--model`). */
-export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal'] as const;
+export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Builds a model by name. */
@@ -26,6 +26,10 @@ export function makeModel(name: ModelName, horizon: number): ForecastModel {
       return new HoltWinters('multiplicative', true);
     case 'double-seasonal':
       return new DoubleSeasonal();
+    case 'double-seasonal-mul':
+      return new DoubleSeasonal(true);
+    case 'double-seasonal-mul-days':
+      return new DoubleSeasonal(true, true);
   }
 }
 

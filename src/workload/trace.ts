@@ -6,9 +6,15 @@ import type { TraceSpec } from '../scenario/schema.js';
 import type { RateCurve } from './tidal.js';
 
 /** A trace read from CSV, times in seconds from its first row. */
-export type TraceData =
+export type TraceData = (
   | { kind: 'requests'; file: string; timesS: Float64Array; durationsS: Float64Array | null; spanS: number }
-  | { kind: 'intervals'; file: string; curve: RateCurve; spanS: number };
+  | { kind: 'intervals'; file: string; curve: RateCurve; spanS: number }
+) & {
+  /** The first row's time as written: seconds since the epoch for date-times, else the number itself. */
+  t0S: number;
+  /** True when the time column held date-times (so t0S is an absolute UTC time). */
+  absolute: boolean;
+};
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -48,6 +54,15 @@ export function resolveTracePath(path: string, scenarioFile?: string): string {
  * or rate column exists. Errors name the file, line and column.
  */
 export function readTrace(spec: TraceSpec, scenarioFile?: string, keyPath = 'workload.arrivals.trace'): TraceData {
+  return parseTrace(spec, readText(spec, scenarioFile, keyPath));
+}
+
+/** Default trace options, for tools that read a trace file without a scenario. */
+export function traceSpec(path: string, over: Partial<TraceSpec> = {}): TraceSpec {
+  return { path, scale: 1, format: 'auto', durationScale: 1, loop: false, jitter: 1, ...over };
+}
+
+function readText(spec: TraceSpec, scenarioFile: string | undefined, keyPath: string): { file: string; text: string } {
   const file = resolveTracePath(spec.path, scenarioFile);
   let text: string;
   try {
@@ -56,6 +71,11 @@ export function readTrace(spec: TraceSpec, scenarioFile?: string, keyPath = 'wor
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${keyPath}.path: cannot read trace file ${spec.path} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
   }
+  return { file, text };
+}
+
+/** Parses trace CSV text (see `readTrace`). */
+export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text: string }): TraceData {
   let rows: string[][];
   try {
     rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
@@ -91,6 +111,7 @@ export function readTrace(spec: TraceSpec, scenarioFile?: string, keyPath = 'wor
     prev = t;
   }
   const t0 = times[0];
+  const absolute = !Number.isFinite(Number(rows[1][timeCol]));
   for (let r = 0; r < n; r++) times[r] -= t0;
 
   const numberColumn = (c: number, what: string, min: number): Float64Array => {
@@ -112,7 +133,7 @@ export function readTrace(spec: TraceSpec, scenarioFile?: string, keyPath = 'wor
       for (let r = 0; r < n; r++) durations[r] *= spec.durationScale;
     }
     const meanGap = n > 1 ? times[n - 1] / (n - 1) : 1;
-    return { kind: 'requests', file, timesS: times, durationsS: durations, spanS: times[n - 1] + meanGap };
+    return { kind: 'requests', file, timesS: times, durationsS: durations, spanS: times[n - 1] + meanGap, t0S: t0, absolute };
   }
 
   const cc = countName ? col(countName, 'count') : rateName ? col(rateName, 'rate') : -1;
@@ -129,5 +150,5 @@ export function readTrace(spec: TraceSpec, scenarioFile?: string, keyPath = 'wor
     if (Math.abs(k - i) > 1e-6 * Math.max(1, k)) throw new UserError(`${file}:${r + 2}: interval rows must be a whole number of steps (${step} s) apart`);
     rates[i] += countName ? values[r] / step : values[r];
   }
-  return { kind: 'intervals', file, curve: { stepS: step, ratesPerS: rates }, spanS: slots * step };
+  return { kind: 'intervals', file, curve: { stepS: step, ratesPerS: rates }, spanS: slots * step, t0S: t0, absolute };
 }

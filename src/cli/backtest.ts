@@ -1,0 +1,53 @@
+import { UserError } from '../errors.js';
+import { backtest } from '../forecast/backtest.js';
+import { MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
+import { intFlag } from './options.js';
+import { durationFlag, loadCounts } from './series.js';
+
+/** Options of `tidecast backtest`. */
+export interface BacktestFlags {
+  step: string;
+  horizon: string;
+  origins?: string;
+  models?: string;
+  format?: string;
+  traceFormat?: string;
+}
+
+/** `tidecast backtest`: rolling-origin accuracy of each model, as a table or JSON. */
+export function backtestAction(file: string, f: BacktestFlags): { stdout: string } {
+  const stepS = durationFlag('--step', f.step);
+  const horizon = Math.max(1, Math.round(durationFlag('--horizon', f.horizon) / stepS));
+  const origins = f.origins ? intFlag('--origins', f.origins, 1) : 7;
+  const format = f.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
+  const models = (f.models ?? 'seasonal-naive-weekly,seasonal-naive-daily,holt-winters-add,holt-winters-mul-damped,double-seasonal,auto').split(',').map((m) => m.trim()) as ModelName[];
+  const bad = models.find((m) => !MODEL_NAMES.includes(m));
+  if (bad) throw new UserError(`--models: unknown model "${bad}"; expected some of ${MODEL_NAMES.join(', ')}`);
+  const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto');
+  if (series.counts.length < horizon * (origins + 1)) {
+    throw new UserError(`${file}: ${series.counts.length} steps of ${stepS} s hold no ${origins} origins of ${horizon} steps after some history; lower --origins or --horizon`);
+  }
+  const scores = backtest(series.counts, { stepS, horizon, origins, models }, () => performance.now());
+  if (format === 'json') return { stdout: JSON.stringify({ file, stepS, horizonSteps: horizon, origins, scores }, null, 2) + '\n' };
+  const head = ['model', 'MASE', 'sMAPE %', 'RMSE', 'pinball p50', 'p90', 'p99', 'cover 90%', 'cover 99%', 'fit ms', 'chosen'];
+  const rows = scores.map((s) => [
+    s.model,
+    s.mase.toFixed(3),
+    s.smape.toFixed(1),
+    s.rmse.toFixed(1),
+    s.pinball['0.5'].toFixed(2),
+    s.pinball['0.9'].toFixed(2),
+    s.pinball['0.99'].toFixed(2),
+    `${(s.coverage90 * 100).toFixed(1)}%`,
+    `${(s.coverage99 * 100).toFixed(1)}%`,
+    s.fitMs.toFixed(1),
+    Object.entries(s.chosen).map(([k, v]) => `${k}×${v}`).join(' '),
+  ]);
+  const all = [head, ...rows];
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const lines = all.map((r) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd());
+  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error`);
+  return { stdout: lines.join('\n') + '\n' };
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { azureFunctionsCounts, toCounts, type CountSeries } from '../forecast/series.js';
+import { parseDuration } from '../scenario/units.js';
+import { parseTimeCell, readTrace, traceSpec } from '../workload/trace.js';
+
+/** A duration flag (`1h`, `90s`, `20`), positive, or a one-line error. */
+export function durationFlag(flag: string, v: string): number {
+  const d = parseDuration(v);
+  if (typeof d === 'string' || !(d > 0)) throw new UserError(`${flag}: expected a positive duration such as 1m, 1h or 24h, got "${v}"`);
+  return d;
+}
+
+/** Quantile levels such as `0.5,0.9,0.99`. */
+export function quantilesFlag(v: string): number[] {
+  const qs = v.split(',').map((x) => Number(x.trim()));
+  if (qs.length === 0 || qs.some((q) => !(q > 0 && q < 1))) throw new UserError(`--quantiles: expected levels between 0 and 1 separated by commas, such as 0.5,0.9,0.99; got "${v}"`);
+  return [...new Set(qs)].sort((a, b) => a - b);
+}
+
+/**
+ * Reads a trace file as counts per step: per-request events, interval counts or rates (the
+ * project's `time,count`), or the Azure Functions 2019 per-minute layout.
+ */
+export function loadCounts(file: string, stepS: number, format: 'auto' | 'requests' | 'intervals' | 'azure-functions' = 'auto'): CountSeries {
+  let head = '';
+  try {
+    head = readFileSync(file, 'utf8').slice(0, 200);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: cannot read the trace (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+  }
+  if (format === 'azure-functions' || (format === 'auto' && head.startsWith('HashOwner,HashApp,HashFunction,Trigger'))) {
+    const s = azureFunctionsCounts(readFileSync(file, 'utf8'), file);
+    if (stepS % 60 !== 0) throw new UserError(`--step: the Azure Functions layout counts per minute; expected a whole number of minutes, got ${stepS} s`);
+    const f = stepS / 60;
+    const counts = new Float64Array(Math.ceil(s.counts.length / f));
+    s.counts.forEach((c, i) => (counts[Math.floor(i / f)] += c));
+    return { ...s, stepS, counts };
+  }
+  const trace = readTrace(traceSpec(file, { format }), undefined, 'trace');
+  return toCounts(trace, stepS);
+}
+
+/**
+ * The index of `--at T` in a series: T is ISO-8601 (for traces with date-times) or seconds like
+ * the trace's own time column. Only data before it is used.
+ */
+export function atIndex(s: CountSeries, at: string | undefined): number {
+  if (at === undefined) return s.counts.length;
+  const t = parseTimeCell(at);
+  if (!Number.isFinite(t)) throw new UserError(`--at: expected an ISO-8601 time (2023-11-16T19:00:00Z) or seconds like the trace's time column, got "${at}"`);
+  const i = Math.floor((t - s.startS) / s.stepS + 1e-9);
+  if (i < 1 || i > s.counts.length) {
+    const end = s.startS + s.counts.length * s.stepS;
+    const show = (x: number) => (s.absolute ? new Date(x * 1000).toISOString() : String(x));
+    throw new UserError(`--at ${at}: outside the trace (${show(s.startS)} … ${show(end)}), or before its first full step`);
+  }
+  return i;
+}
+
+/** The time at a step index, formatted like the trace (ISO when absolute). */
+export function timeAt(s: CountSeries, i: number): string {
+  const t = s.startS + i * s.stepS;
+  return s.absolute ? new Date(Math.round(t * 1000)).toISOString() : String(Number(t.toFixed(6)));
+}
