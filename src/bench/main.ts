@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario, parseScenario } from '../scenario/load.js';
 import { runReplication } from '../sim/replication.js';
 import { prepareInputs } from '../workload/build.js';
+import { forecastSpeed } from './forecastSpeed.js';
 import { heapHold } from './heapHold.js';
 
 /**
@@ -55,6 +56,7 @@ function runCase(kind: string): Record<string, number> {
     };
   }
   if (kind === 'heap') return heapHold();
+  if (kind === 'forecast') return forecastSpeed();
   throw new Error(`unknown case ${kind}`);
 }
 
@@ -68,6 +70,10 @@ if (i >= 0) {
   console.log(`event heap, hold (pop + push): ${f(h.soa100, 0)} ns at 100 pending, ${f(h.soa200k, 0)} ns at 200k  (heap of objects: ${f(h.obj100, 0)} / ${f(h.obj200k, 0)} ns)`);
   const m = child('mmc');
   console.log(`M/M/c (c=100, λ=80/s, 60,000 s): ${f(m.events, 0)} events in ${f(m.wallSeconds)} s = ${f(m.eventsPerSecond / 1e6)}M events/s, ${f(m.sessionsPerSecond / 1e6)}M sessions/s  [target ≥ 4M events/s]`);
+  const fs = child('forecast');
+  console.log('forecaster, fit + forecast with quantiles (median of 5), ms  [targets: 3w hourly ≤ 50, 2w 1-minute ≤ 500, auto ≤ 10× those]');
+  for (const [k, v] of Object.entries(fs)) console.log(`  ${k.padEnd(34)} ${f(v, 1)}`);
+  if (process.argv.includes('--no-kimi')) process.exit(0);
   // Three runs in fresh processes: this machine is a shared VM whose speed drifts by ±15%.
   const runs = [child('kimi'), child('kimi'), child('kimi')];
   const k = runs[0];

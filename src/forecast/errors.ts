@@ -16,6 +16,8 @@ export function standardisedErrors(y: Float64Array, fitted: Fitted, h: number, m
   for (let o = first; o <= last; o += stride) {
     const k = Math.min(h, n - o);
     const fc = fitted.forecastFrom(y, o, k);
+    // an origin before the model's minimum history gives no forecast (NaN): skip it
+    if (!fc.every(Number.isFinite)) continue;
     for (let j = 0; j < k; j++) errs[j].push((y[o + j] - fc[j]) / Math.sqrt(Math.max(fc[j], 0) + 1));
   }
   return errs.map((e) => Float64Array.from(e));

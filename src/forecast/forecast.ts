@@ -63,10 +63,17 @@ export function forecast(
   const empty = () => ({ model: 'none', mean: new Float64Array(h), quantiles: new Map(levels.map((q) => [q, new Float64Array(h)])), valid: false, notes: [...notes, 'no history: nothing to forecast from'] });
   if (clean.length === 0) return empty();
   const seasons = seasonsFor(opts.stepS);
-  const model = typeof opts.model === 'object' ? opts.model : makeModel(opts.model ?? 'auto', h);
+  let model = typeof opts.model === 'object' ? opts.model : makeModel(opts.model ?? 'auto', h);
+  if (clean.length < model.minHistory(seasons)) {
+    notes.push(`${model.name} needs ${model.minHistory(seasons)} steps of history, got ${clean.length}: using seasonal naive`);
+    model = new SeasonalNaive('auto');
+  }
   const fitted = model.fit(clean, seasons);
   const mean = fitted.forecast(h);
-  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, Math.max(seasons.weekly, 8)));
+  // origins for the error quantiles: after a week of history when there are two, so seasonal
+  // models forecast from a full state
+  const minOrigin = seasons.weekly > 0 && clean.length >= 2 * seasons.weekly ? seasons.weekly : 8;
+  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin));
   const eq = errorQuantiles(errs, levels);
   const quantiles = new Map<number, Float64Array>();
   let prev: Float64Array | null = null;

@@ -36,9 +36,9 @@ export class HoltWinters implements ForecastModel {
     return 0;
   }
 
-  minHistory(s: Seasons): number {
-    const m = this.season === 'weekly' ? s.weekly : s.daily;
-    return m > 0 ? 2 * m : 4;
+  /** Four steps: with less than two seasons of history it fits level and trend only (Holt's method) and says so. */
+  minHistory(): number {
+    return 4;
   }
 
   fit(y: Float64Array, s: Seasons): Fitted {
@@ -62,9 +62,14 @@ export class HoltWinters implements ForecastModel {
           for (let i = m; i < 2 * m; i++) b += y[i];
           b /= m;
         }
-        level = Math.max(a, EPS);
-        trend = this.damped || upto >= 2 * m ? (b - a) / m : 0;
-        for (let i = 0; i < m; i++) season[i] = mult ? Math.max(y[i], EPS) / level : y[i] - a;
+        trend = upto >= 2 * m ? (b - a) / m : 0;
+        // seasonal indices from the first season, detrended about its middle (the classical start)
+        for (let i = 0; i < m; i++) {
+          const lin = a + trend * (i - (m - 1) / 2);
+          season[i] = mult ? Math.max(y[i], EPS) / Math.max(lin, EPS) : y[i] - lin;
+        }
+        // the level at the end of the first season, from which the filter carries on
+        level = Math.max(a + (trend * (m - 1)) / 2, mult ? EPS : -Infinity);
       } else {
         level = y[0];
         trend = upto > 1 ? y[1] - y[0] : 0;

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { backtest } from '../../src/forecast/backtest.js';
+import { forecast, MODEL_NAMES, type ModelName } from '../../src/forecast/forecast.js';
+import { loadCounts } from '../../src/cli/series.js';
+import { poisson } from '../../src/random/poisson.js';
+import { Rng } from '../../src/random/rng.js';
+
+const HOUR = 3600;
+
+describe('known answers', () => {
+  it('seasonal naive repeats the last season (the week when a week is in hand)', () => {
+    const y = Float64Array.from({ length: 24 * 9 }, (_, i) => (i * 7919) % 101);
+    const f = forecast(y, { stepS: HOUR, horizon: 48, model: 'seasonal-naive-weekly' });
+    for (let k = 0; k < 48; k++) expect(f.mean[k]).toBe(y[y.length - 168 + k]);
+    const d = forecast(y, { stepS: HOUR, horizon: 30, model: 'seasonal-naive-daily' });
+    for (let k = 0; k < 30; k++) expect(d.mean[k]).toBe(y[y.length - 24 + (k % 24)]);
+  });
+
+  it.each(['holt-winters-add', 'auto'] as ModelName[])('%s forecasts a pure daily sinusoid plus trend almost exactly', (model) => {
+    const f = (t: number) => 200 + 0.2 * t + 50 * Math.sin((2 * Math.PI * t) / 24);
+    const y = Float64Array.from({ length: 24 * 21 }, (_, t) => f(t));
+    const out = forecast(y, { stepS: HOUR, horizon: 24, model });
+    for (let k = 0; k < 24; k++) {
+      const truth = f(y.length + k);
+      expect(Math.abs(out.mean[k] - truth) / truth, `${model} step ${k}`).toBeLessThan(0.01);
+    }
+  });
+
+  it.each(['double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days'] as ModelName[])('%s forecasts a pure daily × weekly pattern almost exactly', (model) => {
+    // no trend: the double-seasonal models have none
+    const day = [1, 1, 1, 1, 0.9, 0.6, 0.5];
+    const f = (t: number) => (300 + 150 * Math.sin((2 * Math.PI * t) / 24)) * day[Math.floor(t / 24) % 7];
+    const y = Float64Array.from({ length: 24 * 21 }, (_, t) => f(t));
+    const out = forecast(y, { stepS: HOUR, horizon: 48, model });
+    for (let k = 0; k < 48; k++) {
+      const truth = f(y.length + k);
+      expect(Math.abs(out.mean[k] - truth) / truth, `${model} step ${k}`).toBeLessThan(0.02);
+    }
+  });
+});
+
+describe('calibration', () => {
+  it('90% and 99% intervals cover within 3 points of nominal on a noisy seasonal series', () => {
+    // Poisson counts around a daily × weekly shape: 5 weeks hourly, backtested over the last 2 weeks
+    const rng = new Rng(5);
+    const rate = (t: number) => (300 + 250 * Math.sin((2 * Math.PI * t) / 24)) * [1, 1, 1, 1, 1, 0.6, 0.5][Math.floor(t / 24) % 7];
+    const y = Float64Array.from({ length: 24 * 35 }, (_, t) => poisson(rate(t), rng) * (1 + 0.05 * (rng.next() - 0.5)));
+    const [s] = backtest(y, { stepS: HOUR, horizon: 24, origins: 14, models: ['auto'] });
+    expect(Math.abs(s.coverage90 - 0.9)).toBeLessThan(0.03);
+    expect(Math.abs(s.coverage99 - 0.99)).toBeLessThan(0.03);
+  });
+});
+
+describe('the shipped traces (issue #5 targets)', () => {
+  it('hourly synthetic tide: auto MASE at least 10% below weekly seasonal naive; intervals calibrated', () => {
+    const y = loadCounts('traces/tidal-5w-1h.csv', HOUR).counts;
+    const [sn, auto] = backtest(y, { stepS: HOUR, horizon: 24, origins: 14, models: ['seasonal-naive-weekly', 'auto'] });
+    expect(auto.mase).toBeLessThan(0.9 * sn.mase);
+    expect(Math.abs(auto.coverage90 - 0.9)).toBeLessThan(0.03);
+    expect(Math.abs(auto.coverage99 - 0.99)).toBeLessThan(0.03);
+  });
+
+  it('1-minute synthetic tide: auto MASE at least 10% below weekly seasonal naive', () => {
+    const y = loadCounts('traces/tidal-2w-1m.csv', 60).counts;
+    const [sn, auto] = backtest(y, { stepS: 60, horizon: 60, origins: 24, models: ['seasonal-naive-weekly', 'auto'] });
+    expect(auto.mase).toBeLessThan(0.9 * sn.mase);
+    expect(Math.abs(auto.coverage90 - 0.9)).toBeLessThan(0.03);
+  });
+
+  it.each(['code', 'conv'])('real Azure %s trace: auto never worse than seasonal naive', (name) => {
+    const y = loadCounts(`traces/azure-llm-2023-${name}-10s.csv`, 10).counts;
+    const [sn, auto] = backtest(y, { stepS: 10, horizon: 6, origins: 40, models: ['seasonal-naive-weekly', 'auto'] });
+    expect(auto.mase).toBeLessThanOrEqual(sn.mase + 1e-12);
+  });
+});
+
+describe('properties', () => {
+  it('no NaN or negative output for any non-negative input; one value per step of the horizon', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 50 })), { minLength: 0, maxLength: 400 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.constantFrom(...MODEL_NAMES),
+        fc.constantFrom(3600, 60, 600),
+        (values, h, model, stepS) => {
+          const f = forecast(Float64Array.from(values), { stepS, horizon: h, model });
+          const all = [f.mean, ...f.quantiles.values()];
+          return all.every((a) => a.length === h && a.every((v) => Number.isFinite(v) && v >= 0));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('treats gaps (NaN, negative) as zero and says so', () => {
+    const y = Float64Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? NaN : i % 7 === 0 ? -1 : 5));
+    const f = forecast(y, { stepS: 60, horizon: 5 });
+    expect(f.notes.join(' ')).toMatch(/missing or negative values counted as 0/);
+    expect(f.mean.every((v) => v >= 0)).toBe(true);
+  });
+
+  it('falls back to simpler models on short histories and says so', () => {
+    const f = forecast(Float64Array.from([3, 4, 5]), { stepS: HOUR, horizon: 4, model: 'double-seasonal' });
+    expect(f.notes.join(' ')).toMatch(/double-seasonal needs \d+ steps of history, got 3: using seasonal naive/);
+    expect(forecast(new Float64Array(0), { stepS: HOUR, horizon: 3 }).valid).toBe(false);
+  });
+});
