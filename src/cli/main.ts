@@ -5,6 +5,7 @@ import { basename, dirname } from 'node:path';
 import { backtestAction, type BacktestFlags } from './backtest.js';
 import { checkAction, checkContext, type CheckFlags } from './check.js';
 import { forecastAction, type ForecastFlags } from './forecast.js';
+import { MODEL_NAMES } from '../forecast/forecast.js';
 import { targetsAction, type TargetsFlags } from './targets.js';
 import { traceImport, traceInspect, traceSynth, type SynthFlags } from './trace.js';
 import { writeOutputs } from './run.js';
@@ -27,80 +28,87 @@ program
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-program
-  .command('run')
-  .description('run a scenario and print its summary (a table, or JSON with --format json)')
-  .argument('<scenario>', 'scenario YAML file (see scenarios/)')
-  .option('--format <format>', 'text or json', 'text')
-  .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
-  .option('--seed <n>', 'override the scenario seed')
-  .option('--replications <n>', 'override the number of independent replications')
-  .option('--set <key.path=value>', 'override any scenario key (repeatable), e.g. --set infrastructure.warmPool.size=40', collect, [])
-  .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core)')
-  .option('--quiet', 'print nothing on stderr')
-  .action(async (file: string, flags: RunFlags) => {
-    const ctx = runContext(file, flags);
-    const bar = progressBar('tidecast run', ctx.quiet);
-    const { stdout, notes } = await runAction(ctx, (d, n) => bar.update(d, n)).finally(() => bar.stop());
-    process.stdout.write(stdout);
-    if (!ctx.quiet) for (const n of notes) process.stderr.write(`tidecast: ${n}\n`);
-  });
+/** The options of every command that runs scenarios. */
+function simOptions(cmd: Command, scope: string): Command {
+  return cmd
+    .option('--seed <n>', `override the seed of ${scope}`)
+    .option('--replications <n>', 'override the number of independent replications')
+    .option('--set <key.path=value>', `override any scenario key in ${scope} (repeatable), e.g. --set infrastructure.warmPool.size=40`, collect, [])
+    .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core)')
+    .option('--quiet', 'print nothing on stderr');
+}
 
-program
-  .command('check')
-  .description('run scenarios and judge their budgets (and regressions against a baseline) for CI: exit 0 pass, 1 fail, 2 invalid input')
-  .argument('<scenario...>', 'scenario YAML files')
-  .option('--junit <file>', 'write the verdicts as JUnit XML')
-  .option('--baseline <file>', 'compare with a saved summary.json or --save-baseline file')
-  .option('--save-baseline <file>', 'save these runs as a baseline for later --baseline')
-  .option('--tolerance <pct>', 'how much worse than the baseline a metric may get (relative; percentage points for rates)', '5%')
-  .option('--strict', 'an inconclusive budget (its interval straddles the bound) fails')
-  .option('--format <format>', 'text or json', 'text')
-  .option('--seed <n>', 'override every scenario seed')
-  .option('--replications <n>', 'override the number of replications')
-  .option('--set <key.path=value>', 'override a scenario key in every scenario (repeatable)', collect, [])
-  .option('--workers <n>', 'worker threads for replications')
-  .option('--quiet', 'print nothing on stderr')
-  .action(async (files: string[], flags: CheckFlags) => {
-    const ctx = checkContext(files, flags);
-    const bars: ReturnType<typeof progressBar>[] = [];
-    const out = await checkAction(ctx, (label, d, n) => {
-      if (d === 1 || bars.length === 0) {
-        bars.at(-1)?.stop();
-        bars.push(progressBar(label, ctx.quiet));
-      }
-      bars.at(-1)!.update(d, n);
-    }).finally(() => bars.at(-1)?.stop());
-    process.stdout.write(out.stdout);
-    if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
-    process.exitCode = out.exitCode;
-  });
+/** Writes a command's output: the result on stdout, notes on stderr unless quiet. */
+function emitResult(out: { stdout: string; notes?: string[] }, quiet?: boolean): void {
+  process.stdout.write(out.stdout);
+  if (!quiet) for (const n of out.notes ?? []) process.stderr.write(`tidecast: ${n}\n`);
+}
 
-program
-  .command('compare')
-  .description('run variants on the same random streams and show them side by side, with paired differences')
-  .argument('<scenario...>', 'two or more scenario files, or one with --vary')
-  .option('--vary <key.path=a,b,...>', 'one variant of the scenario per value, e.g. --vary infrastructure.warmPool.size=20,60; repeat to vary keys together (zipped)', collect, [])
-  .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
-  .option('--format <format>', 'text or json', 'text')
-  .option('--seed <n>', 'override every scenario seed')
-  .option('--replications <n>', 'override the number of replications')
-  .option('--set <key.path=value>', 'override a scenario key in every variant (repeatable)', collect, [])
-  .option('--workers <n>', 'worker threads for replications')
-  .option('--quiet', 'print nothing on stderr')
-  .action(async (files: string[], flags: CompareFlags) => {
-    const ctx = compareContext(files, flags);
-    let bar: ReturnType<typeof progressBar> | undefined;
-    const out = await compareAction(ctx, (label, d, n) => {
-      if (d === 1 || !bar) {
+/** A progress reporter that starts a new bar for each labelled phase (one per scenario or variant). */
+function phasedProgress(quiet: boolean): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  let bar: ReturnType<typeof progressBar> | undefined;
+  return {
+    update(label, done, total) {
+      if (done === 1 || !bar) {
         bar?.stop();
-        bar = progressBar(label, ctx.quiet);
+        bar = progressBar(label, quiet);
       }
-      bar.update(d, n);
-    }).finally(() => bar?.stop());
-    process.stdout.write(out.stdout);
-    if (!ctx.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
-  });
+      bar.update(done, total);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+simOptions(
+  program
+    .command('run')
+    .description('run a scenario and print its summary (a table, or JSON with --format json)')
+    .argument('<scenario>', 'scenario YAML file (see scenarios/)')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder'),
+  'the scenario',
+).action(async (file: string, flags: RunFlags) => {
+  const ctx = runContext(file, flags);
+  const bar = progressBar('tidecast run', ctx.quiet);
+  emitResult(await runAction(ctx, (d, n) => bar.update(d, n)).finally(() => bar.stop()), ctx.quiet);
+});
+
+simOptions(
+  program
+    .command('check')
+    .description('run scenarios and judge their budgets (and regressions against a baseline) for CI: exit 0 pass, 1 fail, 2 invalid input')
+    .argument('<scenario...>', 'scenario YAML files')
+    .option('--junit <file>', 'write the verdicts as JUnit XML')
+    .option('--baseline <file>', 'compare with a saved summary.json or --save-baseline file')
+    .option('--save-baseline <file>', 'save these runs as a baseline for later --baseline')
+    .option('--tolerance <pct>', 'how much worse than the baseline a metric may get (relative; percentage points for rates)', '5%')
+    .option('--strict', 'an inconclusive budget (its interval straddles the bound) fails')
+    .option('--format <format>', 'text or json', 'text'),
+  'every scenario',
+).action(async (files: string[], flags: CheckFlags) => {
+  const ctx = checkContext(files, flags);
+  const progress = phasedProgress(ctx.quiet);
+  const out = await checkAction(ctx, progress.update).finally(progress.stop);
+  emitResult(out, ctx.quiet);
+  process.exitCode = out.exitCode;
+});
+
+simOptions(
+  program
+    .command('compare')
+    .description('run variants on the same random streams and show them side by side, with paired differences')
+    .argument('<scenario...>', 'two or more scenario files, or one with --vary')
+    .option('--vary <key.path=a,b,...>', 'one variant of the scenario per value, e.g. --vary infrastructure.warmPool.size=20,60; repeat to vary keys together (zipped)', collect, [])
+    .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
+    .option('--format <format>', 'text or json', 'text'),
+  'every variant',
+).action(async (files: string[], flags: CompareFlags) => {
+  const ctx = compareContext(files, flags);
+  const progress = phasedProgress(ctx.quiet);
+  emitResult(await compareAction(ctx, progress.update).finally(progress.stop), ctx.quiet);
+});
+
+const MODELS_HELP = MODEL_NAMES.join(', ');
 
 program
   .command('forecast')
@@ -110,15 +118,11 @@ program
   .requiredOption('--horizon <duration>', 'how far ahead, e.g. 24h')
   .option('--at <time>', 'forecast from this time, using only data before it (ISO-8601, or seconds like the trace)')
   .option('--quantiles <levels>', 'quantile levels', '0.5,0.9,0.99')
-  .option('--model <name>', 'auto, seasonal-naive, seasonal-naive-weekly, seasonal-naive-daily, holt-winters-add, holt-winters-mul-damped, double-seasonal', 'auto')
+  .option('--model <name>', MODELS_HELP, 'auto')
   .option('--format <format>', 'csv or json', 'csv')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
   .option('--quiet', 'print nothing on stderr')
-  .action((file: string, flags: ForecastFlags & { quiet?: boolean }) => {
-    const out = forecastAction(file, flags);
-    process.stdout.write(out.stdout);
-    if (!flags.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
-  });
+  .action((file: string, flags: ForecastFlags & { quiet?: boolean }) => emitResult(forecastAction(file, flags), flags.quiet));
 
 program
   .command('targets')
@@ -132,15 +136,11 @@ program
   .option('--session-duration <duration>', 'mean session length (for the reserved-baseline advice)')
   .option('--reserved-cost <price>', 'reserved price per slot-hour (for the advice)')
   .option('--serverless-cost <price>', 'serverless price per slot-second (for the advice)')
-  .option('--model <name>', 'forecast model', 'auto')
+  .option('--model <name>', MODELS_HELP, 'auto')
   .option('--format <format>', 'text, csv or json', 'text')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
   .option('--quiet', 'print nothing on stderr')
-  .action((file: string, flags: TargetsFlags & { quiet?: boolean }) => {
-    const out = targetsAction(file, flags);
-    process.stdout.write(out.stdout);
-    if (!flags.quiet) for (const n of out.notes) process.stderr.write(`tidecast: ${n}\n`);
-  });
+  .action((file: string, flags: TargetsFlags & { quiet?: boolean }) => emitResult(targetsAction(file, flags), flags.quiet));
 
 program
   .command('backtest')
