@@ -7,7 +7,10 @@ import type { Scenario } from './schema.js';
  * JSON and run again to reproduce a report.
  */
 export function scenarioAsRun(s: Scenario): unknown {
-  return walk(s, []);
+  const out = walk({ ...s, budgets: {} }, []) as Record<string, unknown>;
+  // budgets as the user wrote them ("<= 2s"), so the echo validates again
+  out.budgets = Object.fromEntries(Object.entries(s.budgets).map(([k, b]) => [k, b.text]));
+  return out;
 }
 
 function walk(v: unknown, path: string[]): unknown {

@@ -159,3 +159,16 @@ workload:
     expect(() => prepareInputs(s)).toThrow(/ok\.csv:1: no duration column "dur"; the columns are timestamp, x/);
   });
 });
+
+describe('the scenario as run', () => {
+  it('round-trips: the echo with every default filled in validates to the same scenario', async () => {
+    const { scenarioAsRun } = await import('../../src/scenario/asRun.js');
+    const { validateScenario } = await import('../../src/scenario/load.js');
+    const { readdirSync } = await import('node:fs');
+    for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml'))) {
+      const s = loadScenario(join('scenarios', f));
+      const echo = JSON.parse(JSON.stringify(scenarioAsRun(s)));
+      expect(validateScenario(echo, f), f).toEqual(s);
+    }
+  });
+});
