@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { pairedDifference, type Difference } from '../compare/paired.js';
 import { UserError } from '../errors.js';
+import { POLICY_KEYS } from '../policy/registry.js';
 import { buildReport } from '../report/build.js';
 import { formatValue, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
@@ -12,6 +13,7 @@ import { writeOutputs } from './run.js';
 /** Options of `tidecast compare` as commander hands them over. */
 export interface CompareFlags extends SimFlags {
   vary?: string[];
+  policies?: string;
   out?: string;
   format?: string;
 }
@@ -42,7 +44,13 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   const sets = simSets(f);
   let variants: VariantSpec[];
-  if (f.vary && f.vary.length > 0) {
+  if (f.policies) {
+    if (files.length !== 1) throw new UserError(`--policies: give one scenario file, got ${files.length}`);
+    const names = f.policies.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const bad = names.find((n) => !(n in POLICY_KEYS));
+    if (bad) throw new UserError(`--policies: unknown policy "${bad}"; expected some of ${Object.keys(POLICY_KEYS).join(', ')}`);
+    variants = names.map((n) => ({ name: n, file: files[0], sets: [...sets, `infrastructure.warmPool.policy={ ${POLICY_KEYS[n]}: {} }`] }));
+  } else if (f.vary && f.vary.length > 0) {
     if (files.length !== 1) throw new UserError(`--vary: give one scenario file to vary, got ${files.length}`);
     // Several --vary keys are zipped: variant i takes the i-th value of every key.
     const keys = f.vary.map((v) => {

@@ -63,6 +63,8 @@ export class Fleet {
   private poolCreating = 0;
   private poolWaitingSlot = 0;
 
+  /** Sessions arrived so far, warm-up included (for pool controllers). */
+  arrivalsTotal = 0;
   private readonly warmupS: number;
   private readonly horizonS: number;
   private readonly intervalS: number;
@@ -178,6 +180,11 @@ export class Fleet {
     return this.poolTarget;
   }
 
+  /** Ready sandboxes in the pool now. */
+  get poolReadyNow(): number {
+    return this.poolReady;
+  }
+
   /**
    * Changes the warm-pool target (for scaling policies). A larger target starts refills through
    * the scheduler; a smaller one drops waiting refills first, then deletes ready sandboxes
@@ -203,6 +210,7 @@ export class Fleet {
   private onArrival(): void {
     const now = this.engine.now;
     const counted = now >= this.warmupS;
+    this.arrivalsTotal++;
     const sid = this.sessions.alloc(now, this.arrivals.durationS, counted ? Flag.Counted : 0);
     const next = this.arrivals.next();
     if (next < this.horizonS) this.engine.inStream(this.arrivalLane, next, this.kArrival, 0);

@@ -98,8 +98,28 @@ const overflow = z.strictObject({
   waitTimeout: duration({ infinite: ['never', 'unlimited'] }).default(30),
 });
 
+/** How the warm pool's target is set over time (default: fixed at `size`). */
+const policy = z
+  .strictObject({
+    static: z.strictObject({}).optional(),
+    little: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), window: duration({ positive: true }).default(60) }).optional(),
+    hpa: z.strictObject({ targetUtilization: num({ min: 0.01, max: 1, what: 'a target utilisation in (0, 1]' }).default(0.7), stabilization: duration().default(300) }).optional(),
+    kpa: z.strictObject({ targetPerSandbox: num({ min: 0.01, max: 1, what: 'a target utilisation per sandbox in (0, 1]' }).default(0.7), stableWindow: duration({ positive: true }).default(60), panicWindow: duration({ positive: true }).default(6) }).optional(),
+    predictiveHourly: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), buffer: duration().default(300) }).optional(),
+    forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),
+    oracle: z.strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0) }).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const n = Object.values(p).filter((v) => v !== undefined).length;
+    if (n !== 1) ctx.addIssue({ code: 'custom', message: `expected exactly one of static, little, hpa, kpa, predictiveHourly, forecast or oracle, got ${n === 0 ? 'none' : n}` });
+  });
+
 const warmPool = z.strictObject({
   size: count().default(0),
+  /** Pool sizing policy; the pool starts at `size`. */
+  policy: policy.optional(),
+  /** Seconds between the policy's decisions. */
+  decisionInterval: duration({ positive: true }).default(15),
   claimLatency: distribution().default({ kind: 'fixed', value: 0 }),
   /** Which capacity the pool's ready sandboxes occupy. */
   tier: z.enum(['reserved', 'serverless'], { error: 'expected "reserved" or "serverless"' }).default('reserved'),
@@ -156,14 +176,14 @@ export const scenarioSchema = z
         reserved: reserved.default({ slots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotHour: 0 }),
         serverless: serverless.default({ enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotSecond: 0 }),
         overflow: overflow.default({ queueThreshold: 500, waitTimeout: 30 }),
-        warmPool: warmPool.default({ size: 0, claimLatency: { kind: 'fixed', value: 0 }, tier: 'reserved' }),
+        warmPool: warmPool.default({ size: 0, claimLatency: { kind: 'fixed', value: 0 }, tier: 'reserved', decisionInterval: 15 }),
       })
       .default(() => ({
         scheduler: { throughput: Infinity },
         reserved: { slots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotHour: 0 },
         serverless: { enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotSecond: 0 },
         overflow: { queueThreshold: 500, waitTimeout: 30 },
-        warmPool: { size: 0, claimLatency: { kind: 'fixed' as const, value: 0 }, tier: 'reserved' as const },
+        warmPool: { size: 0, claimLatency: { kind: 'fixed' as const, value: 0 }, tier: 'reserved' as const, decisionInterval: 15 },
       })),
     budgets: budgets.default({}),
   })
@@ -182,5 +202,7 @@ export type Scenario = z.output<typeof scenarioSchema> & { name: string };
 export type ArrivalsSpec = Scenario['workload']['arrivals'];
 /** Tidal arrivals as validated. */
 export type TidalSpec = NonNullable<ArrivalsSpec['tidal']>;
+/** A warm-pool policy as validated. */
+export type PolicySpec = NonNullable<Scenario['infrastructure']['warmPool']['policy']>;
 /** Trace arrivals as validated. */
 export type TraceSpec = NonNullable<ArrivalsSpec['trace']>;

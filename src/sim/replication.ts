@@ -1,5 +1,8 @@
 import { Engine } from '../engine/engine.js';
 import { Fleet } from '../model/fleet.js';
+import { PoolController } from '../model/poolController.js';
+import { specMean } from '../random/distributions.js';
+import { makePolicy } from '../policy/registry.js';
 import { SERIES_COLUMNS, type Series } from '../model/metrics.js';
 import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -31,8 +34,13 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const engine = new Engine();
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const fleet = new Fleet(engine, s, arrivals, replication);
+  const pool = s.infrastructure.warmPool;
+  const controller = pool.policy && !pool.policy.static
+    ? new PoolController(engine, fleet, makePolicy(pool.policy, pool.size, () => futureArrivals(s, inputs, replication)), pool.decisionInterval, refillLeadTimeS(s))
+    : null;
   const t0 = performance.now();
   fleet.start();
+  controller?.start();
   engine.run(s.duration);
   const wallSeconds = (performance.now() - t0) / 1000;
   const m = fleet.metrics;
@@ -84,4 +92,22 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
   return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds };
+}
+
+/** Mean time to refill a pool sandbox: one scheduler service time plus the pool tier's mean cold start. */
+export function refillLeadTimeS(s: Scenario): number {
+  const inf = s.infrastructure;
+  const cold = inf.warmPool.tier === 'serverless' ? inf.serverless.coldStart : inf.reserved.coldStart;
+  return (Number.isFinite(inf.scheduler.throughput) ? 1 / inf.scheduler.throughput : 0) + specMean(cold);
+}
+
+/**
+ * Arrivals per second over the horizon, from a second copy of the run's arrival process on the
+ * same stream: exactly the arrivals the run will see (for the oracle policy).
+ */
+export function futureArrivals(s: Scenario, inputs: PreparedInputs, replication: number): Float64Array {
+  const a = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
+  const out = new Float64Array(Math.ceil(s.duration) + 1);
+  for (let t = a.next(); t < s.duration; t = a.next()) out[Math.floor(t)]++;
+  return out;
 }

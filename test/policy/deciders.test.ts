@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { HpaPolicy } from '../../src/policy/hpa.js';
+import { KpaPolicy } from '../../src/policy/kpa.js';
+import { LittlePolicy } from '../../src/policy/little.js';
+import { OraclePolicy } from '../../src/policy/oracle.js';
+import type { PoolObservation } from '../../src/policy/policy.js';
+import { StaticPolicy } from '../../src/policy/static.js';
+
+function obs(nowS: number, arrivals: number[], target: number, ready = target, leadTimeS = 10): PoolObservation {
+  return { nowS, intervalS: 15, arrivals, ready, target, leadTimeS };
+}
+
+describe('static and little', () => {
+  it('static holds its size', () => {
+    expect(new StaticPolicy(12).decide()).toEqual({ target: 12, valid: true });
+  });
+  it('little: recent rate × replenish time × headroom', () => {
+    // 4 intervals of 15 s with 10 arrivals: 40 / 60 s = 0.667/s; × 20 s × 1.5 = 20
+    expect(new LittlePolicy(1.5, 60).decide(obs(60, [10, 10, 10, 10], 5, 5, 20))).toEqual({ target: 20, valid: true });
+    expect(new LittlePolicy().decide(obs(0, [], 5)).valid).toBe(false);
+  });
+});
+
+describe('hpa', () => {
+  it('keeps the size within the 0.1 tolerance, else ceil(current × metric / target)', () => {
+    // metric = rate × lead / current = (44/60) × 10 / 10 = 0.733; / 0.7 = 1.048 → within tolerance
+    expect(new HpaPolicy(0.7).decide(obs(60, [11, 11, 11, 11], 10)).target).toBe(10);
+    // rate 60/60 = 1/s: metric 1.0, ratio 1.43 → ceil(14.3) = 15
+    expect(new HpaPolicy(0.7).decide(obs(60, [15, 15, 15, 15], 10)).target).toBe(15);
+  });
+
+  it('limits scale-up to the larger of +100% and +4 pods per sync period', () => {
+    // rate 4/s: metric 4, ratio 5.7 → 58, capped at max(2×10, 14) = 20
+    expect(new HpaPolicy(0.7).decide(obs(60, [60, 60, 60, 60], 10)).target).toBe(20);
+    // from 2: capped at max(4, 6) = 6
+    expect(new HpaPolicy(0.7).decide(obs(60, [60, 60, 60, 60], 2)).target).toBe(6);
+  });
+
+  it('scales down only to the highest recommendation of the last 300 s', () => {
+    const p = new HpaPolicy(0.7, 0.1, 300);
+    expect(p.decide(obs(60, [15, 15, 15, 15], 10)).target).toBe(15); // recommendation 15 at t = 60
+    const quiet = [15, 15, 15, 15, 1, 1, 1, 1];
+    expect(p.decide(obs(120, quiet, 15)).target).toBe(15); // wants 2, held at 15 by the window
+    expect(p.decide(obs(360, quiet, 15)).target).toBe(15); // 300 s after t = 60: still inside
+    const later = p.decide(obs(361, quiet, 15)).target; // the t = 60 recommendation has left the window
+    expect(later).toBeLessThan(15);
+  });
+});
+
+describe('kpa', () => {
+  it('enters panic when the panic window wants twice the ready sandboxes, and does not scale down in panic', () => {
+    const p = new KpaPolicy(0.7, 60, 6);
+    // stable: 4 intervals × 7 arrivals = 28 / 60 s = 0.467/s × 10 s / 0.7 = 6.67 → 7
+    expect(p.decide(obs(60, [7, 7, 7, 7], 7)).target).toBe(7);
+    expect(p.inPanic(60)).toBe(false);
+    // a burst in the last interval: panic rate 60 / 15 s = 4/s → 4 × 10 / 0.7 = 57.1 → 58 ≥ 2 × 7 ready
+    const d = p.decide(obs(75, [7, 7, 7, 7, 60], 7));
+    expect(p.inPanic(75)).toBe(true);
+    expect(d.target).toBe(58);
+    // the burst is over but panic holds for a stable window: no scale-down
+    expect(p.decide(obs(90, [7, 7, 7, 7, 60, 0], 58, 58)).target).toBe(58);
+    expect(p.inPanic(134)).toBe(true);
+    // 60 s after the last panic decision: out of panic, scale-down by at most 2× per decision
+    const after = p.decide(obs(150, [7, 7, 7, 7, 60, 0, 0, 0, 0, 0], 58, 58));
+    expect(p.inPanic(150)).toBe(false);
+    expect(after.target).toBe(29);
+  });
+});
+
+describe('oracle', () => {
+  it('holds the most claims that fall within one lead time over the coming window', () => {
+    const perSecond = new Float64Array(100);
+    perSecond[20] = 3;
+    perSecond[21] = 4;
+    perSecond[40] = 9;
+    const p = new OraclePolicy(perSecond);
+    // now 10, lead 5, interval 15: windows [t, t+5) for t in 10..30 → max 7 (seconds 20, 21)
+    expect(p.decide(obs(10, [], 0, 0, 5)).target).toBe(7);
+    // now 30: windows reach second 40 → 9
+    expect(p.decide(obs(30, [], 0, 0, 5)).target).toBe(9);
+  });
+});
