@@ -6,6 +6,7 @@ import { backtestAction, type BacktestFlags } from './backtest.js';
 import { checkAction, checkContext, type CheckFlags } from './check.js';
 import { forecastAction, type ForecastFlags } from './forecast.js';
 import { MODEL_NAMES } from '../forecast/forecast.js';
+import { mergeAction, sweepAction, type SweepFlags } from './sweep.js';
 import { targetsAction, type TargetsFlags } from './targets.js';
 import { traceImport, traceInspect, traceSynth, type SynthFlags } from './trace.js';
 import { writeOutputs } from './run.js';
@@ -108,6 +109,28 @@ simOptions(
   const progress = phasedProgress(ctx.quiet);
   emitResult(await compareAction(ctx, progress.update).finally(progress.stop), ctx.quiet);
 });
+
+simOptions(
+  program
+    .command('sweep')
+    .description('run a grid or random samples over scenario keys in parallel; results to sweep.csv (resumable) and a Pareto front')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--vary <key.path=a,b,c | key.path=lo..hi:step>', 'a key and its values (repeatable; the grid is their product)', collect, [])
+    .option('--samples <n>', 'instead of the grid, n random points (ranges drawn uniformly; seeded by the scenario seed)')
+    .option('--out <dir>', 'folder for sweep.csv, pareto.svg and report.html (default reports/sweep-<name>)')
+    .option('--shard <i/n>', 'run only points i, i+n, i+2n, … (for a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX/n)'),
+  'every point',
+).action(async (file: string, flags: SweepFlags) => {
+  const bar = progressBar('tidecast sweep', !!flags.quiet);
+  emitResult(await sweepAction(file, flags, bar.update).finally(bar.stop), flags.quiet);
+});
+
+program
+  .command('merge')
+  .description('join sweep shard CSVs (from --shard) into one sweep')
+  .argument('<csv...>', 'shard files')
+  .option('--out <file>', 'write the merged CSV here (default: stdout)')
+  .action(async (files: string[], flags: { out?: string }) => emitResult(await mergeAction(files, flags.out)));
 
 const MODELS_HELP = MODEL_NAMES.join(', ');
 

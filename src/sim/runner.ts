@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../scenario/schema.js';
 import type { PreparedInputs } from '../workload/build.js';
 import { runReplication, type ReplicationResult } from './replication.js';
+import { runOnWorkers } from './workerPool.js';
 
 /** How replications are run. */
 export interface RunOptions {
@@ -28,42 +28,11 @@ export async function runReplications(s: Scenario, inputs: PreparedInputs, opts:
     }
     return results;
   }
-  const url = new URL('./worker.js', import.meta.url);
-  let next = 0;
   let done = 0;
-  await new Promise<void>((resolveAll, rejectAll) => {
-    let failed = false;
-    const pool = Array.from({ length: workers }, () => new Worker(url));
-    const feed = (w: Worker) => {
-      if (next >= n) {
-        void w.terminate();
-        return;
-      }
-      w.postMessage({ scenario: s, inputs, replication: next++ });
-    };
-    for (const w of pool) {
-      w.on('message', (msg: { ok: true; result: ReplicationResult } | { ok: false; error: string }) => {
-        if (failed) return;
-        if (!msg.ok) {
-          failed = true;
-          for (const x of pool) void x.terminate();
-          rejectAll(new Error(msg.error));
-          return;
-        }
-        results[msg.result.replication] = msg.result;
-        done++;
-        opts.onProgress?.(done, n);
-        if (done === n) resolveAll();
-        feed(w);
-      });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        for (const x of pool) void x.terminate();
-        rejectAll(e);
-      });
-      feed(w);
-    }
+  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication }));
+  await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (_, r) => {
+    results[r.replication] = r;
+    opts.onProgress?.(++done, n);
   });
   return results;
 }

@@ -1,0 +1,70 @@
+import { parse } from 'csv-parse/sync';
+import type { BudgetResult } from '../check/budgets.js';
+import { get, type Summary } from '../sim/summary.js';
+
+/** The metrics a sweep records per point. */
+export const SWEEP_METRICS = ['warmHitRate', 'overflowRate', 'rejectRate', 'startLatency.mean', 'startLatency.p99', 'concurrency.mean', 'pool.ready.mean', 'cost.total', 'cost.reserved', 'cost.serverless', 'cost.perSession'];
+
+/** One finished point. */
+export interface SweepRow {
+  index: number;
+  values: Record<string, string>;
+  metrics: Record<string, number>;
+  /** "pass" when every budget passed, "fail" when one failed, else "inconclusive" (or "none"). */
+  budgets: string;
+}
+
+/** A point's row from its summary and budget verdicts. */
+export function sweepRow(index: number, values: Record<string, string>, s: Summary, verdicts: readonly BudgetResult[]): SweepRow {
+  const budgets = verdicts.length === 0 ? 'none' : verdicts.some((v) => v.verdict === 'fail') ? 'fail' : verdicts.every((v) => v.verdict === 'pass') ? 'pass' : 'inconclusive';
+  return { index, values, metrics: Object.fromEntries(SWEEP_METRICS.map((m) => [m, get(s, m)])), budgets };
+}
+
+function cell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** The CSV header for these keys. */
+export function sweepHeader(keys: readonly string[]): string {
+  return ['index', ...keys, ...SWEEP_METRICS, 'budgets'].map(cell).join(',');
+}
+
+/** One CSV line (no newline). */
+export function sweepLine(r: SweepRow, keys: readonly string[]): string {
+  const num = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(10))) : '');
+  return [String(r.index), ...keys.map((k) => r.values[k] ?? ''), ...SWEEP_METRICS.map((m) => num(r.metrics[m])), r.budgets].map(cell).join(',');
+}
+
+/** Reads sweep rows back (for resuming and merging); malformed trailing lines (a crash mid-write) are dropped. */
+export function readSweep(text: string): { keys: string[]; rows: SweepRow[] } {
+  const records = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  if (records.length === 0) return { keys: [], rows: [] };
+  const header = records[0];
+  const keys = header.slice(1, header.length - SWEEP_METRICS.length - 1);
+  const rows: SweepRow[] = [];
+  for (const rec of records.slice(1)) {
+    if (rec.length !== header.length) continue;
+    rows.push({
+      index: Number(rec[0]),
+      values: Object.fromEntries(keys.map((k, i) => [k, rec[1 + i]])),
+      metrics: Object.fromEntries(SWEEP_METRICS.map((m, i) => [m, rec[1 + keys.length + i] === '' ? NaN : Number(rec[1 + keys.length + i])])),
+      budgets: rec[header.length - 1],
+    });
+  }
+  return { keys, rows };
+}
+
+/** The Pareto front: points no other point beats on both cost.total and startLatency.p99. */
+export function paretoFront(rows: readonly SweepRow[]): SweepRow[] {
+  const ok = rows.filter((r) => Number.isFinite(r.metrics['cost.total']) && Number.isFinite(r.metrics['startLatency.p99']));
+  const sorted = [...ok].sort((a, b) => a.metrics['cost.total'] - b.metrics['cost.total'] || a.metrics['startLatency.p99'] - b.metrics['startLatency.p99']);
+  const front: SweepRow[] = [];
+  let best = Infinity;
+  for (const r of sorted) {
+    if (r.metrics['startLatency.p99'] < best) {
+      front.push(r);
+      best = r.metrics['startLatency.p99'];
+    }
+  }
+  return front;
+}
