@@ -9,6 +9,7 @@ import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
+import { comparePoliciesAction } from './comparePolicies.js';
 
 /** Options of `tidecast compare` as commander hands them over. */
 export interface CompareFlags extends SimFlags {
@@ -28,6 +29,9 @@ interface VariantSpec {
 /** Validated options of `tidecast compare`. */
 export interface CompareContext {
   variants: VariantSpec[];
+  /** With --policies: the policy names (compared at their cheapest settings meeting the budget). */
+  policies?: string[];
+  sets: string[];
   workers?: number;
   outDir?: string;
   format: 'text' | 'json';
@@ -78,11 +82,13 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
       if (k > 0) v.name = `${v.name}#${k + 1}`;
     }
   }
-  return { variants, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+  const policies = f.policies ? variants.map((v) => v.name) : undefined;
+  return { variants, policies, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
+  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });

@@ -29,6 +29,7 @@ export const SUMMARY_ROWS: Row[] = [
   ['  reserved', 'cost.reserved', 'money'],
   ['  serverless', 'cost.serverless', 'money'],
   ['  per session', 'cost.perSession', 'money'],
+  ['  of which ready pool', 'cost.pool', 'money'],
 ];
 
 /** Formats a value for the terminal. */

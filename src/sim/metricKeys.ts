@@ -41,4 +41,5 @@ export const METRIC_KEYS: readonly string[] = [
   'cost.reserved',
   'cost.serverless',
   'cost.perSession',
+  'cost.pool',
 ];

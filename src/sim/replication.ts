@@ -87,7 +87,14 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
     },
     pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
     scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
-    cost: { total, reserved: reservedCost, serverless: serverlessCost, perSession: ratio(total, m.arrived) },
+    cost: {
+      total,
+      reserved: reservedCost,
+      serverless: serverlessCost,
+      perSession: ratio(total, m.arrived),
+      // what holding ready pool sandboxes costs at their tier's price (a share of the above, not extra)
+      pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : inf.reserved.costPerSlotHour / 3600),
+    },
   };
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);

@@ -1,0 +1,117 @@
+import { cheapestSetting, policyKnob, type PolicyResult } from '../compare/policySearch.js';
+import { UserError } from '../errors.js';
+import { POLICY_KEYS } from '../policy/registry.js';
+import { reportHtml } from '../report/html.js';
+import { renderSvg } from '../report/svg.js';
+import { loadScenario } from '../scenario/load.js';
+import { simulateFile } from '../sim/simulate.js';
+import { get } from '../sim/summary.js';
+import { writeOutputs } from './run.js';
+
+/** Policies whose best setting is the "best reactive" yardstick. */
+const REACTIVE = ['little', 'hpa', 'kpa'];
+
+/**
+ * `compare --policies`: every policy on the same random streams, each at its cheapest setting
+ * that meets the scenario's `startLatency.p99` budget (bisection on the policy's capacity knob),
+ * with cost ratios to the oracle and to the best reactive policy.
+ */
+export async function comparePoliciesAction(
+  file: string,
+  policies: string[],
+  sets: string[],
+  opts: { workers?: number; outDir?: string; format: 'text' | 'json'; steps?: number },
+  progress?: (label: string, done: number, total: number) => void,
+) {
+  const base = loadScenario(file, sets);
+  const budget = base.budgets['startLatency.p99'];
+  if (!budget) throw new UserError(`${file}: compare --policies finds each policy's cheapest setting that meets the scenario's "startLatency.p99" budget; the scenario has none (add budgets: { "startLatency.p99": "<= 2s" })`);
+  const meets = (s: Parameters<typeof get>[0]) => {
+    const v = get(s, 'startLatency.p99');
+    return budget.op === '<=' ? v <= budget.value : v >= budget.value;
+  };
+  const results: PolicyResult[] = [];
+  for (const name of policies) {
+    const knob = policyKnob(name, base.infrastructure.warmPool.size);
+    const policySet = `infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`;
+    let n = 0;
+    results.push(
+      await cheapestSetting(name, knob, meets, async (value) => {
+        const label = `${name} ${knob.key.split('.').pop()}=${value}`;
+        const sim = await simulateFile(file, [...sets, policySet, `${knob.key}=${value}`], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
+        n++;
+        return sim.summary;
+      }, opts.steps),
+    );
+    void n;
+  }
+  const cost = (r: PolicyResult) => get(r.best.summary, 'cost.total');
+  const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
+  const oracle = results.find((r) => r.policy === 'oracle' && r.meetsBudget);
+  const reactive = results.filter((r) => REACTIVE.includes(r.policy) && r.meetsBudget);
+  const bestReactive = reactive.length ? reactive.reduce((a, b) => (cost(a) <= cost(b) ? a : b)) : undefined;
+  const bestReactivePool = reactive.length ? reactive.reduce((a, b) => (pool(a) <= pool(b) ? a : b)) : undefined;
+  const json = {
+    scenario: base.name,
+    budget: { metric: 'startLatency.p99', bound: budget.text },
+    policies: Object.fromEntries(
+      results.map((r) => [
+        r.policy,
+        {
+          setting: { [r.key]: r.best.value },
+          meetsBudget: r.meetsBudget,
+          cost: cost(r),
+          poolCost: pool(r),
+          startLatencyP99: get(r.best.summary, 'startLatency.p99'),
+          warmHitRate: get(r.best.summary, 'warmHitRate'),
+          evaluations: r.evaluations.map((e) => ({ value: e.value, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
+        },
+      ]),
+    ),
+    ratios: Object.fromEntries(results.map((r) => [r.policy, { vsOracle: oracle ? cost(r) / cost(oracle) : null, vsBestReactive: bestReactive ? cost(r) / cost(bestReactive) : null }])),
+    poolCostRatios: Object.fromEntries(results.map((r) => [r.policy, { vsOracle: oracle ? pool(r) / pool(oracle) : null, vsBestReactive: bestReactivePool ? pool(r) / pool(bestReactivePool) : null }])),
+  };
+  const notes: string[] = [];
+  if (opts.outDir) {
+    const values = results.flatMap((r) => r.evaluations.map((e) => ({ policy: r.policy, cost: get(e.summary, 'cost.total'), p99: get(e.summary, 'startLatency.p99'), chosen: e === r.best ? 'cheapest meeting the budget' : 'tried' })));
+    const spec = {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: `Policies on ${base.name}: cost against p99 start latency`, subtitle: `every setting tried; filled: each policy's cheapest meeting ${budget.text}`, anchor: 'start' },
+      width: 640,
+      height: 360,
+      data: { values },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [4, 4], color: '#999' }, encoding: { y: { datum: budget.value } } },
+        { mark: { type: 'point', size: 70 }, encoding: { x: { field: 'cost', type: 'quantitative', scale: { zero: false }, title: 'cost (total)' }, y: { field: 'p99', type: 'quantitative', scale: { type: 'symlog' }, title: 'p99 start latency (s)' }, color: { field: 'policy', type: 'nominal' }, fill: { condition: { test: "datum.chosen !== 'tried'", field: 'policy', type: 'nominal' }, value: 'transparent' }, tooltip: [{ field: 'policy' }, { field: 'cost', format: ',.2f' }, { field: 'p99', format: '.3f' }] } },
+      ],
+    };
+    const svg = await renderSvg(spec);
+    writeOutputs(opts.outDir, {
+      'policies.json': JSON.stringify(json, null, 2) + '\n',
+      'policies.svg': svg,
+      'report.html': reportHtml({ title: `tidecast compare --policies — ${base.name}`, subtitle: `each policy at its cheapest setting meeting ${budget.text}`, tableHtml: '', charts: [{ id: 'policies', spec, svg }], appendix: [{ heading: 'Results (JSON)', text: JSON.stringify(json, null, 2) }] }),
+    });
+    notes.push(`wrote ${opts.outDir}/policies.json, policies.svg and report.html`);
+  }
+  if (opts.format === 'json') return { stdout: JSON.stringify(json, null, 2) + '\n', notes };
+  const rows = [['policy', 'setting', 'meets', 'p99 s', 'warm-hit', 'cost', 'pool cost', '× oracle', '× best reactive']];
+  for (const r of results) {
+    const ratio = json.ratios[r.policy];
+    rows.push([
+      r.policy,
+      `${r.key.split('.').pop()}=${r.best.value}`,
+      r.meetsBudget ? 'yes' : 'NO',
+      get(r.best.summary, 'startLatency.p99').toFixed(3),
+      `${(get(r.best.summary, 'warmHitRate') * 100).toFixed(2)}%`,
+      cost(r).toFixed(2),
+      pool(r).toFixed(2),
+      ratio.vsOracle === null ? '—' : ratio.vsOracle.toFixed(3),
+      ratio.vsBestReactive === null ? '—' : ratio.vsBestReactive.toFixed(3),
+    ]);
+  }
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by bisection on its capacity knob; common random numbers`);
+  return { stdout: lines.join('\n') + '\n', notes };
+}

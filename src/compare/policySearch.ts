@@ -1,0 +1,101 @@
+import { get, type Summary } from '../sim/summary.js';
+
+/** The knob that sets how much capacity a policy holds, and its range. */
+export interface Knob {
+  key: string;
+  lo: number;
+  hi: number;
+  /** True when a larger value means a larger pool. */
+  up: boolean;
+  integer: boolean;
+}
+
+/** Each policy's capacity knob (scenario key paths) and the range searched. */
+export function policyKnob(policy: string, size: number): Knob {
+  const p = 'infrastructure.warmPool';
+  switch (policy) {
+    case 'static':
+      return { key: `${p}.size`, lo: 0, hi: Math.max(8, size * 4), up: true, integer: true };
+    case 'little':
+      return { key: `${p}.policy.little.headroom`, lo: 0.25, hi: 8, up: true, integer: false };
+    case 'hpa':
+      return { key: `${p}.policy.hpa.targetUtilization`, lo: 0.05, hi: 1, up: false, integer: false };
+    case 'kpa':
+      return { key: `${p}.policy.kpa.targetPerSandbox`, lo: 0.05, hi: 1, up: false, integer: false };
+    case 'predictive-hourly':
+      return { key: `${p}.policy.predictiveHourly.headroom`, lo: 0.25, hi: 8, up: true, integer: false };
+    case 'forecast':
+      return { key: `${p}.policy.forecast.hitRate`, lo: 0.5, hi: 0.9999, up: true, integer: false };
+    case 'oracle':
+      return { key: `${p}.policy.oracle.scale`, lo: 0.05, hi: 2, up: true, integer: false };
+    default:
+      throw new Error(`no knob for policy ${policy}`);
+  }
+}
+
+/** One evaluated setting. */
+export interface Evaluation {
+  value: number;
+  summary: Summary;
+  meets: boolean;
+}
+
+/** The outcome of a policy's search. */
+export interface PolicyResult {
+  policy: string;
+  key: string;
+  /** The cheapest setting found that meets the budget (or the most capacity tried, when none does). */
+  best: Evaluation;
+  meetsBudget: boolean;
+  evaluations: Evaluation[];
+}
+
+/**
+ * Finds a policy's cheapest setting that meets a latency budget, by bisection on its capacity
+ * knob (more capacity: lower latency, higher cost; common random numbers keep the comparison
+ * monotone in practice). Starts from the capacious end; if even that misses the budget, reports it.
+ * `evaluate` runs the scenario with the knob set; everything else is pure.
+ */
+export async function cheapestSetting(
+  policy: string,
+  knob: Knob,
+  meets: (s: Summary) => boolean,
+  evaluate: (value: number) => Promise<Summary>,
+  steps = 6,
+): Promise<PolicyResult> {
+  const evaluations: Evaluation[] = [];
+  const at = async (v: number) => {
+    const value = knob.integer ? Math.round(v) : Number(v.toPrecision(6));
+    const seen = evaluations.find((e) => e.value === value);
+    if (seen) return seen;
+    const summary = await evaluate(value);
+    const e = { value, summary, meets: meets(summary) };
+    evaluations.push(e);
+    return e;
+  };
+  // capacious and lean ends of the knob
+  let rich = knob.up ? knob.hi : knob.lo;
+  let lean = knob.up ? knob.lo : knob.hi;
+  let best = await at(rich);
+  if (knob.integer && knob.up && !best.meets) {
+    // integer capacity (a pool size, a slack): grow until the budget is met or 16× over
+    for (let i = 0; i < 4 && !best.meets; i++) {
+      lean = rich;
+      rich *= 2;
+      best = await at(rich);
+    }
+  }
+  if (!best.meets) return { policy, key: knob.key, best, meetsBudget: false, evaluations };
+  const leanEval = await at(lean);
+  if (leanEval.meets) return { policy, key: knob.key, best: leanEval, meetsBudget: true, evaluations };
+  for (let i = 0; i < steps; i++) {
+    const mid = (rich + lean) / 2;
+    if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
+    const e = await at(mid);
+    if (e.meets) rich = mid;
+    else lean = mid;
+  }
+  // the cheapest of the settings that met the budget
+  for (const e of evaluations) if (e.meets && get(e.summary, 'cost.total') < get(best.summary, 'cost.total')) best = e;
+  return { policy, key: knob.key, best, meetsBudget: true, evaluations };
+}
