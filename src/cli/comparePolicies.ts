@@ -34,16 +34,13 @@ export async function comparePoliciesAction(
   for (const name of policies) {
     const knob = policyKnob(name, base.infrastructure.warmPool.size);
     const policySet = `infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`;
-    let n = 0;
     results.push(
       await cheapestSetting(name, knob, meets, async (value) => {
         const label = `${name} ${knob.key.split('.').pop()}=${value}`;
         const sim = await simulateFile(file, [...sets, policySet, `${knob.key}=${value}`], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
-        n++;
         return sim.summary;
       }, opts.steps),
     );
-    void n;
   }
   const cost = (r: PolicyResult) => get(r.best.summary, 'cost.total');
   const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
