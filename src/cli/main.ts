@@ -7,6 +7,7 @@ import { checkAction, checkContext, type CheckFlags } from './check.js';
 import { forecastAction, type ForecastFlags } from './forecast.js';
 import { MODEL_NAMES } from '../forecast/forecast.js';
 import { mergeAction, sweepAction, type SweepFlags } from './sweep.js';
+import { optimizeAction, type OptimizeFlags } from './optimize.js';
 import { targetsAction, type TargetsFlags } from './targets.js';
 import { traceImport, traceInspect, traceSynth, type SynthFlags } from './trace.js';
 import { writeOutputs } from './run.js';
@@ -123,6 +124,22 @@ simOptions(
 ).action(async (file: string, flags: SweepFlags) => {
   const bar = progressBar('tidecast sweep', !!flags.quiet);
   emitResult(await sweepAction(file, flags, bar.update).finally(bar.stop), flags.quiet);
+});
+
+simOptions(
+  program
+    .command('optimize')
+    .description('find the cheapest configuration whose budgets hold with confidence (successive halving over --vary keys, common random numbers)')
+    .argument('<scenario>', 'scenario YAML file (with budgets)')
+    .option('--vary <key.path=a,b,c | key.path=lo..hi:step>', 'a key and its candidate values (repeatable; the grid is their product)', collect, [])
+    .option('--samples <n>', 'instead of the grid, n random candidates')
+    .option('--minimize <key>', 'the summary key to minimise', 'cost.total')
+    .option('--max-replications <n>', 'the most replications a candidate gets', '16')
+    .option('--format <format>', 'text or json', 'text'),
+  'every candidate',
+).action(async (file: string, flags: OptimizeFlags) => {
+  const progress = phasedProgress(!!flags.quiet);
+  emitResult(await optimizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
 });
 
 program

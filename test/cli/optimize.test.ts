@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+const tidecast = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+describe('tidecast optimize', () => {
+  it('on the default scenario, returns a configuration that tidecast check passes, cheaper than the scenario as written', () => {
+    const common = ['--set', 'duration=2h'];
+    const r = tidecast(
+      'optimize', 'scenarios/default.yaml',
+      '--vary', 'infrastructure.reserved.slots=880..960:40',
+      '--vary', 'infrastructure.warmPool.size=20,40',
+      '--vary', 'infrastructure.overflow.queueThreshold=0,500',
+      ...common, '--format', 'json', '--quiet',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.winner).not.toBeNull();
+    expect(j.winner.budgets).toBe('pass');
+    expect(j.winner['cost.total']).toBeLessThan(j.scenarioOwn['cost.total']);
+    expect(j.rounds.length).toBeGreaterThan(1);
+    expect(j.rounds.at(-1).replications).toBeGreaterThan(j.rounds[0].replications); // replications spent where it is close
+    const sets = Object.entries(j.winner.setting as Record<string, string>).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    const check = tidecast('check', 'scenarios/default.yaml', ...common, ...sets, '--replications', String(j.winner.replications), '--quiet');
+    expect(check.status, check.stdout).toBe(0);
+    expect(check.stdout).toMatch(/2 passed, 0 failed, 0 inconclusive/);
+  });
+});
