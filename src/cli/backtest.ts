@@ -3,6 +3,7 @@ import { backtest } from '../forecast/backtest.js';
 import { MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import { intFlag } from './options.js';
 import { durationFlag, loadCounts } from './series.js';
+import { textTable } from '../report/textTable.js';
 
 /** Options of `tidecast backtest`. */
 export interface BacktestFlags {
@@ -44,10 +45,7 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
     s.fitMs.toFixed(1),
     Object.entries(s.chosen).map(([k, v]) => `${k}×${v}`).join(' '),
   ]);
-  const all = [head, ...rows];
-  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const lines = all.map((r) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd());
-  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  const lines = textTable(head, rows, 'l' + 'r'.repeat(head.length - 2) + 'l');
   lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error`);
   return { stdout: lines.join('\n') + '\n' };
 }

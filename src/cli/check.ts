@@ -8,6 +8,7 @@ import { simulateFile } from '../sim/simulate.js';
 import type { Summary } from '../sim/summary.js';
 import { simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
+import { textTable } from '../report/textTable.js';
 
 /** Options of `tidecast check` as commander hands them over. */
 export interface CheckFlags extends SimFlags {
@@ -121,13 +122,11 @@ export async function checkAction(ctx: CheckContext, progress?: (label: string, 
 
 /** The verdicts as a concise terminal table (pure). */
 export function checkTable(budgets: readonly BudgetResult[], regressions: readonly RegressionResult[], strict: boolean, exitCode: number): string {
-  const rows: string[][] = [['scenario', 'check', 'value', '95% CI', 'verdict']];
+  const rows: string[][] = [];
   const f = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : '—');
   for (const b of budgets) rows.push([b.scenario, `${b.metric} ${b.text}`, f(b.value), b.ci ? `${f(b.ci[0])} … ${f(b.ci[1])}` : '', MARK[b.verdict]]);
   for (const r of regressions) rows.push([r.scenario, `${r.metric} vs baseline ${f(r.baseline)}`, f(r.value), '', MARK[r.verdict]]);
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
-  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  const lines = textTable(['scenario', 'check', 'value', '95% CI', 'verdict'], rows, 'lllll');
   const why = [...budgets, ...regressions].filter((x) => x.verdict !== 'pass').map((x) => `${MARK[x.verdict]} ${x.scenario} ${x.metric}: ${x.reason}`);
   const count = (v: Verdict) => [...budgets, ...regressions].filter((x) => x.verdict === v).length;
   const tail = `${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive${strict ? ' (strict: inconclusive fails)' : ''} → exit ${exitCode}`;

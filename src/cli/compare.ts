@@ -9,6 +9,7 @@ import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
+import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
 
 /** Options of `tidecast compare` as commander hands them over. */
@@ -141,10 +142,7 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
       return `${v}  (${sign(d.delta)}${abs(d.delta)}${ci})`;
     }),
   ]);
-  const all = [header, ...rows];
-  const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const lines = all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd());
-  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  const lines = textTable(header, rows, 'l'.repeat(header.length));
   lines.push('', `paired over ${Math.min(...runs.map((r) => r.results.length))} replications on common random numbers (seed ${runs[0].scenario.seed})`);
   return lines.join('\n') + '\n';
 }

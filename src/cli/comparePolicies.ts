@@ -7,6 +7,7 @@ import { loadScenario } from '../scenario/load.js';
 import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { writeOutputs } from './run.js';
+import { textTable } from '../report/textTable.js';
 
 /** Policies whose best setting is the "best reactive" yardstick. */
 const REACTIVE = ['little', 'hpa', 'kpa'];
@@ -106,9 +107,7 @@ export async function comparePoliciesAction(
       ratio.vsBestReactive === null ? '—' : ratio.vsBestReactive.toFixed(3),
     ]);
   }
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
+  const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrr');
   lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by bisection on its capacity knob; common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }

@@ -12,6 +12,7 @@ import { gridPoints, parseAxis, parseShard, samplePoints, type Point } from '../
 import { paretoFront, readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow } from '../sweep/results.js';
 import { intFlag, simSets, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
+import { textTable } from '../report/textTable.js';
 
 /** Options of `tidecast sweep`. */
 export interface SweepFlags extends SimFlags {
@@ -130,11 +131,7 @@ async function paretoOutputs(name: string, rows: SweepRow[], keys: string[]): Pr
 function sweepTable(rows: readonly SweepRow[], keys: readonly string[]): string {
   const head = ['#', ...keys.map((k) => k.split('.').pop()!), 'warm-hit', 'p99 s', 'cost', 'budgets'];
   const body = rows.map((r) => [String(r.index), ...keys.map((k) => r.values[k]), fmt(r.metrics.warmHitRate * 100, 2) + '%', fmt(r.metrics['startLatency.p99'], 3), fmt(r.metrics['cost.total'], 2), r.budgets]);
-  const all = [head, ...body];
-  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const lines = all.map((r) => r.map((c, i) => c.padStart(w[i])).join('  '));
-  lines.splice(1, 0, w.map((x) => '-'.repeat(x)).join('  '));
-  return lines.join('\n') + '\n';
+  return textTable(head, body, 'r'.repeat(head.length)).join('\n') + '\n';
 }
 
 function fmt(x: number, d: number): string {
