@@ -287,7 +287,7 @@ export class Fleet {
     const f = S.flags(sid);
     this.metrics.start(now - S.arrivalT(sid), (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
     this.metrics.running.add(now, 1);
-    this.metrics.runningBy[origin(f, S.tier(sid))].add(now, 1);
+    this.metrics.runningBy[origin(f, S.tier(sid))]++;
     const d = S.durationS(sid);
     if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
     else this.delay(this.endStep, sid, now);
@@ -299,7 +299,7 @@ export class Fleet {
     const f = this.sessions.flags(sid);
     this.metrics.complete((f & Flag.Counted) !== 0);
     const tier = this.sessions.tier(sid);
-    this.metrics.runningBy[origin(f, tier)].add(now, -1);
+    this.metrics.runningBy[origin(f, tier)]--;
     this.sessions.release(sid);
     this.releaseSlot(tier);
   }

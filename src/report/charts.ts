@@ -90,7 +90,7 @@ export function arrivalsChart(rows: SeriesRow[], intervalS: number, reservedSlot
 
 /** Running sessions by where they started, stacked. */
 export function concurrencyChart(rows: SeriesRow[]): VegaLiteSpec {
-  return stacked('Concurrency by where sessions run', 'mean running sessions per interval: warm-pool claims, reserved cold starts, serverless', rows, {
+  return stacked('Concurrency by where sessions run', 'running sessions at the end of each interval, by how they started: warm-pool claim, reserved cold start, serverless', rows, {
     'warm-pool claim': (r) => r.runningWarm,
     reserved: (r) => r.runningReserved,
     serverless: (r) => r.runningServerless,
