@@ -12,7 +12,8 @@ export class TimeWeighted {
   private startT: number;
   private area = 0;
   private cutT: number;
-  private cutArea = 0;
+  /** The integral at the last cut: an interval's area is the difference (one accumulation per change, not two). */
+  private areaAtCut = 0;
 
   constructor(startT = 0, level = 0) {
     this.lastT = startT;
@@ -24,9 +25,7 @@ export class TimeWeighted {
 
   /** Sets the level at time `now` (seconds, non-decreasing). */
   set(now: number, level: number): void {
-    const dt = now - this.lastT;
-    this.area += this.level * dt;
-    this.cutArea += this.level * dt;
+    this.area += this.level * (now - this.lastT);
     this.lastT = now;
     this.level = level;
     if (level > this.peak) this.peak = level;
@@ -41,7 +40,7 @@ export class TimeWeighted {
   restart(now: number): void {
     this.set(now, this.level);
     this.area = 0;
-    this.cutArea = 0;
+    this.areaAtCut = 0;
     this.startT = now;
     this.cutT = now;
     this.peak = this.level;
@@ -62,8 +61,8 @@ export class TimeWeighted {
   cut(now: number): number {
     this.set(now, this.level);
     const span = now - this.cutT;
-    const m = span > 0 ? this.cutArea / span : this.level;
-    this.cutArea = 0;
+    const m = span > 0 ? (this.area - this.areaAtCut) / span : this.level;
+    this.areaAtCut = this.area;
     this.cutT = now;
     return m;
   }
