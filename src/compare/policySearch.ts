@@ -95,7 +95,14 @@ export async function cheapestSetting(
     if (e.meets) rich = mid;
     else lean = mid;
   }
-  // the cheapest of the settings that met the budget
-  for (const e of evaluations) if (e.meets && get(e.summary, 'cost.total') < get(best.summary, 'cost.total')) best = e;
+  // the cheapest of the settings that met the budget; on equal total cost (a fixed reserved
+  // baseline pays for the pool either way) the one holding fewer ready sandboxes
+  const cheaper = (a: Evaluation, b: Evaluation) => {
+    const ca = get(a.summary, 'cost.total');
+    const cb = get(b.summary, 'cost.total');
+    if (Math.abs(ca - cb) > 1e-9 * Math.max(1, Math.abs(cb))) return ca < cb;
+    return get(a.summary, 'cost.pool') < get(b.summary, 'cost.pool');
+  };
+  for (const e of evaluations) if (e.meets && cheaper(e, best)) best = e;
   return { policy, key: knob.key, best, meetsBudget: true, evaluations };
 }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { cheapestSetting, type Knob } from '../../src/compare/policySearch.js';
+import type { Summary } from '../../src/sim/summary.js';
+
+/** A fake fleet: p99 falls as the pool grows; total cost is fixed (a fixed reserved baseline), pool cost grows. */
+function summary(size: number): Summary {
+  return { scenario: 's', seed: 1, replications: 2, startLatency: { p99: size >= 37 ? 0.05 : 5 }, cost: { total: 100, pool: size }, ci95: {}, engine: { events: 0, wallSeconds: 0, eventsPerSecond: 0 } } as unknown as Summary;
+}
+
+describe('cheapestSetting', () => {
+  it('bisects to the smallest setting meeting the budget and, at equal total cost, keeps the leaner pool', async () => {
+    const knob: Knob = { key: 'infrastructure.warmPool.size', lo: 0, hi: 100, up: true, integer: true };
+    const tried: number[] = [];
+    const r = await cheapestSetting('static', knob, (s) => (s as any).startLatency.p99 <= 2, async (v) => {
+      tried.push(v);
+      return summary(v);
+    }, 8);
+    expect(r.meetsBudget).toBe(true);
+    expect(r.best.value).toBe(37);
+    expect(tried[0]).toBe(100); // the capacious end first
+  });
+
+  it('reports when even the most capacious setting misses', async () => {
+    const knob: Knob = { key: 'x', lo: 0.1, hi: 1, up: false, integer: false };
+    const r = await cheapestSetting('hpa', knob, () => false, async () => summary(0));
+    expect(r.meetsBudget).toBe(false);
+    expect(r.best.value).toBe(0.1);
+    expect(r.evaluations).toHaveLength(1);
+  });
+});
