@@ -74,20 +74,8 @@ export class CalendarQueue {
     this.headK = this.near.headK;
   }
 
-  /** Time of the earliest entry (Infinity when empty). */
-  peekTime(): number {
-    return this.headT;
-  }
 
-  /** Tie-break key of the earliest entry (Infinity when empty). */
-  peekKey(): number {
-    return this.headK;
-  }
 
-  /** Payload of the earliest entry (only valid when size > 0). */
-  peekPayload(): number {
-    return this.near.peekPayload();
-  }
 
   /** Removes the earliest entry and returns its payload (only valid when size > 0). */
   pop(): number {
@@ -105,7 +93,7 @@ export class CalendarQueue {
       if (this.size === 0) return false;
       if (this.inRing === 0) {
         // Only far entries: jump straight to the bucket of the earliest one.
-        const b = Math.floor(this.far.peekTime() / this.widthS);
+        const b = Math.floor(this.far.headT / this.widthS);
         if (b > this.cur) this.cur = b - 1;
       }
       this.cur++;
@@ -115,7 +103,7 @@ export class CalendarQueue {
       for (let i = 0; i < 3 * bucket.n; i += 3) this.near.push(a[i], a[i + 1], a[i + 2]);
       this.inRing -= bucket.n;
       bucket.n = 0;
-      while (this.far.size > 0 && this.far.peekTime() < this.nearEnd) {
+      while (this.far.size > 0 && this.far.headT < this.nearEnd) {
         const t = this.far.headT;
         const k = this.far.headK;
         const p = this.far.pop();

@@ -25,20 +25,8 @@ export class EventHeap {
     this.payload = new Float64Array(initialCapacity);
   }
 
-  /** Time of the earliest entry (Infinity when empty). */
-  peekTime(): number {
-    return this.size > 0 ? this.timeS[0] : Infinity;
-  }
 
-  /** Tie-break key of the earliest entry (Infinity when empty). */
-  peekKey(): number {
-    return this.size > 0 ? this.key[0] : Infinity;
-  }
 
-  /** Payload of the earliest entry; only valid when size > 0. */
-  peekPayload(): number {
-    return this.payload[0];
-  }
 
   /** Inserts an entry. Amortised O(log n); grows by doubling. */
   push(timeS: number, key: number, payload: number): void {

@@ -33,20 +33,8 @@ export class FifoLane {
     this.payload = new Float64Array(cap);
   }
 
-  /** Time of the head entry (Infinity when empty). */
-  peekTime(): number {
-    return this.size > 0 ? this.timeS[this.head] : Infinity;
-  }
 
-  /** Tie-break key of the head entry (Infinity when empty). */
-  peekKey(): number {
-    return this.size > 0 ? this.key[this.head] : Infinity;
-  }
 
-  /** Payload of the head entry. */
-  peekPayload(): number {
-    return this.payload[this.head];
-  }
 
   /** Appends an entry firing at `timeS` (≥ every entry pushed before). */
   push(timeS: number, key: number, payload: number): void {

@@ -407,9 +407,4 @@ export class Fleet {
   get schedulerBusyS(): number {
     return this.scheduler.busyS;
   }
-
-  /** Serverless slots in use now. */
-  get serverlessInUse(): number {
-    return this.serverlessUsed;
-  }
 }

@@ -42,10 +42,6 @@ export class Scheduler {
     this.lane = engine.stream(1);
   }
 
-  /** Refills waiting for the server. */
-  get queued(): number {
-    return this.refillsWaiting;
-  }
 
   /** Submits a session creation (`job` = session id) or a refill (`REFILL_JOB`). */
   submit(job: number): void {

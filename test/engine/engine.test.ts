@@ -93,7 +93,7 @@ describe('EventHeap', () => {
     let prev = -1;
     let n = 0;
     while (h.size > 0) {
-      const t = h.peekTime();
+      const t = h.headT;
       expect(t >= prev).toBe(true);
       prev = t;
       h.pop();
