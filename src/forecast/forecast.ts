@@ -1,6 +1,6 @@
 import { AutoModel } from './auto.js';
 import { DoubleSeasonal } from './doubleSeasonal.js';
-import { errorQuantiles, standardisedErrors } from './errors.js';
+import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
 import { HoltWinters } from './holtWinters.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { SeasonalNaive } from './seasonalNaive.js';
@@ -73,7 +73,8 @@ export function forecast(
   // origins for the error quantiles: after a week of history when there are two, so seasonal
   // models forecast from a full state
   const minOrigin = seasons.weekly > 0 && clean.length >= 2 * seasons.weekly ? seasons.weekly : 8;
-  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin));
+  const floor = levelFloorOf(clean);
+  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin), 240, floor);
   const eq = errorQuantiles(errs, levels);
   const quantiles = new Map<number, Float64Array>();
   let prev: Float64Array | null = null;
@@ -82,7 +83,7 @@ export function forecast(
     const out = new Float64Array(h);
     for (let k = 0; k < h; k++) {
       const e = Number.isFinite(z[k]) ? z[k] : 0;
-      let v = Math.max(0, mean[k] + e * Math.sqrt(Math.max(mean[k], 0) + 1));
+      let v = Math.max(0, mean[k] + e * errorScale(mean[k], floor));
       if (prev && v < prev[k]) v = prev[k]; // quantiles never cross
       out[k] = v;
     }
