@@ -4,17 +4,24 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
 
 /**
  * tidecast's own policy: the forecaster's pool targets, rolled forward using only data before
- * each decision. Arrivals are summed to `stepS` steps; every `refitS` the forecaster is refitted
- * on them and its quantile path kept for the next `refitS`. At each decision the pool is the
+ * each decision. Arrivals are summed to `stepS` steps; every `refitS` (and whenever the history
+ * has doubled since the last fit, so a young history is not judged on its first minutes) the
+ * forecaster is refitted on them and its quantile path kept for the next `refitS`. At each decision the pool is the
  * smallest whose Erlang-loss hit rate, averaged over the forecast's equally likely rates over
  * the coming lead time, meets `hitRate`; the rates are scaled by how the last `nowcastS` compare
  * with their forecast (clamped to [0.5, 2]), so a level the forecast missed is caught within minutes.
  */
+/** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
+const EPS_S = 1e-4;
+
 export class ForecastPolicy implements PoolPolicy {
   readonly name = 'forecast';
   private pathStartS = NaN;
   private path: Map<number, Float64Array> | null = null;
   private pathMean: Float64Array | null = null;
+  private fitSteps = 0;
+  /** The arrival rates (per second) behind the last decision, at MIXTURE_LEVELS, for reports and `/targets`. */
+  lastRates: { levels: readonly number[]; ratesPerS: number[]; nowcast: number } | null = null;
 
   constructor(
     private readonly hitRate = 0.99,
@@ -28,7 +35,9 @@ export class ForecastPolicy implements PoolPolicy {
     const steps = Math.floor(obs.arrivals.length / per);
     if (steps < 2) return { target: obs.target, valid: false };
     const endS = obs.nowS - (obs.arrivals.length - steps * per) * obs.intervalS; // end of the last whole step
-    if (!this.path || obs.nowS - this.pathStartS >= this.refitS) {
+    // refit every refitS, and sooner while the history is short: whenever it has doubled since the last fit
+    if (!this.path || obs.nowS - this.pathStartS >= this.refitS - EPS_S || steps >= 2 * this.fitSteps) {
+      this.fitSteps = steps;
       const y = new Float64Array(steps);
       const off = obs.arrivals.length - steps * per;
       for (let i = 0; i < steps * per; i++) y[Math.floor(i / per)] += obs.arrivals[off + i];
@@ -39,11 +48,11 @@ export class ForecastPolicy implements PoolPolicy {
       this.pathStartS = endS;
     }
     // forecast steps covering [now, now + lead time]
-    const from = Math.max(0, Math.floor((obs.nowS - this.pathStartS) / this.stepS));
-    const to = Math.min(this.pathMean!.length - 1, Math.floor((obs.nowS + obs.leadTimeS - this.pathStartS) / this.stepS));
+    const from = Math.max(0, this.stepsSince(obs.nowS));
+    const to = Math.min(this.pathMean!.length - 1, this.stepsSince(obs.nowS + obs.leadTimeS));
     // nowcast: observed against forecast over the recent past covered by the path
     let corr = 1;
-    const seen = Math.floor((obs.nowS - this.pathStartS) / this.stepS);
+    const seen = this.stepsSince(obs.nowS);
     if (seen >= 1) {
       const k = Math.min(seen, Math.max(1, Math.round(this.nowcastS / this.stepS)));
       let fc = 0;
@@ -57,6 +66,13 @@ export class ForecastPolicy implements PoolPolicy {
       for (let i = from; i <= Math.max(from, to); i++) m = Math.max(m, v[Math.min(i, v.length - 1)]);
       return (m / this.stepS) * corr;
     });
+    this.lastRates = { levels: MIXTURE_LEVELS, ratesPerS: rates, nowcast: corr };
     return { target: poolSizeFor(rates, obs.leadTimeS, this.hitRate), valid: true };
+  }
+
+  /** Whole forecast steps from the path's start to `tS`; times may be absolute (epoch seconds), so
+   * a difference that should be a whole number of steps is rounded, not floored, within EPS_S. */
+  private stepsSince(tS: number): number {
+    return Math.floor((tS - this.pathStartS + EPS_S) / this.stepS);
   }
 }
