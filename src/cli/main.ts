@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { scalerAction, type ScalerFlags } from './scaler.js';
 import { basename, dirname } from 'node:path';
 import { backtestAction, type BacktestFlags } from './backtest.js';
 import { checkAction, checkContext, type CheckFlags } from './check.js';
@@ -196,6 +197,16 @@ program
   .action((file: string, flags: BacktestFlags) => {
     process.stdout.write(backtestAction(file, flags).stdout);
   });
+
+program
+  .command('scaler')
+  .description('the live scaler sidecar: reads arrivals (Prometheus, file, HTTP), runs a policy, publishes the warm-pool target (HTTP /targets and /metrics, KEDA gRPC, Kubernetes scale, stdout)')
+  .requiredOption('--config <file>', 'scaler YAML config (see deploy/scaler.yaml)')
+  .option('--set <key=value>', 'override a config key (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--dry-run', 'log Kubernetes patches instead of sending them')
+  .option('--once', 'make one decision now, publish it and exit')
+  .option('--replay', 'replay the file source on a simulated clock: one JSON line per decision, then exit')
+  .action((flags: ScalerFlags) => scalerAction(flags));
 
 const trace = program.command('trace').description('trace tools: import, synth, inspect');
 trace

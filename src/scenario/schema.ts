@@ -99,7 +99,7 @@ const overflow = z.strictObject({
 });
 
 /** How the warm pool's target is set over time (default: fixed at `size`). */
-const policy = z
+export const policySchema = z
   .strictObject({
     static: z.strictObject({}).optional(),
     little: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), window: duration({ positive: true }).default(60) }).optional(),
@@ -117,7 +117,7 @@ const policy = z
 const warmPool = z.strictObject({
   size: count().default(0),
   /** Pool sizing policy; the pool starts at `size`. */
-  policy: policy.optional(),
+  policy: policySchema.optional(),
   /** Seconds between the policy's decisions. */
   decisionInterval: duration({ positive: true }).default(15),
   claimLatency: distribution().default({ kind: 'fixed', value: 0 }),

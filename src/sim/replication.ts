@@ -23,6 +23,8 @@ export interface ReplicationResult {
   latency: ReturnType<LogHistogram['toJSON']>;
   events: number;
   wallSeconds: number;
+  /** The pool policy's targets, one per decision (null without a policy): for sim-to-live parity. */
+  poolTargets: number[] | null;
 }
 
 /**
@@ -98,7 +100,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   };
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds };
+  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null };
 }
 
 /** Mean time to refill a pool sandbox: one scheduler service time plus the pool tier's mean cold start. */

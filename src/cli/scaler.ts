@@ -1,0 +1,48 @@
+import { UserError } from '../errors.js';
+import { loadScalerConfig } from '../scaler/config.js';
+import { FileSource } from '../scaler/fileSource.js';
+import { runLive, runReplay, startScaler, stderrLog } from '../scaler/run.js';
+
+/** Options of `tidecast scaler`. */
+export interface ScalerFlags {
+  config: string;
+  set?: string[];
+  dryRun?: boolean;
+  replay?: boolean;
+  once?: boolean;
+}
+
+/**
+ * `tidecast scaler`: the live sidecar (until SIGTERM), one decision (`--once`), or a replay of a
+ * file source on a simulated clock (`--replay`: one JSON line per decision, as fast as it computes).
+ */
+export async function scalerAction(f: ScalerFlags): Promise<void> {
+  const c = loadScalerConfig(f.config, f.set ?? []);
+  if (f.replay) {
+    if (!c.source.file) throw new UserError(`${f.config}: source: --replay needs a file source (source.file.path)`);
+    const source = FileSource.open(c.source.file.path, c.source.file.timeColumn);
+    const r = await startScaler({ ...c, sinks: { ...c.sinks, stdout: true, http: undefined, keda: undefined } }, { source, dryRun: true, log: () => {} });
+    try {
+      await runReplay(r, c.interval, source.startS, source.endS);
+    } finally {
+      await r.close();
+    }
+    return;
+  }
+  const r = await startScaler(c, { dryRun: f.dryRun });
+  stderrLog('started', { interval: c.interval, policy: Object.keys(c.policy)[0], http: r.ports.http, keda: r.ports.keda, kubernetes: c.sinks.kubernetes ? `${c.sinks.kubernetes.namespace}/${c.sinks.kubernetes.name}${f.dryRun || c.sinks.kubernetes.dryRun ? ' (dry run)' : ''}` : undefined });
+  const stop = new AbortController();
+  const onSignal = (sig: string) => {
+    stderrLog('stopping', { signal: sig });
+    stop.abort();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  try {
+    if (f.once) await r.step(Date.now() / 1000);
+    else await runLive(r, c.interval, stop.signal);
+  } finally {
+    await r.close();
+    stderrLog('stopped');
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { loadConfig, parseConfig, type ConfigKind } from '../config/yamlConfig.js';
+import { UserError } from '../errors.js';
+import { count, duration } from '../scenario/leaves.js';
+import { policySchema } from '../scenario/schema.js';
+
+/**
+ * `scaler.yaml`: what the live scaler reads, how it decides, and where it publishes. Validated
+ * like scenarios (file:line, key path, what was expected). Durations take units ("15s", "2m").
+ */
+
+const str = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+const listen = () => str('an address such as 0.0.0.0:8080 or :8080').regex(/^(\[[^\]]*\]|[^:]*):\d{1,5}$/, { error: 'expected an address such as 0.0.0.0:8080 or :8080' });
+
+const tls = z.strictObject({
+  /** PEM file of the CA that signed the server's certificate. */
+  caFile: str('a file path').optional(),
+  /** Client certificate and key (mutual TLS). */
+  certFile: str('a file path').optional(),
+  keyFile: str('a file path').optional(),
+  /** Skip verifying the server's certificate (testing only). */
+  insecureSkipVerify: z.boolean({ error: 'expected true or false' }).default(false),
+});
+
+const auth = {
+  /** File holding a bearer token (re-read at each request, so rotated tokens are picked up). */
+  bearerTokenFile: str('a file path').optional(),
+  tls: tls.optional(),
+  /** Give up on a request after this long. */
+  timeout: duration({ positive: true }).default(10),
+};
+
+const valueIs = z.enum(['rate', 'count'], { error: 'expected "rate" (arrivals per second) or "count" (arrivals per interval)' });
+
+const source = z
+  .strictObject({
+    /** The Prometheus HTTP API: `/api/v1/query_range` with `query`, step = the decision interval. */
+    prometheus: z
+      .strictObject({
+        url: str('a URL such as http://prometheus:9090'),
+        query: str('a PromQL query such as sum(rate(agent_sandbox_claim_creation_total[1m]))'),
+        /** What the query's values are: arrivals per second (a `rate(...)`) or per interval. */
+        valueIs: valueIs.default('rate'),
+        ...auth,
+      })
+      .optional(),
+    /** A trace file (as `workload.arrivals.trace`: per request, or per interval with count/rate), for replay. */
+    file: z.strictObject({ path: str('a file path'), timeColumn: str('a column name').optional() }).optional(),
+    /** An HTTP endpoint answering JSON `{"start": s, "step": s, "values": [..]}` or `[[t, v], ...]`. */
+    http: z.strictObject({ url: str('a URL'), valueIs: valueIs.default('count'), ...auth }).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const n = Object.values(s).filter((v) => v !== undefined).length;
+    if (n !== 1) ctx.addIssue({ code: 'custom', message: `expected exactly one of prometheus, file or http, got ${n === 0 ? 'none' : n}` });
+  });
+
+/** The warm-pool resources the Kubernetes sink knows by name. */
+export const KNOWN_RESOURCES = {
+  sandboxwarmpools: { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', plural: 'sandboxwarmpools' },
+  sandboxsets: { group: 'agents.kruise.io', version: 'v1alpha1', plural: 'sandboxsets' },
+} as const;
+
+const resource = z.union(
+  [
+    z.enum(Object.keys(KNOWN_RESOURCES) as [keyof typeof KNOWN_RESOURCES], { error: 'expected sandboxwarmpools, sandboxsets or {group, version, plural}' }),
+    z.strictObject({ group: str('an API group'), version: str('an API version'), plural: str('a resource plural') }),
+  ],
+  { error: 'expected sandboxwarmpools, sandboxsets or {group, version, plural}' },
+);
+
+const sinks = z
+  .strictObject({
+    /** `GET /targets`, `/healthz`, `/readyz` and, with `metrics`, `/metrics` (Prometheus text). */
+    http: z.strictObject({ listen: listen().default('0.0.0.0:8080'), metrics: z.boolean({ error: 'expected true or false' }).default(true) }).optional(),
+    /** KEDA external scaler (gRPC `externalscaler.ExternalScaler`). */
+    keda: z.strictObject({ listen: listen().default('0.0.0.0:9100'), metricName: str('a metric name').default('tidecast_warm_pool_target') }).optional(),
+    /** Patch the `scale` subresource of a warm pool. */
+    kubernetes: z
+      .strictObject({
+        resource: resource.default('sandboxwarmpools'),
+        namespace: str('a namespace'),
+        name: str('the warm pool object name'),
+        /** A kubeconfig file; without it, in-cluster configuration, else the default kubeconfig. */
+        kubeconfig: str('a file path').optional(),
+        /** Log the patch instead of sending it. */
+        dryRun: z.boolean({ error: 'expected true or false' }).default(false),
+        /** Attempts for conflicts (409), throttling (429) and server errors (5xx). */
+        retries: count({ min: 0 }).default(4),
+      })
+      .optional(),
+    /** One JSON line per decision on stdout. */
+    stdout: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .default({ stdout: true });
+
+const safety = z
+  .strictObject({
+    min: count().default(0),
+    max: count({ unlimited: true }).default(Infinity),
+    maxStepUp: count({ unlimited: true }).default(Infinity),
+    maxStepDown: count({ unlimited: true }).default(Infinity),
+    scaleDownStabilization: duration().default(0),
+    /** Data whose newest point is older than this is stale. */
+    staleAfter: duration({ positive: true }).default(120),
+    /** Target held after this long without good data is raised to `floor`. */
+    floor: count().default(0),
+    floorAfter: duration({ positive: true, infinite: ['never'] }).default(600),
+  })
+  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600 });
+
+export const scalerConfigSchema = z.strictObject({
+  /** Seconds between decisions. */
+  interval: duration({ positive: true }).default(15),
+  /** The pool policy, as `infrastructure.warmPool.policy` in a scenario (no oracle: it needs the future). */
+  policy: policySchema.default({ forecast: { hitRate: 0.99, step: 60, refit: 3600 } }),
+  /** Time to refill a claimed sandbox (scheduling + cold start), as the simulator uses. */
+  leadTime: duration().default(30),
+  /** How much arrival history to read at each decision. */
+  history: duration({ positive: true }).default(14 * 86400),
+  /** The target before the first decision (the simulator's `warmPool.size`). */
+  initial: count().default(0),
+  source,
+  sinks,
+  safety,
+});
+
+export type ScalerConfig = z.infer<typeof scalerConfigSchema>;
+
+const SCALER: ConfigKind<ScalerConfig> = { schema: scalerConfigSchema, what: 'scaler config', topKeys: 'interval, policy, leadTime, source, sinks, safety, …' };
+
+export function loadScalerConfig(file: string, sets: readonly string[] = []): ScalerConfig {
+  return check(loadConfig(SCALER, file, sets), file);
+}
+
+export function parseScalerConfig(text: string, file = '<scaler config>', sets: readonly string[] = []): ScalerConfig {
+  return check(parseConfig(SCALER, text, file, sets), file);
+}
+
+
+function check(c: ScalerConfig, file: string): ScalerConfig {
+  if (c.policy.oracle) throw new UserError(`${file}: policy.oracle: the oracle needs future arrivals, which a live scaler cannot see; use forecast, little, predictiveHourly, hpa, kpa or static`);
+  if (c.safety.min > c.safety.max) throw new UserError(`${file}: safety.min (${c.safety.min}) is above safety.max (${c.safety.max})`);
+  return c;
+}

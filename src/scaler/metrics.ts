@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Decision } from './scaler.js';
+import type { Sink } from './sink.js';
+
+/**
+ * The scaler's Prometheus metrics (prom-client, its own registry): target, proposal, forecast
+ * quantiles, source staleness and health, decision duration, errors by kind; plus the process
+ * metrics (RSS, CPU, event-loop lag).
+ */
+export class ScalerMetrics implements Sink {
+  readonly name = 'metrics';
+  readonly registry = new Registry();
+  private readonly target = new Gauge({ name: 'tidecast_scaler_target', help: 'Published warm-pool target (sandboxes)', registers: [this.registry] });
+  private readonly proposal = new Gauge({ name: 'tidecast_scaler_proposal', help: "The policy's proposal before safety limits (NaN when inputs were unusable)", registers: [this.registry] });
+  private readonly forecast = new Gauge({ name: 'tidecast_scaler_forecast_arrivals_per_second', help: 'Forecast arrival rate over the lead time, by quantile', labelNames: ['quantile'], registers: [this.registry] });
+  private readonly staleness = new Gauge({ name: 'tidecast_scaler_source_staleness_seconds', help: 'Age of the newest arrival value read (+Inf when none)', registers: [this.registry] });
+  private readonly up = new Gauge({ name: 'tidecast_scaler_source_up', help: '1 when the last read of the source gave usable data', registers: [this.registry] });
+  private readonly lastTs = new Gauge({ name: 'tidecast_scaler_last_decision_timestamp_seconds', help: 'Time of the last decision', registers: [this.registry] });
+  private readonly duration = new Histogram({ name: 'tidecast_scaler_decision_duration_seconds', help: 'Wall time of a decision (read + decide)', buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  readonly errors = new Counter({ name: 'tidecast_scaler_errors_total', help: 'Errors by kind (source: unreachable, timeout, http, query, bad_response; stale; empty; sink_<name>)', labelNames: ['kind'], registers: [this.registry] });
+  private readonly decisions = new Counter({ name: 'tidecast_scaler_decisions_total', help: 'Decisions by reason (policy, hold, floor)', labelNames: ['reason'], registers: [this.registry] });
+
+  constructor(processMetrics = true) {
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  async publish(d: Decision): Promise<void> {
+    this.target.set(d.target);
+    this.proposal.set(d.proposal ?? NaN);
+    this.forecast.reset();
+    if (d.forecast) for (const [q, v] of Object.entries(d.forecast.quantiles)) this.forecast.set({ quantile: q }, v);
+    this.staleness.set(d.inputs.stalenessS ?? Infinity);
+    this.up.set(d.inputs.status === 'ok' ? 1 : 0);
+    this.lastTs.set(d.nowS);
+    this.duration.observe(d.durationMs / 1000);
+    this.decisions.inc({ reason: d.reason });
+    if (d.inputs.status === 'error') this.errors.inc({ kind: d.inputs.error?.kind ?? 'internal' });
+    else if (d.inputs.status !== 'ok') this.errors.inc({ kind: d.inputs.status });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  async close(): Promise<void> {
+    this.registry.clear();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Where the live scaler reads arrival history. One interface for Prometheus, a trace file and an
+ * HTTP JSON endpoint: arrivals per interval on a regular grid, NaN where a point is missing.
+ */
+export interface ArrivalSource {
+  /** For logs and `/targets`. */
+  readonly name: string;
+  /**
+   * Arrivals in each of the `n` intervals of `stepS` seconds ending at `endS`: element i covers
+   * [endS − (n − i)·stepS, endS − (n − 1 − i)·stepS). NaN where the source has no value.
+   * Rejects with a `SourceError` when the source cannot answer.
+   */
+  read(endS: number, n: number, stepS: number): Promise<Float64Array>;
+}
+
+/** Why a read failed, as counted in `/metrics` (`tidecast_scaler_errors_total{kind}`). */
+export type SourceErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad_response' | 'query';
+
+export class SourceError extends Error {
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/**
+ * Counts request times (seconds, sorted) into the `n` intervals of `stepS` ending at `endS`,
+ * half-open [a, b) as `ArrivalSource.read` defines. Intervals before the first time or after
+ * `lastS` (the end of what the data covers) are NaN: no data, not zero arrivals.
+ */
+export function binRequests(timesS: ArrayLike<number>, firstS: number, lastS: number, endS: number, n: number, stepS: number): Float64Array {
+  const out = new Float64Array(n);
+  const startS = endS - n * stepS;
+  let lo = lowerBound(timesS, startS);
+  for (let i = 0; i < n; i++) {
+    const a = startS + i * stepS;
+    const b = a + stepS;
+    if (b <= firstS || a >= lastS) {
+      out[i] = NaN;
+      lo = lowerBound(timesS, b);
+      continue;
+    }
+    const hi = lowerBound(timesS, b);
+    out[i] = hi - lo;
+    lo = hi;
+  }
+  return out;
+}
+
+function lowerBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Puts (time, value) samples onto the grid of `read`: a sample at time t is the value of the
+ * interval ending at t (Prometheus evaluates a range query at the end of each step). Samples off
+ * the grid are ignored; several series are summed; "NaN" strings stay NaN.
+ */
+export function samplesToGrid(series: readonly (readonly [number, number])[][], endS: number, n: number, stepS: number, scale: number): Float64Array {
+  const out = new Float64Array(n).fill(NaN);
+  for (const s of series) {
+    for (const [t, v] of s) {
+      const k = (t - (endS - n * stepS)) / stepS - 1;
+      const i = Math.round(k);
+      if (i < 0 || i >= n || Math.abs(k - i) > 1e-6) continue;
+      const x = v * scale;
+      out[i] = Number.isNaN(out[i]) ? x : out[i] + x;
+    }
+  }
+  return out;
+}
