@@ -74,7 +74,7 @@ export class Governor {
         this.current = Math.min(L.max, L.floor);
         return { target: this.current, reason: 'floor', sinceGoodS: since };
       }
-      return { target: this.current, reason: since >= L.floorAfterS ? 'floor' : 'hold', sinceGoodS: since };
+      return { target: this.current, reason: since >= L.floorAfterS && L.floor > 0 && this.current <= L.floor ? 'floor' : 'hold', sinceGoodS: since };
     }
     this.lastGoodS = nowS;
     let desired = clamp(Math.round(proposal), L.min, L.max);

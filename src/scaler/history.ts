@@ -18,18 +18,19 @@ export class History {
 
   /** Merges `read` (intervals ending at `endS`); a NaN never overwrites a value already known. */
   merge(endS: number, stepS: number, read: Float64Array): void {
+    let v = this.values;
     if (Number.isFinite(this.endS)) {
       const fresh = Math.round((endS - this.endS) / stepS);
-      if (fresh >= this.capacity) this.values = [];
-      else for (let i = 0; i < fresh; i++) this.values.push(NaN);
+      if (fresh >= this.capacity) v = [];
+      else for (let i = 0; i < fresh; i++) v.push(NaN);
     }
     this.endS = endS;
-    const v = this.values;
-    while (v.length < read.length) v.unshift(NaN);
+    if (v.length < read.length) v = new Array<number>(read.length - v.length).fill(NaN).concat(v);
     const off = v.length - read.length;
     // NaN, ±Inf and negative values (a counter reset seen through rate) are not data
     for (let i = 0; i < read.length; i++) if (Number.isFinite(read[i]) && read[i] >= 0) v[off + i] = read[i];
-    if (v.length > this.capacity) v.splice(0, v.length - this.capacity);
+    if (v.length > this.capacity) v = v.slice(v.length - this.capacity);
+    this.values = v;
   }
 
   /**

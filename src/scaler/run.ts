@@ -75,6 +75,7 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
     sinks.push(new KubernetesSink(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep));
   }
   if (c.sinks.stdout) sinks.push(new StdoutSink(o.write));
+  let prevStatus = 'ok';
   return {
     scaler,
     sinks,
@@ -82,7 +83,12 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
     ports,
     async step(nowS) {
       const d = await scaler.tick(nowS);
-      if (d.inputs.status !== 'ok') log('inputs unusable', { status: d.inputs.status, error: d.inputs.error, target: d.target, reason: d.reason });
+      // log changes of input health, not every decision
+      if (d.inputs.status !== prevStatus) {
+        if (d.inputs.status === 'ok') log('inputs usable again', { target: d.target });
+        else log('inputs unusable', { status: d.inputs.status, error: d.inputs.error, stalenessS: d.inputs.stalenessS, target: d.target, reason: d.reason });
+        prevStatus = d.inputs.status;
+      }
       for (const s of sinks) {
         try {
           await s.publish(d);

@@ -84,6 +84,8 @@ export class Scaler {
       const n = this.history.toRead(nowS, step, Math.ceil(c.safety.staleAfter / step));
       this.history.merge(nowS, step, await this.readWithRetry(nowS, n));
     } catch (e) {
+      // time moves on without data: the history's end advances, so staleness grows
+      this.history.merge(nowS, step, new Float64Array(0));
       status = 'error';
       error = e instanceof SourceError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: (e as Error).message };
     }

@@ -27,14 +27,14 @@ export function simulatorTargets(): { targets: number[]; leadTimeS: number } {
 }
 
 /** A scaler config deciding like the parity scenario's pool controller. */
-export function parityConfig(leadTimeS: number, source: string, extra = ''): ScalerConfig {
+export function parityConfig(leadTimeS: number, source: string, extra = '', sinks = '{ stdout: false }'): ScalerConfig {
   return parseScalerConfig(`
 interval: 15s
 leadTime: ${leadTimeS}
 initial: 50
 policy: { forecast: { hitRate: 0.99 } }
 source: ${source}
-sinks: { stdout: false }
+sinks: ${sinks}
 ${extra}
 `);
 }
