@@ -39,7 +39,7 @@ export type GovernorReason = 'policy' | 'hold' | 'floor';
 export interface GovernedTarget {
   target: number;
   reason: GovernorReason;
-  /** Seconds since the last good proposal (0 when this one is good; Infinity when there never was one). */
+  /** Seconds since the last good proposal (0 when this one is good; since the first decision when there never was one). */
   sinceGoodS: number;
 }
 
@@ -68,6 +68,7 @@ export class Governor {
    */
   step(nowS: number, proposal: number): GovernedTarget {
     const L = this.limits;
+    if (this.lastGoodS === -Infinity) this.lastGoodS = nowS; // no data yet: the limit counts from the first decision
     if (!Number.isFinite(proposal)) {
       const since = nowS - this.lastGoodS;
       if (since >= L.floorAfterS && this.current < L.floor) {

@@ -45,3 +45,12 @@ describe('Governor (the safety layer between a policy and the published target)'
     expect(g.step(75, 8).target).toBe(8);
   });
 });
+
+describe('Governor at start-up', () => {
+  it('with no data ever, the floor applies floorAfter after the first decision, not at once', () => {
+    const g = new Governor({ ...NO_LIMITS, floor: 30, floorAfterS: 60 }, 10);
+    expect(g.step(1000, NaN)).toEqual({ target: 10, reason: 'hold', sinceGoodS: 0 });
+    expect(g.step(1045, NaN).target).toBe(10);
+    expect(g.step(1060, NaN)).toEqual({ target: 30, reason: 'floor', sinceGoodS: 60 });
+  });
+});
