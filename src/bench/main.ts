@@ -5,6 +5,7 @@ import { runReplication } from '../sim/replication.js';
 import { prepareInputs } from '../workload/build.js';
 import { forecastSpeed } from './forecastSpeed.js';
 import { heapHold } from './heapHold.js';
+import { scalerBench, SIDECAR_NODE_OPTIONS } from './scalerBench.js';
 
 /**
  * `npm run bench`: the simulator's speed targets (issue #2), each measured in a fresh child
@@ -24,12 +25,12 @@ infrastructure:
   reserved: { slots: 100 }
 `;
 
-function child(kind: string): Record<string, number> {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', kind], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function child(kind: string, nodeFlags: string[] = []): Record<string, number> {
+  const out = execFileSync(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), '--case', kind], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-function runCase(kind: string): Record<string, number> {
+async function runCase(kind: string): Promise<Record<string, number>> {
   if (kind === 'mmc') {
     const s = parseScenario(MMC, 'mmc');
     runReplication({ ...s, duration: 2000 }, prepareInputs(s), 1); // warm the JIT
@@ -57,12 +58,14 @@ function runCase(kind: string): Record<string, number> {
   }
   if (kind === 'heap') return heapHold();
   if (kind === 'forecast') return forecastSpeed();
+  if (kind === 'scaler') return scalerBench();
+  if (kind === 'scaler-k8s') return scalerBench(true);
   throw new Error(`unknown case ${kind}`);
 }
 
 const i = process.argv.indexOf('--case');
 if (i >= 0) {
-  console.log(JSON.stringify(runCase(process.argv[i + 1])));
+  console.log(JSON.stringify(await runCase(process.argv[i + 1])));
 } else {
   const f = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
   console.log(`tidecast bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
@@ -73,6 +76,14 @@ if (i >= 0) {
   const fs = child('forecast');
   console.log('forecaster, fit + forecast with quantiles (median of 5), ms  [targets: 3w hourly ≤ 50, 2w 1-minute ≤ 500, auto ≤ 10× those]');
   for (const [k, v] of Object.entries(fs)) console.log(`  ${k.padEnd(34)} ${f(v, 1)}`);
+  const flags = SIDECAR_NODE_OPTIONS.split(' ');
+  const sc = child('scaler', flags);
+  const sk = child('scaler-k8s', flags);
+  console.log(
+    `scaler sidecar (forecast policy, ${f(sc.historyPoints, 0)} 1-minute points of history, ${f(sc.decisions, 0)} decisions, node ${SIDECAR_NODE_OPTIONS}): ` +
+      `per decision p50 ${f(sc.p50Ms, 1)} ms, p99 ${f(sc.p99Ms, 1)} ms, max ${f(sc.maxMs, 1)} ms; ${f(sc.refits, 0)} refits between decisions, up to ${f(sc.refitMaxMs, 0)} ms; ` +
+      `peak RSS ${f(sc.maxRssMB, 0)} MB with HTTP + metrics + KEDA sinks, ${f(sk.maxRssMB, 0)} MB with the Kubernetes sink's client library loaded  [target ≤ 20 ms per decision, ≤ 120 MB]`,
+  );
   if (process.argv.includes('--no-kimi')) process.exit(0);
   // Three runs in fresh processes: this machine is a shared VM whose speed drifts by ±15%.
   const runs = [child('kimi'), child('kimi'), child('kimi')];

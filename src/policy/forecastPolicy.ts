@@ -6,13 +6,21 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
  * tidecast's own policy: the forecaster's pool targets, rolled forward using only data before
  * each decision. Arrivals are summed to `stepS` steps; every `refitS` (and whenever the history
  * has doubled since the last fit, so a young history is not judged on its first minutes) the
- * forecaster is refitted on them and its quantile path kept for the next `refitS`. At each decision the pool is the
- * smallest whose Erlang-loss hit rate, averaged over the forecast's equally likely rates over
+ * forecaster is refitted on them and its quantile path kept for the next `refitS`. A fit asked for
+ * at one decision is used from the next one on: the work is deferred (`runDeferred`), so the
+ * live scaler fits between decisions, off the decision path, and the simulator, which lets the
+ * next decision run it, decides exactly alike. At each decision the pool is the smallest whose Erlang-loss hit rate, averaged over the forecast's equally likely rates over
  * the coming lead time, meets `hitRate`; the rates are scaled by how the last `nowcastS` compare
  * with their forecast (clamped to [0.5, 2]), so a level the forecast missed is caught within minutes.
  */
 /** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
 const EPS_S = 1e-4;
+
+interface FitJob {
+  y: Float64Array;
+  h: number;
+  endS: number;
+}
 
 export class ForecastPolicy implements PoolPolicy {
   readonly name = 'forecast';
@@ -20,6 +28,11 @@ export class ForecastPolicy implements PoolPolicy {
   private path: Map<number, Float64Array> | null = null;
   private pathMean: Float64Array | null = null;
   private fitSteps = 0;
+  /** End of the data of the last fit asked for. */
+  private askedS = NaN;
+  /** A fit asked for and not yet computed, and one computed and not yet in use. */
+  private job: FitJob | null = null;
+  private done: { endS: number; mean: Float64Array; quantiles: Map<number, Float64Array> } | null = null;
   /** The arrival rates (per second) behind the last decision, at MIXTURE_LEVELS, for reports and `/targets`. */
   lastRates: { levels: readonly number[]; ratesPerS: number[]; nowcast: number } | null = null;
 
@@ -35,18 +48,23 @@ export class ForecastPolicy implements PoolPolicy {
     const steps = Math.floor(obs.arrivals.length / per);
     if (steps < 2) return { target: obs.target, valid: false };
     const endS = obs.nowS - (obs.arrivals.length - steps * per) * obs.intervalS; // end of the last whole step
+    if (this.job) this.runDeferred(); // nobody ran it between decisions: now, with the same result
+    if (this.done) {
+      this.path = this.done.quantiles;
+      this.pathMean = this.done.mean;
+      this.pathStartS = this.done.endS;
+      this.done = null;
+    }
     // refit every refitS, and sooner while the history is short: whenever it has doubled since the last fit
-    if (!this.path || obs.nowS - this.pathStartS >= this.refitS - EPS_S || steps >= 2 * this.fitSteps) {
+    if (Number.isNaN(this.askedS) || obs.nowS - this.askedS >= this.refitS - EPS_S || steps >= 2 * this.fitSteps) {
       this.fitSteps = steps;
+      this.askedS = endS;
       const y = new Float64Array(steps);
       const off = obs.arrivals.length - steps * per;
       for (let i = 0; i < steps * per; i++) y[Math.floor(i / per)] += obs.arrivals[off + i];
-      const h = Math.ceil((this.refitS + obs.leadTimeS) / this.stepS) + 2;
-      const f = forecast(y, { stepS: this.stepS, horizon: h, quantiles: MIXTURE_LEVELS, model: 'auto' });
-      this.path = f.quantiles;
-      this.pathMean = f.mean;
-      this.pathStartS = endS;
+      this.job = { y, h: Math.ceil((this.refitS + obs.leadTimeS) / this.stepS) + 2, endS };
     }
+    if (!this.path) return { target: obs.target, valid: false }; // the first fit is used from the next decision
     // forecast steps covering [now, now + lead time]
     const from = Math.max(0, this.stepsSince(obs.nowS));
     const to = Math.min(this.pathMean!.length - 1, this.stepsSince(obs.nowS + obs.leadTimeS));
@@ -68,6 +86,15 @@ export class ForecastPolicy implements PoolPolicy {
     });
     this.lastRates = { levels: MIXTURE_LEVELS, ratesPerS: rates, nowcast: corr };
     return { target: poolSizeFor(rates, obs.leadTimeS, this.hitRate), valid: true };
+  }
+
+  /** Runs the fit asked for at the last decision (the expensive part: ~0.1–1 s on weeks of history). */
+  runDeferred(): void {
+    const j = this.job;
+    if (!j) return;
+    this.job = null;
+    const f = forecast(j.y, { stepS: this.stepS, horizon: j.h, quantiles: MIXTURE_LEVELS, model: 'auto' });
+    this.done = { endS: j.endS, mean: f.mean, quantiles: f.quantiles };
   }
 
   /** Whole forecast steps from the path's start to `tS`; times may be absolute (epoch seconds), so

@@ -30,6 +30,12 @@ export interface PoolDecision {
 export interface PoolPolicy {
   readonly name: string;
   decide(obs: PoolObservation): PoolDecision;
+  /**
+   * Expensive work a decision asked for and the next decision will use (a forecast refit). The
+   * live scaler runs it between decisions; if nobody does, the next `decide` runs it first, so
+   * results never depend on when it ran.
+   */
+  runDeferred?(): void;
 }
 
 /** The arrival rate (per second) over the last `windowS` seconds of observations. */

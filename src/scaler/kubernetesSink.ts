@@ -1,4 +1,4 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
 import { KNOWN_RESOURCES, type ScalerConfig } from './config.js';
 import type { Decision } from './scaler.js';
 import type { Sink } from './sink.js';
@@ -33,28 +33,36 @@ export function scalePatch(c: K8sConfig, replicas: number): ScalePatch {
  * Sets the warm pool's size through its `scale` subresource (autoscaling/v1 Scale) with
  * `@kubernetes/client-node`: a JSON merge patch `{"spec":{"replicas":N}}`, sent when the target
  * changes. Conflicts (409), throttling (429, honouring Retry-After) and server errors (5xx) are
- * retried with exponential backoff; `dryRun` logs the patch instead.
+ * retried with exponential backoff; `dryRun` logs the patch instead. The client library is loaded
+ * only when patches are really sent: it alone takes ~75 MB of memory.
  */
 export class KubernetesSink implements Sink {
   readonly name = 'kubernetes';
-  private readonly api: k8s.CustomObjectsApi | null;
   private sent: number | null = null;
 
-  constructor(
+  private constructor(
     private readonly c: K8sConfig,
+    private readonly api: { client: K8s.CustomObjectsApi; mergePatch: K8s.ConfigurationOptions } | null,
     private readonly log: (event: string, fields: Record<string, unknown>) => void,
-    private readonly onError: (kind: string) => void = () => {},
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {
-    if (c.dryRun) {
-      this.api = null;
-      return;
-    }
+    private readonly onError: (kind: string) => void,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  /** Connects with a kubeconfig file, else in-cluster config, else the default kubeconfig. */
+  static async create(
+    c: K8sConfig,
+    log: (event: string, fields: Record<string, unknown>) => void,
+    onError: (kind: string) => void = () => {},
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ): Promise<KubernetesSink> {
+    if (c.dryRun) return new KubernetesSink(c, null, log, onError, sleep);
+    const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
     if (c.kubeconfig) kc.loadFromFile(c.kubeconfig);
     else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
     else kc.loadFromDefault();
-    this.api = kc.makeApiClient(k8s.CustomObjectsApi);
+    const api = { client: kc.makeApiClient(k8s.CustomObjectsApi), mergePatch: k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch) };
+    return new KubernetesSink(c, api, log, onError, sleep);
   }
 
   async publish(d: Decision): Promise<void> {
@@ -68,9 +76,9 @@ export class KubernetesSink implements Sink {
     const r = resourceOf(this.c);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.api.patchNamespacedCustomObjectScale(
+        await this.api.client.patchNamespacedCustomObjectScale(
           { group: r.group, version: r.version, namespace: this.c.namespace, plural: r.plural, name: this.c.name, body: patch.body },
-          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+          this.api.mergePatch,
         );
         this.sent = d.target;
         this.log('patched', { path: patch.path, replicas: d.target });

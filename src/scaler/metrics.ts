@@ -17,6 +17,7 @@ export class ScalerMetrics implements Sink {
   private readonly up = new Gauge({ name: 'tidecast_scaler_source_up', help: '1 when the last read of the source gave usable data', registers: [this.registry] });
   private readonly lastTs = new Gauge({ name: 'tidecast_scaler_last_decision_timestamp_seconds', help: 'Time of the last decision', registers: [this.registry] });
   private readonly duration = new Histogram({ name: 'tidecast_scaler_decision_duration_seconds', help: 'Wall time of a decision (read + decide)', buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  private readonly deferred = new Histogram({ name: 'tidecast_scaler_deferred_work_duration_seconds', help: "Wall time of the policy's work between decisions (forecast refits)", buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
   readonly errors = new Counter({ name: 'tidecast_scaler_errors_total', help: 'Errors by kind (source: unreachable, timeout, http, query, bad_response; stale; empty; sink_<name>)', labelNames: ['kind'], registers: [this.registry] });
   private readonly decisions = new Counter({ name: 'tidecast_scaler_decisions_total', help: 'Decisions by reason (policy, hold, floor)', labelNames: ['reason'], registers: [this.registry] });
 
@@ -36,6 +37,10 @@ export class ScalerMetrics implements Sink {
     this.decisions.inc({ reason: d.reason });
     if (d.inputs.status === 'error') this.errors.inc({ kind: d.inputs.error?.kind ?? 'internal' });
     else if (d.inputs.status !== 'ok') this.errors.inc({ kind: d.inputs.status });
+  }
+
+  observeDeferred(seconds: number): void {
+    if (seconds > 1e-4) this.deferred.observe(seconds);
   }
 
   text(): Promise<string> {

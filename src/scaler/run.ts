@@ -72,7 +72,7 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   }
   if (c.sinks.kubernetes) {
     const kc = { ...c.sinks.kubernetes, dryRun: c.sinks.kubernetes.dryRun || !!o.dryRun };
-    sinks.push(new KubernetesSink(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep));
+    sinks.push(await KubernetesSink.create(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep));
   }
   if (c.sinks.stdout) sinks.push(new StdoutSink(o.write));
   let prevStatus = 'ok';
@@ -97,6 +97,10 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
           log('sink failed', { sink: s.name, error: (e as Error).message });
         }
       }
+      // the policy's deferred work (a forecast refit) runs now, between decisions, off the decision path
+      const t0 = performance.now();
+      policy.runDeferred?.();
+      metrics?.observeDeferred((performance.now() - t0) / 1000);
       return d;
     },
     async close() {

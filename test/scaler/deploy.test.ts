@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { SIDECAR_NODE_OPTIONS } from '../../src/bench/scalerBench.js';
 import { loadScalerConfig, parseScalerConfig } from '../../src/scaler/config.js';
 
 const docs = (file: string) => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
@@ -20,6 +21,9 @@ describe('deploy/', () => {
     const dep = docs('deploy/scaler-deployment.yaml').find((d) => d.kind === 'Deployment')!;
     expect(dep.spec.template.spec.serviceAccountName).toBe('tidecast-scaler');
     expect(dep.spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe('/readyz');
+    // the V8 flags the bench measured the sidecar with
+    expect(dep.spec.template.spec.containers[0].env).toContainEqual({ name: 'NODE_OPTIONS', value: SIDECAR_NODE_OPTIONS });
+    expect(readFileSync('deploy/Containerfile', 'utf8')).toContain(`ENV NODE_OPTIONS="${SIDECAR_NODE_OPTIONS}"`);
   });
 
   it('the ScaledObject points KEDA at the scaler\'s gRPC port; the ServiceMonitor at /metrics', () => {

@@ -66,15 +66,15 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const decision = (target: number) => ({ target }) as Decision;
 
-function sinkFor(resource: string, dryRun = false, logs: unknown[] = []) {
+function sinkFor(resource: string, dryRun = false, logs: unknown[] = []): Promise<KubernetesSink> {
   const c = parseScalerConfig(`source: { file: { path: x.csv } }\nsinks: { kubernetes: { resource: ${resource}, namespace: agents, name: python-pool, kubeconfig: ${kubeconfig}, dryRun: ${dryRun} } }`);
-  return new KubernetesSink(c.sinks.kubernetes!, (e, f) => logs.push({ e, ...f }), () => {}, async () => {});
+  return KubernetesSink.create(c.sinks.kubernetes!, (e, f) => logs.push({ e, ...f }), () => {}, async () => {});
 }
 
 describe('Kubernetes sink: the exact PATCH an API server expects', () => {
   it('agent-sandbox SandboxWarmPool: merge patch of spec.replicas on the scale subresource, with the bearer token', async () => {
     seen = [];
-    await sinkFor('sandboxwarmpools').publish(decision(42));
+    await (await sinkFor('sandboxwarmpools')).publish(decision(42));
     expect(seen).toEqual([
       {
         method: 'PATCH',
@@ -88,10 +88,10 @@ describe('Kubernetes sink: the exact PATCH an API server expects', () => {
 
   it('OpenKruise SandboxSet and any group/version/plural; nothing is sent when the target has not changed', async () => {
     seen = [];
-    const s = sinkFor('sandboxsets');
+    const s = await sinkFor('sandboxsets');
     await s.publish(decision(7));
     await s.publish(decision(7));
-    await sinkFor('{ group: example.com, version: v2, plural: pools }').publish(decision(3));
+    await (await sinkFor('{ group: example.com, version: v2, plural: pools }')).publish(decision(3));
     expect(seen.map((x) => [x.url, x.body])).toEqual([
       ['/apis/agents.kruise.io/v1alpha1/namespaces/agents/sandboxsets/python-pool/scale', { spec: { replicas: 7 } }],
       ['/apis/example.com/v2/namespaces/agents/pools/python-pool/scale', { spec: { replicas: 3 } }],
@@ -102,12 +102,12 @@ describe('Kubernetes sink: the exact PATCH an API server expects', () => {
     seen = [];
     script = [409, 429];
     const logs: unknown[] = [];
-    await sinkFor('sandboxwarmpools', false, logs).publish(decision(9));
+    await (await sinkFor('sandboxwarmpools', false, logs)).publish(decision(9));
     expect(seen.length).toBe(3);
     expect(logs.at(-1)).toMatchObject({ e: 'patched', replicas: 9 });
     seen = [];
     script = [403];
-    await sinkFor('sandboxwarmpools', false, logs).publish(decision(10));
+    await (await sinkFor('sandboxwarmpools', false, logs)).publish(decision(10));
     expect(seen.length).toBe(1);
     expect(logs.at(-1)).toMatchObject({ e: 'patch failed', status: 403 });
   });
@@ -115,7 +115,7 @@ describe('Kubernetes sink: the exact PATCH an API server expects', () => {
   it('--dry-run logs the patch instead of sending it', async () => {
     seen = [];
     const logs: unknown[] = [];
-    await sinkFor('sandboxwarmpools', true, logs).publish(decision(5));
+    await (await sinkFor('sandboxwarmpools', true, logs)).publish(decision(5));
     expect(seen).toEqual([]);
     expect(logs).toEqual([
       { e: 'dry-run patch', method: 'PATCH', path: '/apis/extensions.agents.x-k8s.io/v1beta1/namespaces/agents/sandboxwarmpools/python-pool/scale', contentType: 'application/merge-patch+json', body: { spec: { replicas: 5 } } },
