@@ -113,6 +113,8 @@ describe('scaler against a real Prometheus server', () => {
       await prom.start();
       expect((await tick(112)).inputs.status).toBe('ok');
       expect(decisions.get(112)!.reason).toBe('policy');
+      expect((await fetch(`http://127.0.0.1:${r.ports.http}/readyz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${r.ports.http}/healthz`)).status).toBe(200);
 
       for (let k = 113; k <= 175; k++) await tick(k);
       // NaN values: carried forward while younger than staleAfter, then stale
