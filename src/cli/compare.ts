@@ -3,7 +3,7 @@ import { pairedDifference, type Difference } from '../compare/paired.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
 import { buildReport } from '../report/build.js';
-import { formatValue, SUMMARY_ROWS } from '../report/format.js';
+import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
@@ -129,7 +129,7 @@ function compareJson(runs: (Simulated & { name: string })[], differences: Record
 /** Side-by-side table: each variant's value, and for later variants the paired Δ vs the first with its interval (pure). */
 export function compareTable(runs: (Simulated & { name: string })[], differences: Record<string, Record<string, Difference>>): string {
   const header = ['metric', ...runs.map((r, i) => (i === 0 ? r.name : `${r.name}  (Δ vs ${runs[0].name}, 95% CI)`))];
-  const rows = SUMMARY_ROWS.map(([label, path, unit]) => [
+  const rows = rowsFor(runs.map((r) => r.summary)).map(([label, path, unit]) => [
     label,
     ...runs.map((r, i) => {
       const v = formatValue(get(r.summary, path), unit);

@@ -1,10 +1,10 @@
 import type { Summary } from '../sim/summary.js';
 import { get } from '../sim/summary.js';
-import { formatValue, SUMMARY_ROWS as ROWS } from '../report/format.js';
+import { formatValue, rowsFor } from '../report/format.js';
 
 /** The run summary as an aligned text table with 95% intervals (a pure function of the summary). */
 export function summaryTable(s: Summary): string {
-  const rows = ROWS.map(([label, path, unit]) => {
+  const rows = rowsFor([s]).map(([label, path, unit]) => {
     const ci = s.ci95[path];
     const ciText = ci ? `${formatValue(ci[0], unit)} … ${formatValue(ci[1], unit)}` : '';
     return [label, formatValue(get(s, path), unit), ciText];

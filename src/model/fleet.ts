@@ -38,6 +38,12 @@ interface Step {
  *   and starts a refill at once; a refill that finds no slot waits for one (after sessions).
  *   An empty pool means a cold start; the pool starts full (pre-warmed before the horizon).
  * - Start latency = arrival → sandbox ready. Concurrency = sessions running (ready → end).
+ * - Multi-turn sessions (workload.turns): turns of active time separated by think times, the
+ *   slot held throughout. With hibernation, a think time longer than `idleTimeout` hibernates the
+ *   session at the timeout (slot released, state kept); its next turn wakes it: a slot again
+ *   (queue, overflow, or lost when every tier is full), then `wakeLatency`. With evictOnPressure,
+ *   an arrival that finds every reserved slot taken (and nobody queued) destroys the longest-idle
+ *   session's sandbox and takes its slot; that session is lost.
  * - Cost: reserved slots × measured hours × price (unlimited reserved: slot-hours in use);
  *   serverless slot-seconds held × price, both over the measured window (after warm-up).
  */
@@ -85,6 +91,17 @@ export class Fleet {
   private readonly kSample: number;
   private readonly kWarmup: number;
 
+  /** Multi-turn sessions (null: one turn of sessionDuration). */
+  private readonly turns: { count: Distribution; think: Distribution; activeStep: Step } | null = null;
+  private readonly kNextTurn: number = -1;
+  /** Hibernation: idle timeout and the wake step (null: off). */
+  private readonly hibernation: { idleS: number; wakeStep: Step } | null = null;
+  private readonly kHibernate: number = -1;
+  private readonly kWake: number = -1;
+  private hibernatedNow = 0;
+  /** Evict-on-pressure: idle sessions holding reserved slots (lazily cleaned), or null when off. */
+  private readonly idle: IdQueue | null = null;
+
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
@@ -120,6 +137,21 @@ export class Fleet {
     const refillSpec = this.poolTier === Tier.Serverless ? inf.serverless.coldStart : inf.reserved.coldStart;
     // Refills draw from their own stream so pool settings never shift sessions' cold starts.
     this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
+
+    const t = s.workload.turns;
+    if (t) {
+      const activeSpec = t.active ?? s.workload.sessionDuration;
+      const activeStep = this.step(activeSpec, null, (id) => this.onTurnEnd(id), 'workload.turns.active', replication);
+      activeStep.heap = this.endStep.heap;
+      this.turns = { count: makeDistribution(t.count, rng('workload.turns.count')), think: makeDistribution(t.think, rng('workload.turns.think')), activeStep };
+      this.kNextTurn = engine.on((id) => this.onNextTurn(id));
+      if (inf.hibernation) {
+        this.hibernation = { idleS: inf.hibernation.idleTimeout, wakeStep: this.step(inf.hibernation.wakeLatency, null, ready, 'infrastructure.hibernation.wakeLatency', replication) };
+        this.kHibernate = engine.on((id) => this.onHibernate(id));
+        this.kWake = engine.on((id) => this.onWake(id));
+      }
+      if (inf.evictOnPressure) this.idle = new IdQueue(1024);
+    }
 
     this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS));
     this.kArrival = engine.on(() => this.onArrival());
@@ -231,6 +263,10 @@ export class Fleet {
       this.metrics.reservedLevel(now, this.reservedUsed);
       this.sessions.setTier(sid, Tier.Reserved);
       this.submit(sid);
+    } else if (this.idle !== null && this.waiting.size === 0 && this.evictIdle()) {
+      // capacity ran out: an idle session's sandbox was destroyed and its slot is this session's
+      this.sessions.setTier(sid, Tier.Reserved);
+      this.submit(sid);
     } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
       this.toServerless(sid);
     } else {
@@ -257,6 +293,9 @@ export class Fleet {
       this.sessions.setTier(sid, Tier.Serverless);
       this.metrics.overflow(counted);
       this.submit(sid);
+    } else if (this.sessions.flags(sid) & Flag.Waking) {
+      this.metrics.lose(counted); // its state could not be restored anywhere
+      this.sessions.release(sid);
     } else {
       this.metrics.reject(counted);
       this.sessions.release(sid);
@@ -267,17 +306,19 @@ export class Fleet {
   private onTimeout(): void {
     const now = this.engine.now;
     const S = this.sessions;
-    while (this.waiting.size > 0 && S.arrivalT(this.waiting.peek()) + this.waitTimeoutS <= now) {
+    while (this.waiting.size > 0 && S.markT(this.waiting.peek()) + this.waitTimeoutS <= now) {
       const sid = this.waiting.shift();
       this.metrics.queue.set(now, this.waiting.size);
-      if (S.flags(sid) & Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
+      if ((S.flags(sid) & (Flag.Counted | Flag.Waking)) === Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
       this.toServerless(sid);
     }
   }
 
   private onPlaced(job: number, startS: number, placedS: number): void {
     if (job === REFILL_JOB) return this.delay(this.refillColdStep, 0, placedS);
-    if (this.sessions.flags(job) & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT(job));
+    const f = this.sessions.flags(job);
+    if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT(job));
+    if (f & Flag.Waking) return this.delay(this.hibernation!.wakeStep, job, placedS);
     this.delay(this.sessions.tier(job) === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job, placedS);
   }
 
@@ -285,9 +326,18 @@ export class Fleet {
     const now = this.engine.now;
     const S = this.sessions;
     const f = S.flags(sid);
-    this.metrics.start(now - S.arrivalT(sid), (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
     this.metrics.running.add(now, 1);
     this.metrics.runningBy[origin(f, S.tier(sid))]++;
+    if (f & Flag.Waking) {
+      S.clearFlag(sid, Flag.Waking);
+      this.metrics.wake(now - S.durationS(sid), (f & Flag.Counted) !== 0);
+      return this.delay(this.turns!.activeStep, sid, now);
+    }
+    this.metrics.start(now - S.arrivalT(sid), (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
+    if (this.turns) {
+      S.setTurnsLeft(sid, Math.max(1, Math.ceil(this.turns.count.sample())) - 1);
+      return this.delay(this.turns.activeStep, sid, now);
+    }
     const d = S.durationS(sid);
     if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
     else this.delay(this.endStep, sid, now);
@@ -304,6 +354,109 @@ export class Fleet {
     this.releaseSlot(tier);
   }
 
+  /** A turn's active time is over: the session ends, or thinks (holding its slot, or hibernating after the idle timeout). */
+  private onTurnEnd(sid: number): void {
+    const S = this.sessions;
+    const left = S.turnsLeft(sid);
+    if (left === 0) return this.onEnd(sid);
+    S.setTurnsLeft(sid, left - 1);
+    if (S.flags(sid) & Flag.Counted) this.metrics.thinks++;
+    const think = this.turns!.think.sample();
+    const h = this.hibernation;
+    const heap = this.turns!.activeStep.heap;
+    if (h !== null && think > h.idleS) {
+      this.later(heap, h.idleS, this.kHibernate, sid);
+      this.later(heap, think, this.kWake, sid);
+      return;
+    }
+    if (this.idle !== null && S.tier(sid) === Tier.Reserved) {
+      S.addFlag(sid, Flag.Idle);
+      this.idle.push(sid);
+      if (this.idle.size > 4 * S.live + 1024) this.compactIdle();
+    }
+    this.later(heap, think, this.kNextTurn, sid);
+  }
+
+  private later(heap: number, delayS: number, kind: number, id: number): void {
+    if (heap >= 0) this.engine.afterIn(heap, delayS, kind, id);
+    else this.engine.after(delayS, kind, id);
+  }
+
+  /** The next turn of a session that kept its slot (or was lost meanwhile: then its record goes). */
+  private onNextTurn(sid: number): void {
+    const S = this.sessions;
+    if (S.flags(sid) & Flag.Lost) return S.release(sid);
+    S.clearFlag(sid, Flag.Idle);
+    this.delay(this.turns!.activeStep, sid, this.engine.now);
+  }
+
+  /** Idle past the timeout: the sandbox is released, the state kept. */
+  private onHibernate(sid: number): void {
+    const now = this.engine.now;
+    const S = this.sessions;
+    const f = S.flags(sid);
+    const tier = S.tier(sid);
+    this.metrics.running.add(now, -1);
+    this.metrics.runningBy[origin(f, tier)]--;
+    S.addFlag(sid, Flag.Hibernated);
+    S.clearFlag(sid, Flag.Warm);
+    S.setTier(sid, Tier.None);
+    this.metrics.hibernate(now, ++this.hibernatedNow, (f & Flag.Counted) !== 0);
+    this.releaseSlot(tier);
+  }
+
+  /** The next turn of a hibernated session: it needs a slot again (queue or overflow as any request), then the wake latency. */
+  private onWake(sid: number): void {
+    const now = this.engine.now;
+    const S = this.sessions;
+    S.clearFlag(sid, Flag.Hibernated);
+    S.addFlag(sid, Flag.Waking);
+    S.setDurationS(sid, now); // the wake was asked for now
+    this.metrics.hibernated.set(now, --this.hibernatedNow);
+    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
+      this.reservedUsed++;
+      this.metrics.reservedLevel(now, this.reservedUsed);
+      S.setTier(sid, Tier.Reserved);
+      this.submit(sid);
+    } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
+      this.toServerless(sid);
+    } else {
+      S.setMarkT(sid, now);
+      this.waiting.push(sid);
+      this.metrics.queue.set(now, this.waiting.size);
+      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+    }
+  }
+
+  /** Destroys the sandbox of the longest-idle session holding a reserved slot; false when there is none. */
+  private evictIdle(): boolean {
+    const S = this.sessions;
+    const q = this.idle!;
+    while (q.size > 0) {
+      const v = q.shift();
+      const f = S.flags(v);
+      if ((f & (Flag.Idle | Flag.Lost | Flag.Live)) !== (Flag.Idle | Flag.Live)) continue; // resumed, lost or gone
+      const now = this.engine.now;
+      S.clearFlag(v, Flag.Idle);
+      S.addFlag(v, Flag.Lost);
+      this.metrics.running.add(now, -1);
+      this.metrics.runningBy[origin(f, Tier.Reserved)]--;
+      this.metrics.lose((f & Flag.Counted) !== 0);
+      return true;
+    }
+    return false;
+  }
+
+  private compactIdle(): void {
+    const q = this.idle!;
+    const keep: number[] = [];
+    while (q.size > 0) {
+      const v = q.shift();
+      if ((this.sessions.flags(v) & (Flag.Idle | Flag.Lost)) === Flag.Idle) keep.push(v);
+    }
+    for (const v of keep) q.push(v);
+  }
+
   /** A slot of `tier` is free: hand it to a waiting session, then a waiting refill, else free it. */
   private releaseSlot(tier: number): void {
     const now = this.engine.now;
@@ -312,7 +465,7 @@ export class Fleet {
         const sid = this.waiting.shift();
         this.metrics.queue.set(now, this.waiting.size);
         const S = this.sessions;
-        if (S.flags(sid) & Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
+        if ((S.flags(sid) & (Flag.Counted | Flag.Waking)) === Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
         S.setTier(sid, Tier.Reserved);
         this.submit(sid);
         return;
@@ -398,7 +551,7 @@ export class Fleet {
     let n = 0;
     for (let i = 0; i < S.capacityUsed; i++) {
       const f = S.flags(i);
-      if (f & Flag.Live && f & Flag.Counted) n++;
+      if (f & Flag.Live && f & Flag.Counted && !(f & Flag.Lost)) n++;
     }
     return n;
   }

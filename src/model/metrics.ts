@@ -26,6 +26,7 @@ export const SERIES_COLUMNS = [
   'runningWarm',
   'runningReserved',
   'runningServerless',
+  'hibernated',
 ] as const;
 
 /** One column of the series. */
@@ -54,6 +55,16 @@ export class FleetMetrics {
   readonly queueWait = new LogHistogram();
   /** Wait in the scheduler's queue before placement, seconds. */
   readonly schedulerWait = new LogHistogram();
+  /** Multi-turn sessions: hibernations, wakes, sessions lost (their sandbox destroyed while idle). */
+  hibernations = 0;
+  /** Think times begun (the gaps between turns). */
+  thinks = 0;
+  wakes = 0;
+  lost = 0;
+  /** Wake latency (next turn → sandbox ready again), seconds. */
+  readonly wakeLatency = new LogHistogram();
+  /** Sessions hibernated (state kept, no slot). */
+  readonly hibernated = new TimeWeighted();
 
   // Levels (time-weighted over the measured window).
   /** Sessions running (sandbox ready, session not ended). */
@@ -140,6 +151,21 @@ export class FleetMetrics {
     if (counted) this.completed++;
   }
 
+  hibernate(now: number, level: number, counted: boolean): void {
+    this.hibernated.set(now, level);
+    if (counted) this.hibernations++;
+  }
+
+  wake(latencyS: number, counted: boolean): void {
+    if (!counted) return;
+    this.wakes++;
+    this.wakeLatency.record(latencyS);
+  }
+
+  lose(counted: boolean): void {
+    if (counted) this.lost++;
+  }
+
   poolLevel(now: number, ready: number): void {
     this.poolReady.set(now, ready);
     if (ready < this.poolMin) this.poolMin = ready;
@@ -157,6 +183,7 @@ export class FleetMetrics {
     this.reservedBusy.restart(now);
     this.serverlessBusy.restart(now);
     this.poolReady.restart(now);
+    this.hibernated.restart(now);
     this.poolMin = this.poolReady.level;
   }
 
@@ -191,6 +218,7 @@ export class FleetMetrics {
     s.runningWarm[r] = this.runningBy[0];
     s.runningReserved[r] = this.runningBy[1];
     s.runningServerless[r] = this.runningBy[2];
+    s.hibernated[r] = this.hibernated.cut(now);
     this.iArrivals = this.iStarted = this.iWarm = this.iCold = this.iQueued = 0;
     this.iOverflowed = this.iRejected = this.iCompleted = 0;
     this.iLatency.reset();

@@ -11,9 +11,23 @@ export const Flag = {
   Live: 4,
   /** Has waited in the reserved queue. */
   Queued: 8,
+  /** Hibernated: state kept, no slot held (multi-turn sessions). */
+  Hibernated: 16,
+  /** Waking from hibernation: waiting for a slot or restoring. */
+  Waking: 32,
+  /** Lost: its sandbox was destroyed under pressure; the record lives until its pending event fires. */
+  Lost: 64,
+  /** Idle between turns, holding a reserved slot (evictable under pressure). */
+  Idle: 128,
 } as const;
 
-/** Float64 slots per session: arrival time, hand-off time, known duration, tier × 16 + flags. */
+const FLAG_MASK = 255;
+const TIER_SHIFT = 8;
+/** Turns left are kept above the tier bits (up to 2^21 − 1). */
+const TURN_SHIFT = 10;
+const TURN_UNIT = 1 << TURN_SHIFT;
+
+/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time), turns × 1024 + tier × 256 + flags. */
 const STRIDE = 4;
 
 /**
@@ -74,14 +88,18 @@ export class SessionTable {
     this.a[STRIDE * id + 1] = t;
   }
 
-  /** Duration known in advance (trace replay), else NaN (s). */
+  /** Duration known in advance (trace replay), else NaN (s). Multi-turn sessions keep their wake-request time here. */
   durationS(id: number): number {
     return this.a[STRIDE * id + 2];
   }
 
+  setDurationS(id: number, v: number): void {
+    this.a[STRIDE * id + 2] = v;
+  }
+
   /** Flag bits. */
   flags(id: number): number {
-    return this.a[STRIDE * id + 3] & 15;
+    return this.a[STRIDE * id + 3] & FLAG_MASK;
   }
 
   addFlag(id: number, f: number): void {
@@ -89,14 +107,29 @@ export class SessionTable {
     this.a[i] = this.a[i] | f;
   }
 
+  clearFlag(id: number, f: number): void {
+    const i = STRIDE * id + 3;
+    this.a[i] = this.a[i] & ~f;
+  }
+
   /** Tier of the slot the session holds. */
   tier(id: number): number {
-    return this.a[STRIDE * id + 3] >> 4;
+    return (this.a[STRIDE * id + 3] >> TIER_SHIFT) & 3;
   }
 
   setTier(id: number, tier: number): void {
     const i = STRIDE * id + 3;
-    this.a[i] = (this.a[i] & 15) | (tier << 4);
+    this.a[i] = (this.a[i] & ~(3 << TIER_SHIFT)) | (tier << TIER_SHIFT);
+  }
+
+  /** Turns left after the current one (multi-turn sessions). */
+  turnsLeft(id: number): number {
+    return this.a[STRIDE * id + 3] >>> TURN_SHIFT;
+  }
+
+  setTurnsLeft(id: number, n: number): void {
+    const i = STRIDE * id + 3;
+    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 21) - 1) * TURN_UNIT;
   }
 
   /** Number of ids ever handed out (for scans). */

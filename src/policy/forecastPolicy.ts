@@ -10,8 +10,9 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
  * at one decision is used from the next one on: the work is deferred (`runDeferred`), so the
  * live scaler fits between decisions, off the decision path, and the simulator, which lets the
  * next decision run it, decides exactly alike. At each decision the pool is the smallest whose Erlang-loss hit rate, averaged over the forecast's equally likely rates over
- * the coming lead time, meets `hitRate`; the rates are scaled by how the last `nowcastS` compare
- * with their forecast (clamped to [0.5, 2]), so a level the forecast missed is caught within minutes.
+ * the coming lead time, meets `hitRate`. The rates are the forecast's mean over the lead time
+ * scaled by how the freshest observed rate compares with the forecast for it (a nowcast, clamped
+ * to [0.5, 2]), spread by the forecast's one-step-ahead quantiles.
  */
 /** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
 const EPS_S = 1e-4;
@@ -68,21 +69,26 @@ export class ForecastPolicy implements PoolPolicy {
     // forecast steps covering [now, now + lead time]
     const from = Math.max(0, this.stepsSince(obs.nowS));
     const to = Math.min(this.pathMean!.length - 1, this.stepsSince(obs.nowS + obs.leadTimeS));
-    // nowcast: observed against forecast over the recent past covered by the path
-    let corr = 1;
-    const seen = this.stepsSince(obs.nowS);
-    if (seen >= 1) {
-      const k = Math.min(seen, Math.max(1, Math.round(this.nowcastS / this.stepS)));
-      let fc = 0;
-      for (let i = seen - k; i < seen; i++) fc += this.pathMean![i];
-      const observed = recentRate(obs, k * this.stepS) * k * this.stepS;
-      if (fc > 0) corr = Math.min(2, Math.max(0.5, observed / fc));
+    // nowcast: the level now is the observed rate over the freshest window holding enough
+    // arrivals (≥ 400, ±5% noise; 60 s up to nowcastS) against the forecast for that window; the
+    // forecast's shape carries it over the lead time
+    const path = this.pathMean!;
+    let w = Math.min(60, this.nowcastS);
+    let observed = recentRate(obs, w);
+    while (observed * w < 400 && w < this.nowcastS) {
+      w = Math.min(this.nowcastS, 2 * w);
+      observed = recentRate(obs, w);
     }
+    const at = Math.min(path.length - 1, Math.max(0, this.stepsSince(obs.nowS - w / 2)));
+    const corr = path[at] > 0 ? Math.min(2, Math.max(0.5, (observed * this.stepS) / path[at])) : 1;
+    let ahead = 0;
+    for (let i = from; i <= Math.max(from, to); i++) ahead = Math.max(ahead, path[Math.min(i, path.length - 1)]);
+    // spread: the forecast's one-step-ahead quantiles relative to its mean (the nowcast re-anchors
+    // the level at every decision, so the uncertainty that matters is the next step's, not the
+    // next hour's)
     const rates = MIXTURE_LEVELS.map((q) => {
-      const v = this.path!.get(q)!;
-      let m = 0;
-      for (let i = from; i <= Math.max(from, to); i++) m = Math.max(m, v[Math.min(i, v.length - 1)]);
-      return (m / this.stepS) * corr;
+      const rel = path[0] > 0 ? this.path!.get(q)![0] / path[0] : 1;
+      return (ahead / this.stepS) * corr * rel;
     });
     this.lastRates = { levels: MIXTURE_LEVELS, ratesPerS: rates, nowcast: corr };
     return { target: poolSizeFor(rates, obs.leadTimeS, this.hitRate), valid: true };

@@ -1,7 +1,9 @@
 /** How summary metrics are shown to people: labels, units and number formats. */
 
-/** A row of the terminal table: label, summary path, and how to show it. */
-export type Row = [label: string, path: string, unit: 'count' | 'rate' | 'seconds' | 'money' | 'number'];
+import { get, type Summary } from '../sim/summary.js';
+
+/** A row of the terminal table: label, summary path, how to show it, and whether it shows only when used. */
+export type Row = [label: string, path: string, unit: 'count' | 'rate' | 'seconds' | 'money' | 'number', optional?: true];
 
 /** The metrics shown in summaries (terminal and report), in order. */
 export const SUMMARY_ROWS: Row[] = [
@@ -12,6 +14,12 @@ export const SUMMARY_ROWS: Row[] = [
   ['  rejected', 'sessions.rejected', 'count'],
   ['  queued for a slot', 'sessions.queued', 'count'],
   ['  overflowed', 'sessions.overflowed', 'count'],
+  ['  lost (sandbox destroyed)', 'sessions.lost', 'count', true],
+  ['hibernations', 'sessions.hibernations', 'count', true],
+  ['  wakes', 'sessions.wakes', 'count', true],
+  ['  wake latency p50', 'wakeLatency.p50', 'seconds', true],
+  ['  wake latency p99', 'wakeLatency.p99', 'seconds', true],
+  ['  hibernated mean', 'concurrency.hibernated', 'number', true],
   ['warm-hit rate', 'warmHitRate', 'rate'],
   ['overflow rate', 'overflowRate', 'rate'],
   ['start latency mean', 'startLatency.mean', 'seconds'],
@@ -28,9 +36,18 @@ export const SUMMARY_ROWS: Row[] = [
   ['cost total', 'cost.total', 'money'],
   ['  reserved', 'cost.reserved', 'money'],
   ['  serverless', 'cost.serverless', 'money'],
+  ['  storage (hibernated)', 'cost.storage', 'money', true],
   ['  per session', 'cost.perSession', 'money'],
   ['  of which ready pool', 'cost.pool', 'money'],
 ];
+
+/** The rows to show for these summaries: optional rows only where some summary uses them. */
+export function rowsFor(summaries: readonly Summary[]): Row[] {
+  return SUMMARY_ROWS.filter((r) => !r[3] || summaries.some((s) => {
+    const v = get(s, r[1]);
+    return Number.isFinite(v) && v !== 0;
+  }));
+}
 
 /** Formats a value for the terminal. */
 export function formatValue(v: number, unit: Row[2]): string {

@@ -169,6 +169,17 @@ export const scenarioSchema = z
     workload: z.strictObject({
       arrivals,
       sessionDuration: distribution(),
+      /**
+       * Multi-turn sessions: `count` turns (a distribution, rounded up, at least 1) of `active`
+       * time (default: sessionDuration) separated by `think` times (the user idle).
+       */
+      turns: z
+        .strictObject({
+          count: distribution({ positive: true }),
+          active: distribution().optional(),
+          think: distribution(),
+        })
+        .optional(),
     }),
     infrastructure: z
       .strictObject({
@@ -177,6 +188,21 @@ export const scenarioSchema = z
         serverless: serverless.default({ enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotSecond: 0 }),
         overflow: overflow.default({ queueThreshold: 500, waitTimeout: 30 }),
         warmPool: warmPool.default({ size: 0, claimLatency: { kind: 'fixed', value: 0 }, tier: 'reserved', decisionInterval: 15 }),
+        /**
+         * Hibernation of idle sessions: after `idleTimeout` of think time a session's sandbox is
+         * released (its state kept, billed as storage) and its next turn wakes it, which needs a
+         * slot again (queue or overflow as any request) and takes `wakeLatency`.
+         */
+        hibernation: z
+          .strictObject({
+            idleTimeout: duration({ positive: true }),
+            wakeLatency: distribution().default({ kind: 'fixed', value: 2 }),
+            storageCostPerGiBHour: money().default(0),
+            memoryGiB: num({ min: 0, what: 'a non-negative size in GiB' }).default(1),
+          })
+          .optional(),
+        /** Without hibernation: an arrival that finds every reserved slot taken destroys an idle session's sandbox (the session is lost). */
+        evictOnPressure: z.boolean({ error: 'expected true or false' }).default(false),
       })
       .default(() => ({
         scheduler: { throughput: Infinity },
@@ -184,12 +210,22 @@ export const scenarioSchema = z
         serverless: { enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotSecond: 0 },
         overflow: { queueThreshold: 500, waitTimeout: 30 },
         warmPool: { size: 0, claimLatency: { kind: 'fixed' as const, value: 0 }, tier: 'reserved' as const, decisionInterval: 15 },
+        evictOnPressure: false,
       })),
     budgets: budgets.default({}),
   })
   .superRefine((s, ctx) => {
     if (s.warmup >= s.duration) {
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: `expected a warm-up shorter than the duration (${s.duration} s), got ${s.warmup} s` });
+    }
+    if (s.infrastructure.hibernation && s.infrastructure.evictOnPressure) {
+      ctx.addIssue({ code: 'custom', path: ['infrastructure', 'evictOnPressure'], message: 'evictOnPressure is the alternative to hibernation: set one or the other' });
+    }
+    if ((s.infrastructure.hibernation || s.infrastructure.evictOnPressure) && !s.workload.turns) {
+      ctx.addIssue({ code: 'custom', path: ['workload'], message: 'hibernation and evictOnPressure act on idle sessions: add workload.turns (count, think) so sessions have idle time' });
+    }
+    if (s.workload.turns && s.workload.arrivals.trace?.durationColumn) {
+      ctx.addIssue({ code: 'custom', path: ['workload', 'turns'], message: 'turns and a trace durationColumn both set session lengths: use one' });
     }
     if (s.output.interval > s.duration) {
       ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `expected an interval no longer than the duration (${s.duration} s)` });

@@ -52,7 +52,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const slots = inf.reserved.slots;
   const reservedCost = ((Number.isFinite(slots) ? slots * windowS : m.reservedBusy.integral(now)) * inf.reserved.costPerSlotHour) / 3600;
   const serverlessCost = inf.serverless.enabled ? m.serverlessBusy.integral(now) * inf.serverless.costPerSlotSecond : 0;
-  const total = reservedCost + serverlessCost;
+  const hib = inf.hibernation;
+  const storageCost = hib ? (m.hibernated.integral(now) * hib.memoryGiB * hib.storageCostPerGiBHour) / 3600 : 0;
+  const total = reservedCost + serverlessCost + storageCost;
   const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
   const lat = m.latency;
   const metrics: MetricTree = {
@@ -66,6 +68,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       overflowed: m.overflowed,
       warmHits: m.warmHits,
       coldStarts: m.coldStarts,
+      hibernations: m.hibernations,
+      wakes: m.wakes,
+      lost: m.lost,
     },
     warmHitRate: ratio(m.warmHits, m.started),
     overflowRate: ratio(m.overflowed, m.arrived),
@@ -80,8 +85,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       max: lat.count > 0 ? lat.max : NaN,
     },
     queueWait: { mean: m.queueWait.mean, p99: m.queueWait.quantile(0.99) },
+    wakeLatency: { mean: m.wakeLatency.mean, p50: m.wakeLatency.quantile(0.5), p99: m.wakeLatency.quantile(0.99) },
     queue: { mean: m.queue.mean(now), peak: m.queue.peak },
-    concurrency: { mean: m.running.mean(now), peak: m.running.peak },
+    concurrency: { mean: m.running.mean(now), peak: m.running.peak, hibernated: m.hibernated.mean(now) },
     capacity: {
       reservedBusy: { mean: m.reservedBusy.mean(now), peak: m.reservedBusy.peak },
       serverlessBusy: { mean: m.serverlessBusy.mean(now), peak: m.serverlessBusy.peak },
@@ -93,6 +99,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       total,
       reserved: reservedCost,
       serverless: serverlessCost,
+      storage: storageCost,
       perSession: ratio(total, m.arrived),
       // what holding ready pool sandboxes costs at their tier's price (a share of the above, not extra)
       pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : inf.reserved.costPerSlotHour / 3600),
