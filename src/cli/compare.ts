@@ -16,6 +16,7 @@ import { comparePoliciesAction } from './comparePolicies.js';
 export interface CompareFlags extends SimFlags {
   vary?: string[];
   policies?: string;
+  searchSteps?: string;
   out?: string;
   format?: string;
 }
@@ -32,6 +33,8 @@ export interface CompareContext {
   variants: VariantSpec[];
   /** With --policies: the policy names (compared at their cheapest settings meeting the budget). */
   policies?: string[];
+  /** Bisection steps per policy after the two ends. */
+  searchSteps: number;
   sets: string[];
   workers?: number;
   outDir?: string;
@@ -84,12 +87,14 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
     }
   }
   const policies = f.policies ? variants.map((v) => v.name) : undefined;
-  return { variants, policies, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+  const searchSteps = f.searchSteps === undefined ? 6 : Number(f.searchSteps);
+  if (!Number.isInteger(searchSteps) || searchSteps < 0 || searchSteps > 30) throw new UserError(`--search-steps: expected a whole number from 0 to 30, got "${f.searchSteps}"`);
+  return { variants, policies, searchSteps, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format }, progress);
+  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });

@@ -8,6 +8,12 @@ export interface Knob {
   /** True when a larger value means a larger pool. */
   up: boolean;
   integer: boolean;
+  /**
+   * The scale bisection works on: `linear`; `log` for multiplicative knobs (headroom, scale);
+   * `miss` for a goal near 1 (a hit rate), bisected on log(1 − value) so 0.99 and 0.999 are as
+   * far apart as 0.9 and 0.99.
+   */
+  scale?: 'linear' | 'log' | 'miss';
 }
 
 /** Each policy's capacity knob (scenario key paths) and the range searched. */
@@ -17,17 +23,17 @@ export function policyKnob(policy: string, size: number): Knob {
     case 'static':
       return { key: `${p}.size`, lo: 0, hi: Math.max(8, size * 4), up: true, integer: true };
     case 'little':
-      return { key: `${p}.policy.little.headroom`, lo: 0.25, hi: 8, up: true, integer: false };
+      return { key: `${p}.policy.little.headroom`, lo: 0.25, hi: 8, up: true, integer: false, scale: 'log' };
     case 'hpa':
       return { key: `${p}.policy.hpa.targetUtilization`, lo: 0.05, hi: 1, up: false, integer: false };
     case 'kpa':
       return { key: `${p}.policy.kpa.targetPerSandbox`, lo: 0.05, hi: 1, up: false, integer: false };
     case 'predictive-hourly':
-      return { key: `${p}.policy.predictiveHourly.headroom`, lo: 0.25, hi: 8, up: true, integer: false };
+      return { key: `${p}.policy.predictiveHourly.headroom`, lo: 0.25, hi: 8, up: true, integer: false, scale: 'log' };
     case 'forecast':
-      return { key: `${p}.policy.forecast.hitRate`, lo: 0.5, hi: 0.9999, up: true, integer: false };
+      return { key: `${p}.policy.forecast.hitRate`, lo: 0.5, hi: 0.9999, up: true, integer: false, scale: 'miss' };
     case 'oracle':
-      return { key: `${p}.policy.oracle.scale`, lo: 0.05, hi: 2, up: true, integer: false };
+      return { key: `${p}.policy.oracle.scale`, lo: 0.05, hi: 2, up: true, integer: false, scale: 'log' };
     default:
       throw new Error(`no knob for policy ${policy}`);
   }
@@ -88,8 +94,10 @@ export async function cheapestSetting(
   if (!best.meets) return { policy, key: knob.key, best, meetsBudget: false, evaluations };
   const leanEval = await at(lean);
   if (leanEval.meets) return { policy, key: knob.key, best: leanEval, meetsBudget: true, evaluations };
+  const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
+  const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
   for (let i = 0; i < steps; i++) {
-    const mid = (rich + lean) / 2;
+    const mid = from((to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
     const e = await at(mid);
     if (e.meets) rich = mid;

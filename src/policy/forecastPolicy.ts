@@ -70,10 +70,10 @@ export class ForecastPolicy implements PoolPolicy {
     const from = Math.max(0, this.stepsSince(obs.nowS));
     const to = Math.min(this.pathMean!.length - 1, this.stepsSince(obs.nowS + obs.leadTimeS));
     // nowcast: the level now is the observed rate over the freshest window holding enough
-    // arrivals (≥ 400, ±5% noise; 60 s up to nowcastS) against the forecast for that window; the
-    // forecast's shape carries it over the lead time
+    // arrivals (≥ 400, ±5% noise; one decision interval up to nowcastS) against the forecast for
+    // that window; the forecast's shape carries it over the lead time
     const path = this.pathMean!;
-    let w = Math.min(60, this.nowcastS);
+    let w = Math.min(obs.intervalS, this.nowcastS);
     let observed = recentRate(obs, w);
     while (observed * w < 400 && w < this.nowcastS) {
       w = Math.min(this.nowcastS, 2 * w);

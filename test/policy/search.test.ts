@@ -20,6 +20,18 @@ describe('cheapestSetting', () => {
     expect(tried[0]).toBe(100); // the capacious end first
   });
 
+  it('bisects a hit-rate goal on log(1 − goal): a boundary at 0.997 is found to within 10% of its miss rate', async () => {
+    const knob: Knob = { key: 'x.hitRate', lo: 0.5, hi: 0.9999, up: true, integer: false, scale: 'miss' };
+    // a pool that grows as the goal's miss rate falls; the budget is met from 0.997 up
+    const fake = (v: number) => ({ ...summary(v >= 0.997 ? 100 : 0), cost: { total: 100, pool: -Math.log(1 - v) } }) as unknown as Summary;
+    const r = await cheapestSetting('forecast', knob, (s) => (s as any).startLatency.p99 <= 2, async (v) => fake(v), 8);
+    expect(r.best.value).toBeGreaterThanOrEqual(0.997);
+    expect((1 - r.best.value) / (1 - 0.997)).toBeGreaterThan(0.9);
+    // linear bisection with the same steps stops at a coarser point
+    const lin = await cheapestSetting('forecast', { ...knob, scale: 'linear' }, (s) => (s as any).startLatency.p99 <= 2, async (v) => fake(v), 8);
+    expect((1 - lin.best.value) / (1 - 0.997)).toBeLessThan(0.9);
+  });
+
   it('reports when even the most capacious setting misses', async () => {
     const knob: Knob = { key: 'x', lo: 0.1, hi: 1, up: false, integer: false };
     const r = await cheapestSetting('hpa', knob, () => false, async () => summary(0));
