@@ -44,6 +44,9 @@ interface Step {
  *   (queue, overflow, or lost when every tier is full), then `wakeLatency`. With evictOnPressure,
  *   an arrival that finds every reserved slot taken (and nobody queued) destroys the longest-idle
  *   session's sandbox and takes its slot; that session is lost.
+ * - Fan-out (workload.fanout): `size` clones at once, each a slot like a request (no warm pool),
+ *   placed by the scheduler, then `cloneLatency`; completion = fan-out → its last clone ready.
+ *   Clones are not sessions: they count in capacity and cost, not in the session statistics.
  * - Cost: reserved slots × measured hours × price (unlimited reserved: slot-hours in use);
  *   serverless slot-seconds held × price, both over the measured window (after warm-up).
  */
@@ -102,6 +105,12 @@ export class Fleet {
   /** Evict-on-pressure: idle sessions holding reserved slots (lazily cleaned), or null when off. */
   private readonly idle: IdQueue | null = null;
 
+  /** Cloning fan-out: event times, clone steps, and per fan-out its start and clones not yet ready. */
+  private readonly fanout: { times: number[]; next: number; size: number; cloneStep: Step; endStep: Step; rate: number; rng: () => number } | null = null;
+  private readonly kFanout: number = -1;
+  private readonly fanStartS: number[] = [];
+  private readonly fanPending: number[] = [];
+
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
@@ -153,6 +162,16 @@ export class Fleet {
       if (inf.evictOnPressure) this.idle = new IdQueue(1024);
     }
 
+    const fo = s.workload.fanout;
+    if (fo) {
+      const r = stream(s.seed, replication, 'workload.fanout');
+      const cloneStep = this.step(fo.cloneLatency, null, (id) => this.onCloneReady(id), 'workload.fanout.cloneLatency', replication);
+      const endStep = this.step(fo.duration, null, (id) => this.onCloneEnd(id), 'workload.fanout.duration', replication);
+      endStep.heap = this.endStep.heap;
+      this.fanout = { times: [...(fo.at ?? [])].sort((a, b) => a - b), next: 0, size: fo.size, cloneStep, endStep, rate: fo.rate ?? 0, rng: () => r.next() };
+      this.kFanout = engine.on(() => this.onFanout());
+    }
+
     this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS));
     this.kArrival = engine.on(() => this.onArrival());
     this.arrivalLane = engine.stream();
@@ -201,6 +220,7 @@ export class Fleet {
     const t = this.arrivals.next();
     if (t < this.horizonS) this.engine.inStream(this.arrivalLane, t, this.kArrival, 0);
     if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
+    this.scheduleFanout(0);
     this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
     this.metrics.poolLevel(0, 0);
     this.fillPool();
@@ -293,6 +313,8 @@ export class Fleet {
       this.sessions.setTier(sid, Tier.Serverless);
       this.metrics.overflow(counted);
       this.submit(sid);
+    } else if (this.sessions.flags(sid) & Flag.Clone) {
+      this.cloneFailed(sid);
     } else if (this.sessions.flags(sid) & Flag.Waking) {
       this.metrics.lose(counted); // its state could not be restored anywhere
       this.sessions.release(sid);
@@ -319,6 +341,7 @@ export class Fleet {
     const f = this.sessions.flags(job);
     if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT(job));
     if (f & Flag.Waking) return this.delay(this.hibernation!.wakeStep, job, placedS);
+    if (f & Flag.Clone) return this.delay(this.fanout!.cloneStep, job, placedS);
     this.delay(this.sessions.tier(job) === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job, placedS);
   }
 
@@ -352,6 +375,64 @@ export class Fleet {
     this.metrics.runningBy[origin(f, tier)]--;
     this.sessions.release(sid);
     this.releaseSlot(tier);
+  }
+
+  /** The next fan-out time after `afterS` (a list, or a Poisson process). */
+  private scheduleFanout(afterS: number): void {
+    const fo = this.fanout;
+    if (!fo) return;
+    let t = Infinity;
+    if (fo.rate > 0) t = afterS - Math.log(fo.rng()) / fo.rate;
+    else if (fo.next < fo.times.length) t = fo.times[fo.next++];
+    if (t < this.horizonS) this.engine.at(t, this.kFanout, 0, 0);
+  }
+
+  /** A fan-out: `size` clones at once, each needing a slot (reserved, else queue or overflow) and the clone latency. */
+  private onFanout(): void {
+    const now = this.engine.now;
+    const fo = this.fanout!;
+    const id = this.fanStartS.length;
+    this.fanStartS.push(now);
+    this.fanPending.push(fo.size);
+    this.metrics.fanouts(now >= this.warmupS);
+    const S = this.sessions;
+    for (let k = 0; k < fo.size; k++) {
+      const sid = S.alloc(now, id, Flag.Clone);
+      if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
+        this.reservedUsed++;
+        this.metrics.reservedLevel(now, this.reservedUsed);
+        S.setTier(sid, Tier.Reserved);
+        this.submit(sid);
+      } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
+        this.toServerless(sid);
+      } else {
+        this.waiting.push(sid);
+        this.metrics.queue.set(now, this.waiting.size);
+        if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+      }
+    }
+    this.scheduleFanout(now);
+  }
+
+  private onCloneReady(sid: number): void {
+    const now = this.engine.now;
+    const id = this.sessions.durationS(sid);
+    if (--this.fanPending[id] === 0 && this.fanStartS[id] >= this.warmupS) this.metrics.fanoutDone(now - this.fanStartS[id]);
+    this.delay(this.fanout!.endStep, sid, now);
+  }
+
+  private onCloneEnd(sid: number): void {
+    const tier = this.sessions.tier(sid);
+    this.sessions.release(sid);
+    this.releaseSlot(tier);
+  }
+
+  /** A clone found every tier full: its fan-out can never complete. */
+  private cloneFailed(sid: number): void {
+    const id = this.sessions.durationS(sid);
+    if (this.fanPending[id] > 0 && this.fanStartS[id] >= this.warmupS) this.metrics.fanoutFailed++;
+    this.fanPending[id] = -Infinity;
+    this.sessions.release(sid);
   }
 
   /** A turn's active time is over: the session ends, or thinks (holding its slot, or hibernating after the idle timeout). */

@@ -63,6 +63,10 @@ export class FleetMetrics {
   lost = 0;
   /** Wake latency (next turn → sandbox ready again), seconds. */
   readonly wakeLatency = new LogHistogram();
+  /** Fan-outs begun, failed (a clone found every tier full), and completion times (→ last clone ready), seconds. */
+  fanoutCount = 0;
+  fanoutFailed = 0;
+  readonly fanoutCompletion = new LogHistogram();
   /** Sessions hibernated (state kept, no slot). */
   readonly hibernated = new TimeWeighted();
 
@@ -160,6 +164,14 @@ export class FleetMetrics {
     if (!counted) return;
     this.wakes++;
     this.wakeLatency.record(latencyS);
+  }
+
+  fanouts(counted: boolean): void {
+    if (counted) this.fanoutCount++;
+  }
+
+  fanoutDone(s: number): void {
+    this.fanoutCompletion.record(s);
   }
 
   lose(counted: boolean): void {

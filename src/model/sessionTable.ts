@@ -19,15 +19,17 @@ export const Flag = {
   Lost: 64,
   /** Idle between turns, holding a reserved slot (evictable under pressure). */
   Idle: 128,
+  /** A clone of a fan-out (not a session: kept out of the session statistics). */
+  Clone: 256,
 } as const;
 
-const FLAG_MASK = 255;
-const TIER_SHIFT = 8;
-/** Turns left are kept above the tier bits (up to 2^21 − 1). */
-const TURN_SHIFT = 10;
+const FLAG_MASK = 511;
+const TIER_SHIFT = 9;
+/** Turns left are kept above the tier bits (up to 2^20 − 1, so the word stays a 31-bit integer). */
+const TURN_SHIFT = 11;
 const TURN_UNIT = 1 << TURN_SHIFT;
 
-/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time), turns × 1024 + tier × 256 + flags. */
+/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time, or fan-out id), turns × 2048 + tier × 512 + flags. */
 const STRIDE = 4;
 
 /**
@@ -129,7 +131,7 @@ export class SessionTable {
 
   setTurnsLeft(id: number, n: number): void {
     const i = STRIDE * id + 3;
-    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 21) - 1) * TURN_UNIT;
+    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 20) - 1) * TURN_UNIT;
   }
 
   /** Number of ids ever handed out (for scans). */

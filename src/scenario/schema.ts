@@ -180,6 +180,23 @@ export const scenarioSchema = z
           think: distribution(),
         })
         .optional(),
+      /**
+       * Cloning fan-out (RL rollouts, tree search): events at `at` times or at a Poisson `rate`,
+       * each asking for `size` identical sandboxes at once, cloned from a checkpoint in
+       * `cloneLatency` (instead of a cold start; no warm pool), each held for `duration`.
+       */
+      fanout: z
+        .strictObject({
+          rate: rate().optional(),
+          at: z.array(duration(), { error: 'expected a list of times such as [10m, 25m]' }).optional(),
+          size: count({ min: 1 }),
+          cloneLatency: distribution(),
+          duration: distribution(),
+        })
+        .superRefine((f, ctx) => {
+          if ((f.rate === undefined) === (f.at === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of rate or at' });
+        })
+        .optional(),
     }),
     infrastructure: z
       .strictObject({

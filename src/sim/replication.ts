@@ -85,6 +85,12 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       max: lat.count > 0 ? lat.max : NaN,
     },
     queueWait: { mean: m.queueWait.mean, p99: m.queueWait.quantile(0.99) },
+    fanout: {
+      count: m.fanoutCount,
+      completed: m.fanoutCompletion.count,
+      failed: m.fanoutFailed,
+      completion: { mean: m.fanoutCompletion.mean, p50: m.fanoutCompletion.quantile(0.5), p99: m.fanoutCompletion.quantile(0.99) },
+    },
     wakeLatency: { mean: m.wakeLatency.mean, p50: m.wakeLatency.quantile(0.5), p99: m.wakeLatency.quantile(0.99) },
     queue: { mean: m.queue.mean(now), peak: m.queue.peak },
     concurrency: { mean: m.running.mean(now), peak: m.running.peak, hibernated: m.hibernated.mean(now) },
