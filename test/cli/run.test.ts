@@ -55,7 +55,7 @@ describe('tidecast run', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(summary.replications).toBe(2);
     const csv = readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('replication,t,arrivals,started,warmHits,coldStarts,queued,overflowed,rejected,completed,concurrency,queue,reservedBusy,serverlessBusy,poolReady,poolTarget,latencyMean,latencyP50,latencyP99,costReserved,costServerless,runningWarm,runningReserved,runningServerless');
+    expect(csv[0]).toBe('replication,t,arrivals,started,warmHits,coldStarts,queued,overflowed,rejected,completed,concurrency,queue,reservedBusy,serverlessBusy,poolReady,poolTarget,latencyMean,latencyP50,latencyP99,costReserved,costServerless,runningWarm,runningReserved,runningServerless,hibernated');
     expect(csv.length).toBe(1 + 2 * 240); // 4 h at 1-minute intervals, two replications
     const arrivals = csv.slice(1).filter((l) => l.startsWith('0,')).reduce((a, l) => a + Number(l.split(',')[2]), 0);
     expect(arrivals).toBeGreaterThan(0.95 * 5 * 14400);
