@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { makeDistribution, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import { makeDistribution, scaleSpec, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ArrivalProcess } from '../workload/arrivals.js';
@@ -141,9 +141,12 @@ export class Fleet {
     this.endStep = this.step(s.workload.sessionDuration, this.sessionDuration, (id) => this.onEnd(id));
     this.endStep.heap = this.endQueue(s);
     this.claimStep = this.step(inf.warmPool.claimLatency, null, ready, 'infrastructure.warmPool.claimLatency', replication);
-    this.reservedColdStep = this.step(inf.reserved.coldStart, null, ready, 'infrastructure.reserved.coldStart', replication);
-    this.serverlessColdStep = this.step(inf.serverless.coldStart, null, ready, 'infrastructure.serverless.coldStart', replication);
-    const refillSpec = this.poolTier === Tier.Serverless ? inf.serverless.coldStart : inf.reserved.coldStart;
+    // a start-up CPU burst shortens every cold start by its reduction
+    const burst = inf.startupBurst;
+    const cold = (spec: DistributionSpec) => (burst ? scaleSpec(spec, 1 - burst.coldStartReduction) : spec);
+    this.reservedColdStep = this.step(cold(inf.reserved.coldStart), null, ready, 'infrastructure.reserved.coldStart', replication);
+    this.serverlessColdStep = this.step(cold(inf.serverless.coldStart), null, ready, 'infrastructure.serverless.coldStart', replication);
+    const refillSpec = cold(this.poolTier === Tier.Serverless ? inf.serverless.coldStart : inf.reserved.coldStart);
     // Refills draw from their own stream so pool settings never shift sessions' cold starts.
     this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
 
@@ -337,11 +340,15 @@ export class Fleet {
   }
 
   private onPlaced(job: number, startS: number, placedS: number): void {
-    if (job === REFILL_JOB) return this.delay(this.refillColdStep, 0, placedS);
+    if (job === REFILL_JOB) {
+      if (placedS >= this.warmupS) this.metrics.creations++;
+      return this.delay(this.refillColdStep, 0, placedS);
+    }
     const f = this.sessions.flags(job);
     if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT(job));
     if (f & Flag.Waking) return this.delay(this.hibernation!.wakeStep, job, placedS);
     if (f & Flag.Clone) return this.delay(this.fanout!.cloneStep, job, placedS);
+    if (placedS >= this.warmupS) this.metrics.creations++;
     this.delay(this.sessions.tier(job) === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job, placedS);
   }
 

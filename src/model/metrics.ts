@@ -63,6 +63,8 @@ export class FleetMetrics {
   lost = 0;
   /** Wake latency (next turn → sandbox ready again), seconds. */
   readonly wakeLatency = new LogHistogram();
+  /** Sandboxes created with a cold start in the measured window (sessions and refills; for the start-up burst's cost). */
+  creations = 0;
   /** Fan-outs begun, failed (a clone found every tier full), and completion times (→ last clone ready), seconds. */
   fanoutCount = 0;
   fanoutFailed = 0;

@@ -134,6 +134,24 @@ export function makeDistribution(spec: DistributionSpec, rng: Rng): Distribution
 }
 
 /** The mean of a distribution spec without building a sampler. */
+/** The distribution of `factor` × X for X ~ `spec` (every kind is closed under scaling). */
+export function scaleSpec(spec: DistributionSpec, factor: number): DistributionSpec {
+  switch (spec.kind) {
+    case 'fixed':
+      return { kind: 'fixed', value: spec.value * factor };
+    case 'exponential':
+      return { kind: 'exponential', mean: spec.mean * factor };
+    case 'lognormal':
+      return { kind: 'lognormal', mu: spec.mu + Math.log(factor), sigma: spec.sigma };
+    case 'gamma':
+      return { kind: 'gamma', shape: spec.shape, scale: spec.scale * factor };
+    case 'uniform':
+      return { kind: 'uniform', min: spec.min * factor, max: spec.max * factor };
+    case 'empirical':
+      return { kind: 'empirical', values: spec.values.map((v) => v * factor) };
+  }
+}
+
 export function specMean(spec: DistributionSpec): number {
   switch (spec.kind) {
     case 'fixed':

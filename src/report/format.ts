@@ -41,6 +41,7 @@ export const SUMMARY_ROWS: Row[] = [
   ['  reserved', 'cost.reserved', 'money'],
   ['  serverless', 'cost.serverless', 'money'],
   ['  storage (hibernated)', 'cost.storage', 'money', true],
+  ['  start-up CPU burst', 'cost.startupBurst', 'money', true],
   ['  per session', 'cost.perSession', 'money'],
   ['  of which ready pool', 'cost.pool', 'money'],
 ];

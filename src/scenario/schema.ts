@@ -218,6 +218,19 @@ export const scenarioSchema = z
             memoryGiB: num({ min: 0, what: 'a non-negative size in GiB' }).default(1),
           })
           .optional(),
+        /**
+         * Start-up CPU burst ("hot update"): each new sandbox gets `extraCpu` more cores for its
+         * first `duration`, cutting every cold start (sessions, refills; not claims, wakes or
+         * clones) by `coldStartReduction` (0.6: −60%), billed at `costPerCpuHour`.
+         */
+        startupBurst: z
+          .strictObject({
+            coldStartReduction: num({ min: 0, max: 0.99, what: 'a fraction in [0, 0.99] such as 0.6' }),
+            extraCpu: num({ min: 0, what: 'a non-negative number of cores' }).default(1),
+            duration: duration().default(10),
+            costPerCpuHour: money().default(0),
+          })
+          .optional(),
         /** Without hibernation: an arrival that finds every reserved slot taken destroys an idle session's sandbox (the session is lost). */
         evictOnPressure: z.boolean({ error: 'expected true or false' }).default(false),
       })

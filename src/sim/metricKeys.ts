@@ -54,6 +54,7 @@ export const METRIC_KEYS: readonly string[] = [
   'cost.reserved',
   'cost.serverless',
   'cost.storage',
+  'cost.startupBurst',
   'cost.perSession',
   'cost.pool',
 ];

@@ -54,7 +54,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const serverlessCost = inf.serverless.enabled ? m.serverlessBusy.integral(now) * inf.serverless.costPerSlotSecond : 0;
   const hib = inf.hibernation;
   const storageCost = hib ? (m.hibernated.integral(now) * hib.memoryGiB * hib.storageCostPerGiBHour) / 3600 : 0;
-  const total = reservedCost + serverlessCost + storageCost;
+  const burst = inf.startupBurst;
+  const burstCost = burst ? (m.creations * burst.extraCpu * burst.duration * burst.costPerCpuHour) / 3600 : 0;
+  const total = reservedCost + serverlessCost + storageCost + burstCost;
   const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
   const lat = m.latency;
   const metrics: MetricTree = {
@@ -106,6 +108,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       reserved: reservedCost,
       serverless: serverlessCost,
       storage: storageCost,
+      startupBurst: burstCost,
       perSession: ratio(total, m.arrived),
       // what holding ready pool sandboxes costs at their tier's price (a share of the above, not extra)
       pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : inf.reserved.costPerSlotHour / 3600),
@@ -120,7 +123,8 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
 export function refillLeadTimeS(s: Scenario): number {
   const inf = s.infrastructure;
   const cold = inf.warmPool.tier === 'serverless' ? inf.serverless.coldStart : inf.reserved.coldStart;
-  return (Number.isFinite(inf.scheduler.throughput) ? 1 / inf.scheduler.throughput : 0) + specMean(cold);
+  const burst = inf.startupBurst ? 1 - inf.startupBurst.coldStartReduction : 1;
+  return (Number.isFinite(inf.scheduler.throughput) ? 1 / inf.scheduler.throughput : 0) + specMean(cold) * burst;
 }
 
 /**
