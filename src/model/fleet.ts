@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ArrivalProcess } from '../workload/arrivals.js';
 import { IdQueue } from './idQueue.js';
 import { FleetMetrics } from './metrics.js';
+import { ApiServer } from './apiServer.js';
 import { REFILL_JOB, Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
 
@@ -44,6 +45,8 @@ interface Step {
  *   (queue, overflow, or lost when every tier is full), then `wakeLatency`. With evictOnPressure,
  *   an arrival that finds every reserved slot taken (and nobody queued) destroys the longest-idle
  *   session's sandbox and takes its slot; that session is lost.
+ * - API server (scheduler.apiRate): a FIFO server of that many calls a second; each creation
+ *   makes a create call before the scheduler, each sandbox deletion a delete call.
  * - Fan-out (workload.fanout): `size` clones at once, each a slot like a request (no warm pool),
  *   placed by the scheduler, then `cloneLatency`; completion = fan-out → its last clone ready.
  *   Clones are not sessions: they count in capacity and cost, not in the session statistics.
@@ -56,6 +59,8 @@ export class Fleet {
   /** Sessions waiting for a reserved slot. */
   private readonly waiting = new IdQueue(1024);
   private readonly scheduler: Scheduler;
+  /** The API server's call rate limit (null: unlimited). */
+  readonly api: ApiServer | null = null;
 
   private readonly reservedSlots: number;
   private reservedUsed = 0;
@@ -176,6 +181,7 @@ export class Fleet {
     }
 
     this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS));
+    if (Number.isFinite(inf.scheduler.apiRate)) this.api = new ApiServer(engine, inf.scheduler.apiRate, (job) => this.scheduler.submit(job));
     this.kArrival = engine.on(() => this.onArrival());
     this.arrivalLane = engine.stream();
     this.kTimeout = engine.on(() => this.onTimeout());
@@ -184,6 +190,7 @@ export class Fleet {
     this.kWarmup = engine.on(() => {
       this.metrics.restart(this.engine.now);
       this.scheduler.restart();
+      this.api?.restart();
     });
   }
 
@@ -259,7 +266,10 @@ export class Fleet {
     const r = Math.min(excess, this.poolReady);
     this.poolReady -= r;
     this.metrics.poolLevel(this.engine.now, this.poolReady);
-    for (let i = 0; i < r; i++) this.releaseSlot(this.poolTier);
+    for (let i = 0; i < r; i++) {
+      this.api?.delete();
+      this.releaseSlot(this.poolTier);
+    }
   }
 
   private onArrival(): void {
@@ -305,7 +315,13 @@ export class Fleet {
 
   private submit(sid: number): void {
     this.sessions.setMarkT(sid, this.engine.now);
-    this.scheduler.submit(sid);
+    this.create(sid);
+  }
+
+  /** A sandbox creation: a create call to the API server (when limited), then the scheduler. */
+  private create(job: number): void {
+    if (this.api !== null) this.api.create(job);
+    else this.scheduler.submit(job);
   }
 
   private toServerless(sid: number): void {
@@ -381,6 +397,7 @@ export class Fleet {
     const tier = this.sessions.tier(sid);
     this.metrics.runningBy[origin(f, tier)]--;
     this.sessions.release(sid);
+    this.api?.delete();
     this.releaseSlot(tier);
   }
 
@@ -431,6 +448,7 @@ export class Fleet {
   private onCloneEnd(sid: number): void {
     const tier = this.sessions.tier(sid);
     this.sessions.release(sid);
+    this.api?.delete();
     this.releaseSlot(tier);
   }
 
@@ -490,6 +508,7 @@ export class Fleet {
     S.clearFlag(sid, Flag.Warm);
     S.setTier(sid, Tier.None);
     this.metrics.hibernate(now, ++this.hibernatedNow, (f & Flag.Counted) !== 0);
+    this.api?.delete();
     this.releaseSlot(tier);
   }
 
@@ -530,6 +549,7 @@ export class Fleet {
       this.metrics.running.add(now, -1);
       this.metrics.runningBy[origin(f, Tier.Reserved)]--;
       this.metrics.lose((f & Flag.Counted) !== 0);
+      this.api?.delete();
       return true;
     }
     return false;
@@ -561,7 +581,7 @@ export class Fleet {
       if (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0) {
         this.poolWaitingSlot--;
         this.poolCreating++;
-        this.scheduler.submit(REFILL_JOB);
+        this.create(REFILL_JOB);
         return;
       }
       this.reservedUsed--;
@@ -570,7 +590,7 @@ export class Fleet {
       if (this.poolTier === Tier.Serverless && this.poolWaitingSlot > 0) {
         this.poolWaitingSlot--;
         this.poolCreating++;
-        this.scheduler.submit(REFILL_JOB);
+        this.create(REFILL_JOB);
         return;
       }
       this.serverlessUsed--;
@@ -604,7 +624,7 @@ export class Fleet {
         this.metrics.poolLevel(now, this.poolReady);
       } else {
         this.poolCreating++;
-        this.scheduler.submit(REFILL_JOB);
+        this.create(REFILL_JOB);
       }
     }
   }
@@ -612,6 +632,7 @@ export class Fleet {
   private onRefillReady(): void {
     this.poolCreating--;
     if (this.poolReady + this.poolCreating + this.poolWaitingSlot >= this.poolTarget) {
+      this.api?.delete();
       this.releaseSlot(this.poolTier); // the target went down while it was being created
       return;
     }

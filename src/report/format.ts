@@ -37,6 +37,8 @@ export const SUMMARY_ROWS: Row[] = [
   ['reserved utilization', 'capacity.reservedUtilization', 'rate'],
   ['serverless busy mean', 'capacity.serverlessBusy.mean', 'number'],
   ['warm pool ready mean', 'pool.ready.mean', 'number'],
+  ['API server utilization', 'api.utilization', 'rate', true],
+  ['  create-call wait mean', 'api.createWait.mean', 'seconds', true],
   ['cost total', 'cost.total', 'money'],
   ['  reserved', 'cost.reserved', 'money'],
   ['  serverless', 'cost.serverless', 'money'],

@@ -76,6 +76,8 @@ const arrivals = z
 const scheduler = z.strictObject({
   /** Sandbox creations placed per second ("unlimited" = no scheduler bottleneck). */
   throughput: rate({ unlimited: true }).default(Infinity),
+  /** API server calls per second, creates and deletes alike, before the scheduler ("unlimited" = no limit). */
+  apiRate: rate({ unlimited: true }).default(Infinity),
 });
 
 const reserved = z.strictObject({
@@ -200,7 +202,7 @@ export const scenarioSchema = z
     }),
     infrastructure: z
       .strictObject({
-        scheduler: scheduler.default({ throughput: Infinity }),
+        scheduler: scheduler.default({ throughput: Infinity, apiRate: Infinity }),
         reserved: reserved.default({ slots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotHour: 0 }),
         serverless: serverless.default({ enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed', value: 0 }, costPerSlotSecond: 0 }),
         overflow: overflow.default({ queueThreshold: 500, waitTimeout: 30 }),
@@ -235,7 +237,7 @@ export const scenarioSchema = z
         evictOnPressure: z.boolean({ error: 'expected true or false' }).default(false),
       })
       .default(() => ({
-        scheduler: { throughput: Infinity },
+        scheduler: { throughput: Infinity, apiRate: Infinity },
         reserved: { slots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotHour: 0 },
         serverless: { enabled: false, maxSlots: Infinity, coldStart: { kind: 'fixed' as const, value: 0 }, costPerSlotSecond: 0 },
         overflow: { queueThreshold: 500, waitTimeout: 30 },

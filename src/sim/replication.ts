@@ -103,6 +103,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
     },
     pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
     scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
+    api: fleet.api
+      ? { utilization: fleet.api.busyS / windowS, creates: fleet.api.creates, deletes: fleet.api.deletes, createWait: { mean: fleet.api.creates > 0 ? fleet.api.createWaitS / fleet.api.creates : NaN } }
+      : { utilization: NaN, creates: NaN, deletes: NaN, createWait: { mean: NaN } },
     cost: {
       total,
       reserved: reservedCost,
