@@ -15,7 +15,8 @@ export const SIDECAR_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-siz
 
 /**
  * The live scaler's resource use (issue #7: ≤ 120 MB RSS, ≤ 20 ms per decision with 2 weeks of
- * 1-minute history): the whole sidecar (HTTP + metrics, KEDA gRPC, Kubernetes dry-run sinks),
+ * 1-minute history): the sidecar as each route deploys it — HTTP + metrics with the KEDA gRPC
+ * sink, or with the Kubernetes sink (its client library loaded, patches sent to a closed port) —
  * the forecast policy, fed 2 weeks of 1-minute arrivals (traces/tidal-2w-1m.csv) from memory as
  * Prometheus would answer them, deciding every minute over the last 4 hours of the fortnight.
  */
@@ -41,7 +42,7 @@ history: 14d
 leadTime: 25s
 policy: { forecast: {} }
 source: { file: { path: unused.csv } }
-sinks: { http: { listen: "127.0.0.1:0" }, keda: { listen: "127.0.0.1:0" }, kubernetes: { namespace: agents, name: pool, dryRun: ${!kubernetes}, retries: 0, kubeconfig: ${kubeconfigFile()} } }
+sinks: { http: { listen: "127.0.0.1:0" }, ${kubernetes ? `kubernetes: { namespace: agents, name: pool, retries: 0, kubeconfig: ${kubeconfigFile()} }` : 'keda: { listen: "127.0.0.1:0" }'} }
 `);
   const r = await startScaler(c, { source, log: () => {} });
   const ms: number[] = [];

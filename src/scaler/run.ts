@@ -3,8 +3,6 @@ import type { ScalerConfig } from './config.js';
 import { FileSource } from './fileSource.js';
 import { HttpSink } from './httpSink.js';
 import { HttpSource } from './httpSource.js';
-import { KedaSink } from './kedaSink.js';
-import { KubernetesSink } from './kubernetesSink.js';
 import { ScalerMetrics } from './metrics.js';
 import { PrometheusSource } from './prometheusSource.js';
 import { Scaler, type Decision } from './scaler.js';
@@ -62,6 +60,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
       sinks.push(h);
     }
     if (c.sinks.keda) {
+      // gRPC and protobuf load only for the KEDA route (~25 MB), the Kubernetes client only for the direct one
+      const { KedaSink } = await import('./kedaSink.js');
       const k = new KedaSink(c.sinks.keda.metricName);
       ports.keda = await k.listen(c.sinks.keda.listen);
       sinks.push(k);
@@ -72,6 +72,7 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   }
   if (c.sinks.kubernetes) {
     const kc = { ...c.sinks.kubernetes, dryRun: c.sinks.kubernetes.dryRun || !!o.dryRun };
+    const { KubernetesSink } = await import('./kubernetesSink.js');
     sinks.push(await KubernetesSink.create(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep));
   }
   if (c.sinks.stdout) sinks.push(new StdoutSink(o.write));

@@ -12,7 +12,7 @@ describe('deploy/', () => {
     expect(c.source.prometheus?.query).toBe('sum(rate(agent_sandbox_claim_creation_total[1m]))');
     expect(c.sinks.kubernetes?.resource).toBe('sandboxwarmpools');
     const cm = docs('deploy/scaler-deployment.yaml').find((d) => d.kind === 'ConfigMap')!;
-    expect(parseScalerConfig(cm.data['scaler.yaml'], 'deploy/scaler-deployment.yaml ConfigMap').sinks.keda?.listen).toBe('0.0.0.0:9100');
+    expect(parseScalerConfig(cm.data['scaler.yaml'], 'deploy/scaler-deployment.yaml ConfigMap').sinks.kubernetes).toMatchObject({ resource: 'sandboxwarmpools', namespace: 'agents', name: 'python-pool' });
   });
 
   it('the Role allows only get and patch on the warm pool\'s scale subresource', () => {
