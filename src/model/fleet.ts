@@ -4,6 +4,7 @@ import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ArrivalProcess } from '../workload/arrivals.js';
 import { IdQueue } from './idQueue.js';
+import { NodePool } from './nodePool.js';
 import { FleetMetrics } from './metrics.js';
 import { ApiServer } from './apiServer.js';
 import { REFILL_JOB, Scheduler } from './scheduler.js';
@@ -45,6 +46,9 @@ interface Step {
  *   (queue, overflow, or lost when every tier is full), then `wakeLatency`. With evictOnPressure,
  *   an arrival that finds every reserved slot taken (and nobody queued) destroys the longest-idle
  *   session's sandbox and takes its slot; that session is lost.
+ * - Nodes (reserved.nodes): capacity = ready nodes × slotsPerNode, grown by the node autoscaler
+ *   (src/model/nodePool.ts) when sessions or refills wait for reserved slots, shrunk when a node's
+ *   worth of slots stays free; new slots go to waiting sessions, then waiting refills.
  * - API server (scheduler.apiRate): a FIFO server of that many calls a second; each creation
  *   makes a create call before the scheduler, each sandbox deletion a delete call.
  * - Fan-out (workload.fanout): `size` clones at once, each a slot like a request (no warm pool),
@@ -59,10 +63,12 @@ export class Fleet {
   /** Sessions waiting for a reserved slot. */
   private readonly waiting = new IdQueue(1024);
   private readonly scheduler: Scheduler;
+  /** Reserved capacity as autoscaled nodes (null: fixed slots). */
+  readonly nodes: NodePool | null = null;
   /** The API server's call rate limit (null: unlimited). */
   readonly api: ApiServer | null = null;
 
-  private readonly reservedSlots: number;
+  private reservedSlots: number;
   private reservedUsed = 0;
   private readonly serverlessEnabled: boolean;
   private readonly serverlessMax: number;
@@ -130,6 +136,14 @@ export class Fleet {
     this.intervalS = s.output.interval;
     this.metrics = new FleetMetrics(Math.ceil(s.duration / s.output.interval - 1e-9));
     this.reservedSlots = inf.reserved.slots;
+    if (inf.reserved.nodes) {
+      this.nodes = new NodePool(engine, inf.reserved.nodes, {
+        pendingSlots: () => this.waiting.size + (this.poolTier === Tier.Reserved ? this.poolWaitingSlot : 0),
+        freeSlots: () => this.reservedSlots - this.reservedUsed,
+        resize: (delta) => this.resize(delta),
+      }, rng('infrastructure.reserved.nodes'), s.duration);
+      this.reservedSlots = this.nodes.initialSlots;
+    }
     this.serverlessEnabled = inf.serverless.enabled;
     this.serverlessMax = inf.serverless.enabled ? inf.serverless.maxSlots : 0;
     this.queueThreshold = inf.overflow.queueThreshold;
@@ -191,6 +205,7 @@ export class Fleet {
       this.metrics.restart(this.engine.now);
       this.scheduler.restart();
       this.api?.restart();
+      this.nodes?.restart(this.engine.now);
     });
   }
 
@@ -231,6 +246,7 @@ export class Fleet {
     if (t < this.horizonS) this.engine.inStream(this.arrivalLane, t, this.kArrival, 0);
     if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
     this.scheduleFanout(0);
+    this.nodes?.start();
     this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
     this.metrics.poolLevel(0, 0);
     this.fillPool();
@@ -598,6 +614,15 @@ export class Fleet {
     }
   }
 
+  /** Reserved capacity changed by `delta` slots (nodes added or removed): new slots serve waiters first. */
+  private resize(delta: number): void {
+    this.reservedSlots += delta;
+    for (let i = 0; i < delta && (this.waiting.size > 0 || (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0)); i++) {
+      this.reservedUsed++;
+      this.releaseSlot(Tier.Reserved); // hands the new slot to a waiting session, else a waiting refill
+    }
+  }
+
   /** Starts refills until ready + creating + waiting reaches the target. */
   private fillPool(): void {
     const now = this.engine.now;
@@ -651,7 +676,9 @@ export class Fleet {
     const inf = this.scenario.infrastructure;
     const span = now - this.lastCutT;
     this.lastCutT = now;
-    this.metrics.cut(now, this.poolTarget, this.reservedSlots, inf.reserved.costPerSlotHour, this.serverlessEnabled ? inf.serverless.costPerSlotSecond : 0, span);
+    const n = inf.reserved.nodes;
+    const slotPrice = n ? n.costPerNodeHour / n.slotsPerNode : inf.reserved.costPerSlotHour;
+    this.metrics.cut(now, this.poolTarget, this.reservedSlots, slotPrice, this.serverlessEnabled ? inf.serverless.costPerSlotSecond : 0, span);
   }
 
   /** Live sessions that arrived after warm-up, counted by scanning the table (independent of the counters). */

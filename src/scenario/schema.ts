@@ -84,6 +84,23 @@ const reserved = z.strictObject({
   slots: count({ unlimited: true }).default(Infinity),
   coldStart: distribution().default({ kind: 'fixed', value: 0 }),
   costPerSlotHour: money().default(0),
+  /**
+   * Reserved capacity as nodes with an autoscaler (instead of fixed `slots`): `slotsPerNode`
+   * sandboxes a node, between `min` and `max` nodes, each new one ready after `provision`,
+   * removed after `scaleInAfter` of a node's worth of free slots; billed per node-hour.
+   */
+  nodes: z
+    .strictObject({
+      min: count().default(0),
+      max: count({ min: 1 }),
+      initial: count().optional(),
+      slotsPerNode: count({ min: 1 }),
+      provision: distribution(),
+      scaleInAfter: duration().default(600),
+      scanInterval: duration({ positive: true }).default(10),
+      costPerNodeHour: money().default(0),
+    })
+    .optional(),
 });
 
 const serverless = z.strictObject({
@@ -249,6 +266,13 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     if (s.warmup >= s.duration) {
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: `expected a warm-up shorter than the duration (${s.duration} s), got ${s.warmup} s` });
+    }
+    const nodes = s.infrastructure.reserved.nodes;
+    if (nodes && Number.isFinite(s.infrastructure.reserved.slots)) {
+      ctx.addIssue({ code: 'custom', path: ['infrastructure', 'reserved', 'nodes'], message: 'set reserved.slots or reserved.nodes, not both (nodes × slotsPerNode is the capacity)' });
+    }
+    if (nodes && nodes.min > nodes.max) {
+      ctx.addIssue({ code: 'custom', path: ['infrastructure', 'reserved', 'nodes', 'min'], message: `expected min ≤ max (${nodes.max}), got ${nodes.min}` });
     }
     if (s.infrastructure.hibernation && s.infrastructure.evictOnPressure) {
       ctx.addIssue({ code: 'custom', path: ['infrastructure', 'evictOnPressure'], message: 'evictOnPressure is the alternative to hibernation: set one or the other' });

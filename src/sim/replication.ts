@@ -49,8 +49,13 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const now = s.duration;
   const windowS = s.duration - s.warmup;
   const inf = s.infrastructure;
-  const slots = inf.reserved.slots;
-  const reservedCost = ((Number.isFinite(slots) ? slots * windowS : m.reservedBusy.integral(now)) * inf.reserved.costPerSlotHour) / 3600;
+  const nodes = fleet.nodes;
+  const nodeSpec = inf.reserved.nodes;
+  // with nodes, the capacity is the nodes billed (ready or provisioning) × their slots
+  const slots = nodes && nodeSpec ? nodes.billed.mean(now) * nodeSpec.slotsPerNode : inf.reserved.slots;
+  const reservedCost = nodes && nodeSpec
+    ? (nodes.billed.integral(now) * nodeSpec.costPerNodeHour) / 3600
+    : ((Number.isFinite(slots) ? slots * windowS : m.reservedBusy.integral(now)) * inf.reserved.costPerSlotHour) / 3600;
   const serverlessCost = inf.serverless.enabled ? m.serverlessBusy.integral(now) * inf.serverless.costPerSlotSecond : 0;
   const hib = inf.hibernation;
   const storageCost = hib ? (m.hibernated.integral(now) * hib.memoryGiB * hib.storageCostPerGiBHour) / 3600 : 0;
@@ -103,6 +108,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
     },
     pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
     scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
+    nodes: nodes ? { mean: nodes.billed.mean(now), peak: nodes.billed.peak, added: nodes.added, removed: nodes.removed } : { mean: NaN, peak: NaN, added: NaN, removed: NaN },
     api: fleet.api
       ? { utilization: fleet.api.busyS / windowS, creates: fleet.api.creates, deletes: fleet.api.deletes, createWait: { mean: fleet.api.creates > 0 ? fleet.api.createWaitS / fleet.api.creates : NaN } }
       : { utilization: NaN, creates: NaN, deletes: NaN, createWait: { mean: NaN } },

@@ -89,7 +89,7 @@ ${extra}
     expect((ample.metrics as any).sessions.lost).toBe(0);
   });
 
-  it('property: conservation with turns, hibernation and eviction — arrived = completed + in flight + rejected + lost', () => {
+  it('property: conservation with turns, hibernation, eviction and autoscaled nodes — arrived = completed + in flight + rejected + lost', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -102,6 +102,7 @@ ${extra}
           mode: fc.constantFrom('hibernation', 'evict', 'none'),
           idle: fc.double({ min: 0.1, max: 30, noNaN: true }),
           pool: fc.integer({ min: 0, max: 10 }),
+          nodes: fc.boolean(),
           warmup: fc.integer({ min: 0, max: 100 }),
           seed: fc.integer({ min: 0, max: 1_000_000 }),
         }),
@@ -115,7 +116,7 @@ workload:
   sessionDuration: { exponential: { mean: 3s } }
   turns: { count: ${q.count}, think: { exponential: { mean: ${q.think} } } }
 infrastructure:
-  reserved: { slots: ${q.slots}, coldStart: { exponential: { mean: 1s } } }
+  reserved: { ${q.nodes ? `nodes: { min: 0, max: ${Math.ceil(q.slots / 10)}, slotsPerNode: 10, provision: { exponential: { mean: 20s } }, scaleInAfter: 30s }` : `slots: ${q.slots}`}, coldStart: { exponential: { mean: 1s } } }
   serverless: { enabled: ${q.serverless}, maxSlots: ${q.maxSlots}, coldStart: 500ms }
   overflow: { queueThreshold: 5, waitTimeout: 3s }
   warmPool: { size: ${q.pool}, claimLatency: 50ms }
@@ -127,7 +128,7 @@ ${q.mode === 'hibernation' ? `  hibernation: { idleTimeout: ${q.idle}, wakeLaten
             s.arrived === s.completed + s.inFlight + s.rejected + s.lost &&
             (q.mode !== 'hibernation' || !q.serverless || s.lost >= 0) &&
             (q.mode !== 'none' || s.lost === 0) &&
-            cap.reservedBusy.peak <= q.slots &&
+            cap.reservedBusy.peak <= (q.nodes ? Math.ceil(q.slots / 10) * 10 : q.slots) &&
             Array.from(r.series.hibernated).every((v) => v >= -1e-9)
           );
         },

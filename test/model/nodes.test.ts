@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../helpers.js';
+
+describe('node pools and the node autoscaler', () => {
+  it('grows to the demand: 1,000 concurrent sessions on 100-slot nodes settle near 10 nodes, never above max', () => {
+    const [r] = simulate(`
+seed: 3
+duration: 3000
+warmup: 1000
+workload:
+  arrivals: { poisson: { rate: 10/s } }
+  sessionDuration: 100s
+infrastructure:
+  reserved:
+    coldStart: 1s
+    nodes: { min: 1, max: 30, slotsPerNode: 100, provision: 60s, scaleInAfter: 5m, costPerNodeHour: 3 }
+  overflow: { waitTimeout: never }
+`);
+    const m = r.metrics as any;
+    // demand is ~1,010 slots (1,000 running + 10 cold-starting): 11 nodes, with a little churn
+    expect(m.nodes.mean).toBeGreaterThan(10.1);
+    expect(m.nodes.mean).toBeLessThan(12.5);
+    expect(m.nodes.peak).toBeLessThanOrEqual(30);
+    expect(m.capacity.reservedBusy.peak).toBeLessThanOrEqual(m.nodes.peak * 100);
+    // billed per node-hour over the 2,000 s window
+    expect(m.cost.reserved).toBeCloseTo((m.nodes.mean * 2000 * 3) / 3600, 6);
+    expect(m.sessions.arrived).toBe(m.sessions.completed + m.sessions.inFlight + m.sessions.rejected + m.sessions.lost);
+  });
+
+  it('a burst is served after the provision delay, and its nodes are removed after scaleInAfter', () => {
+    const [r] = simulate(`
+seed: 1
+duration: 2000
+workload:
+  arrivals: { poisson: { rate: 0.1/s } }
+  sessionDuration: 10s
+  fanout: { at: [105], size: 2000, cloneLatency: 1s, duration: 300s }
+infrastructure:
+  reserved:
+    nodes: { min: 1, max: 50, slotsPerNode: 100, provision: 45s, scaleInAfter: 2m, scanInterval: 10s }
+`);
+    const m = r.metrics as any;
+    // the first scan after the fan-out (t = 110) asks for 20 nodes, ready 45 s later: completion = 5 + 45 + 1 s
+    expect(m.fanout.completion.mean).toBeCloseTo(51, 6);
+    expect(m.nodes.added).toBe(20);
+    // 300 s later the clones end; after 2 minutes of free nodes, all but min are gone
+    expect(m.nodes.removed).toBe(20);
+  });
+});
