@@ -116,6 +116,19 @@ export class Fleet {
   /** Evict-on-pressure: idle sessions holding reserved slots (lazily cleaned), or null when off. */
   private readonly idle: IdQueue | null = null;
 
+  /** Zones: how many, the next for round-robin placement, and the outage's outcome. */
+  private readonly zoneCount: number = 1;
+  private nextZone = 0;
+  private readonly kOutage: number = -1;
+  private readonly kRecover: number = -1;
+  private readonly kRecoveryScan: number = -1;
+  private zoneSlotsDown = 0;
+  /** Outage outcome: sessions lost with the zone, and seconds until reserved capacity covers what was in use before it. */
+  outageLost = 0;
+  outageRecoveryS = NaN;
+  private outageAtS = NaN;
+  private outageNeed = 0;
+
   /** Cloning fan-out: event times, clone steps, and per fan-out its start and clones not yet ready. */
   private readonly fanout: { times: number[]; next: number; size: number; cloneStep: Step; endStep: Step; rate: number; rng: () => number } | null = null;
   private readonly kFanout: number = -1;
@@ -184,6 +197,15 @@ export class Fleet {
       if (inf.evictOnPressure) this.idle = new IdQueue(1024);
     }
 
+    const zones = inf.zones;
+    if (zones) {
+      this.zoneCount = zones.count;
+      if (zones.outage) {
+        this.kOutage = engine.on(() => this.onOutage());
+        this.kRecover = engine.on(() => this.onZoneBack());
+        this.kRecoveryScan = engine.on(() => this.onRecoveryScan());
+      }
+    }
     const fo = s.workload.fanout;
     if (fo) {
       const r = stream(s.seed, replication, 'workload.fanout');
@@ -247,6 +269,8 @@ export class Fleet {
     if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
     this.scheduleFanout(0);
     this.nodes?.start();
+    const out = this.scenario.infrastructure.zones?.outage;
+    if (out && out.at < this.horizonS) this.engine.at(out.at, this.kOutage, 0, 0);
     this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
     this.metrics.poolLevel(0, 0);
     this.fillPool();
@@ -300,7 +324,7 @@ export class Fleet {
       // Warm hit: the pool sandbox's slot becomes the session's.
       this.poolReady--;
       this.metrics.poolLevel(now, this.poolReady);
-      this.sessions.setTier(sid, this.poolTier);
+      this.takeTier(sid, this.poolTier);
       this.sessions.addFlag(sid, Flag.Warm);
       if (counted) this.metrics.queueWait.record(0);
       this.delay(this.claimStep, sid, now);
@@ -310,11 +334,11 @@ export class Fleet {
     if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
       this.reservedUsed++;
       this.metrics.reservedLevel(now, this.reservedUsed);
-      this.sessions.setTier(sid, Tier.Reserved);
+      this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     } else if (this.idle !== null && this.waiting.size === 0 && this.evictIdle()) {
       // capacity ran out: an idle session's sandbox was destroyed and its slot is this session's
-      this.sessions.setTier(sid, Tier.Reserved);
+      this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
       this.toServerless(sid);
@@ -332,6 +356,12 @@ export class Fleet {
   private submit(sid: number): void {
     this.sessions.setMarkT(sid, this.engine.now);
     this.create(sid);
+  }
+
+  /** The session holds a slot of `tier`; a reserved slot is in the next zone (round robin: zones stay balanced). */
+  private takeTier(sid: number, tier: number): void {
+    this.sessions.setTier(sid, tier);
+    if (tier === Tier.Reserved && this.zoneCount > 1) this.sessions.setZone(sid, this.nextZone++ % this.zoneCount);
   }
 
   /** A sandbox creation: a create call to the API server (when limited), then the scheduler. */
@@ -388,6 +418,8 @@ export class Fleet {
     const now = this.engine.now;
     const S = this.sessions;
     const f = S.flags(sid);
+    if (f & Flag.Lost) return S.release(sid); // its zone went down while it started
+    S.addFlag(sid, Flag.Started);
     this.metrics.running.add(now, 1);
     this.metrics.runningBy[origin(f, S.tier(sid))]++;
     if (f & Flag.Waking) {
@@ -406,6 +438,7 @@ export class Fleet {
   }
 
   private onEnd(sid: number): void {
+    if (this.sessions.flags(sid) & Flag.Lost) return this.sessions.release(sid);
     const now = this.engine.now;
     this.metrics.running.add(now, -1);
     const f = this.sessions.flags(sid);
@@ -441,7 +474,7 @@ export class Fleet {
       if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
         this.reservedUsed++;
         this.metrics.reservedLevel(now, this.reservedUsed);
-        S.setTier(sid, Tier.Reserved);
+        this.takeTier(sid, Tier.Reserved);
         this.submit(sid);
       } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
         this.toServerless(sid);
@@ -455,6 +488,7 @@ export class Fleet {
   }
 
   private onCloneReady(sid: number): void {
+    if (this.sessions.flags(sid) & Flag.Lost) return this.cloneFailed(sid);
     const now = this.engine.now;
     const id = this.sessions.durationS(sid);
     if (--this.fanPending[id] === 0 && this.fanStartS[id] >= this.warmupS) this.metrics.fanoutDone(now - this.fanStartS[id]);
@@ -462,6 +496,7 @@ export class Fleet {
   }
 
   private onCloneEnd(sid: number): void {
+    if (this.sessions.flags(sid) & Flag.Lost) return this.sessions.release(sid);
     const tier = this.sessions.tier(sid);
     this.sessions.release(sid);
     this.api?.delete();
@@ -479,6 +514,7 @@ export class Fleet {
   /** A turn's active time is over: the session ends, or thinks (holding its slot, or hibernating after the idle timeout). */
   private onTurnEnd(sid: number): void {
     const S = this.sessions;
+    if (S.flags(sid) & Flag.Lost) return S.release(sid);
     const left = S.turnsLeft(sid);
     if (left === 0) return this.onEnd(sid);
     S.setTurnsLeft(sid, left - 1);
@@ -517,11 +553,12 @@ export class Fleet {
     const now = this.engine.now;
     const S = this.sessions;
     const f = S.flags(sid);
+    if (f & Flag.Lost) return; // lost while idle: its wake event, still pending, releases the record
     const tier = S.tier(sid);
     this.metrics.running.add(now, -1);
     this.metrics.runningBy[origin(f, tier)]--;
     S.addFlag(sid, Flag.Hibernated);
-    S.clearFlag(sid, Flag.Warm);
+    S.clearFlag(sid, Flag.Warm | Flag.Started);
     S.setTier(sid, Tier.None);
     this.metrics.hibernate(now, ++this.hibernatedNow, (f & Flag.Counted) !== 0);
     this.api?.delete();
@@ -532,6 +569,7 @@ export class Fleet {
   private onWake(sid: number): void {
     const now = this.engine.now;
     const S = this.sessions;
+    if (S.flags(sid) & Flag.Lost) return S.release(sid);
     S.clearFlag(sid, Flag.Hibernated);
     S.addFlag(sid, Flag.Waking);
     S.setDurationS(sid, now); // the wake was asked for now
@@ -539,7 +577,7 @@ export class Fleet {
     if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
       this.reservedUsed++;
       this.metrics.reservedLevel(now, this.reservedUsed);
-      S.setTier(sid, Tier.Reserved);
+      this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
       this.toServerless(sid);
@@ -551,6 +589,81 @@ export class Fleet {
     }
   }
 
+  /**
+   * A zone goes down: its share of reserved capacity goes, and so does every sandbox on it —
+   * sessions holding a reserved slot there (starting, running or idle), their share of the
+   * warm pool, and hibernated sessions unless their state survives elsewhere.
+   */
+  private onOutage(): void {
+    const now = this.engine.now;
+    const zones = this.scenario.infrastructure.zones!;
+    const out = zones.outage!;
+    const S = this.sessions;
+    this.outageAtS = now;
+    this.outageNeed = this.reservedUsed;
+    let gone = 0;
+    for (let i = 0; i < S.capacityUsed; i++) {
+      const f = S.flags(i);
+      if (!(f & Flag.Live) || f & Flag.Lost) continue;
+      const onZone = S.tier(i) === Tier.Reserved && S.zone(i) === out.zone;
+      const hibernatedThere = (f & Flag.Hibernated) !== 0 && !zones.hibernatedSurvive && S.zone(i) === out.zone;
+      if (!onZone && !hibernatedThere) continue;
+      S.addFlag(i, Flag.Lost);
+      S.clearFlag(i, Flag.Idle);
+      if (f & Flag.Clone) continue; // a clone's fan-out fails when its pending event fires
+      if (onZone) {
+        gone++;
+        // a running (or thinking) session leaves the running count; one still starting was never in it
+        if (f & Flag.Started) {
+          this.metrics.running.add(now, -1);
+          this.metrics.runningBy[origin(f, Tier.Reserved)]--;
+        }
+      } else {
+        this.metrics.hibernated.set(now, --this.hibernatedNow);
+      }
+      this.metrics.lose((f & Flag.Counted) !== 0);
+      this.outageLost++;
+    }
+    // clones on the zone free their slots too
+    for (let i = 0; i < S.capacityUsed; i++) {
+      const f = S.flags(i);
+      if (f & Flag.Live && f & Flag.Clone && f & Flag.Lost && S.tier(i) === Tier.Reserved) {
+        S.setTier(i, Tier.None);
+        gone++;
+      }
+    }
+    // the zone's share of the ready pool
+    if (this.poolTier === Tier.Reserved) {
+      const k = Math.round(this.poolReady / this.zoneCount);
+      this.poolReady -= k;
+      this.metrics.poolLevel(now, this.poolReady);
+      gone += k;
+    }
+    this.reservedUsed -= gone;
+    // and its capacity
+    const down = this.nodes ? this.nodes.zoneDown(this.zoneCount) : Math.floor(this.reservedSlots / this.zoneCount);
+    this.zoneSlotsDown = down;
+    this.reservedSlots -= down;
+    this.metrics.reservedLevel(now, this.reservedUsed);
+    this.fillPool();
+    this.engine.at(now + out.duration, this.kRecover, 0, 0);
+    this.engine.at(now + 1, this.kRecoveryScan, 0, 2);
+  }
+
+  private onZoneBack(): void {
+    this.resize(this.nodes ? this.nodes.zoneUp() : this.zoneSlotsDown);
+  }
+
+  /** Once a second after an outage: recovered when reserved capacity again covers the slots in use when it began. */
+  private onRecoveryScan(): void {
+    const now = this.engine.now;
+    if (this.reservedSlots >= this.outageNeed) {
+      this.outageRecoveryS = now - this.outageAtS;
+      return;
+    }
+    if (now + 1 < this.horizonS) this.engine.at(now + 1, this.kRecoveryScan, 0, 2);
+  }
+
   /** Destroys the sandbox of the longest-idle session holding a reserved slot; false when there is none. */
   private evictIdle(): boolean {
     const S = this.sessions;
@@ -560,7 +673,7 @@ export class Fleet {
       const f = S.flags(v);
       if ((f & (Flag.Idle | Flag.Lost | Flag.Live)) !== (Flag.Idle | Flag.Live)) continue; // resumed, lost or gone
       const now = this.engine.now;
-      S.clearFlag(v, Flag.Idle);
+      S.clearFlag(v, Flag.Idle | Flag.Started);
       S.addFlag(v, Flag.Lost);
       this.metrics.running.add(now, -1);
       this.metrics.runningBy[origin(f, Tier.Reserved)]--;
@@ -590,7 +703,7 @@ export class Fleet {
         this.metrics.queue.set(now, this.waiting.size);
         const S = this.sessions;
         if ((S.flags(sid) & (Flag.Counted | Flag.Waking)) === Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
-        S.setTier(sid, Tier.Reserved);
+        this.takeTier(sid, Tier.Reserved);
         this.submit(sid);
         return;
       }

@@ -102,6 +102,26 @@ export class NodePool {
     this.host.resize(this.spec.slotsPerNode);
   }
 
+  private downNodes = 0;
+
+  /** A zone of `zones` goes down with its share of the ready nodes; returns the slots gone. */
+  zoneDown(zones: number): number {
+    const k = Math.floor(this.ready / zones);
+    this.ready -= k;
+    this.downNodes = k;
+    this.billed.set(this.engine.now, this.ready + this.provisioning);
+    return k * this.spec.slotsPerNode;
+  }
+
+  /** The zone is back with its nodes; returns the slots back. */
+  zoneUp(): number {
+    const k = this.downNodes;
+    this.downNodes = 0;
+    this.ready += k;
+    this.billed.set(this.engine.now, this.ready + this.provisioning);
+    return k * this.spec.slotsPerNode;
+  }
+
   restart(now: number): void {
     this.billed.restart(now);
     this.added = this.removed = 0;

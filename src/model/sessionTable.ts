@@ -21,15 +21,19 @@ export const Flag = {
   Idle: 128,
   /** A clone of a fan-out (not a session: kept out of the session statistics). */
   Clone: 256,
+  /** Running: its sandbox is ready (cleared while hibernated). */
+  Started: 512,
 } as const;
 
-const FLAG_MASK = 511;
-const TIER_SHIFT = 9;
-/** Turns left are kept above the tier bits (up to 2^20 − 1, so the word stays a 31-bit integer). */
-const TURN_SHIFT = 11;
+const FLAG_MASK = 1023;
+const TIER_SHIFT = 10;
+/** The zone of the slot held (0–3), above the tier; kept while hibernated (where its state is). */
+const ZONE_SHIFT = 12;
+/** Turns left are kept above the zone bits (up to 2^17 − 1, so the word stays a 31-bit integer). */
+const TURN_SHIFT = 14;
 const TURN_UNIT = 1 << TURN_SHIFT;
 
-/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time, or fan-out id), turns × 2048 + tier × 512 + flags. */
+/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time, or fan-out id), turns × 16384 + zone × 4096 + tier × 1024 + flags. */
 const STRIDE = 4;
 
 /**
@@ -124,6 +128,16 @@ export class SessionTable {
     this.a[i] = (this.a[i] & ~(3 << TIER_SHIFT)) | (tier << TIER_SHIFT);
   }
 
+  /** Zone of the reserved slot held (zone outages). */
+  zone(id: number): number {
+    return (this.a[STRIDE * id + 3] >> ZONE_SHIFT) & 3;
+  }
+
+  setZone(id: number, zone: number): void {
+    const i = STRIDE * id + 3;
+    this.a[i] = (this.a[i] & ~(3 << ZONE_SHIFT)) | (zone << ZONE_SHIFT);
+  }
+
   /** Turns left after the current one (multi-turn sessions). */
   turnsLeft(id: number): number {
     return this.a[STRIDE * id + 3] >>> TURN_SHIFT;
@@ -131,7 +145,7 @@ export class SessionTable {
 
   setTurnsLeft(id: number, n: number): void {
     const i = STRIDE * id + 3;
-    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 20) - 1) * TURN_UNIT;
+    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 17) - 1) * TURN_UNIT;
   }
 
   /** Number of ids ever handed out (for scans). */

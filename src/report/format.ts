@@ -37,6 +37,8 @@ export const SUMMARY_ROWS: Row[] = [
   ['reserved utilization', 'capacity.reservedUtilization', 'rate'],
   ['serverless busy mean', 'capacity.serverlessBusy.mean', 'number'],
   ['warm pool ready mean', 'pool.ready.mean', 'number'],
+  ['zone outage: sessions lost', 'outage.lost', 'count', true],
+  ['  recovery (capacity back)', 'outage.recovery', 'seconds', true],
   ['nodes mean', 'nodes.mean', 'number', true],
   ['  peak', 'nodes.peak', 'number', true],
   ['  added', 'nodes.added', 'count', true],

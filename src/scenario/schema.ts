@@ -250,6 +250,18 @@ export const scenarioSchema = z
             costPerCpuHour: money().default(0),
           })
           .optional(),
+        /**
+         * Zones (fault injection): reserved capacity spread evenly over `count` zones (2–4); at
+         * `outage.at` zone `outage.zone` goes down for `outage.duration`: its capacity is gone
+         * and the sessions on it are lost (hibernated ones too, unless `hibernatedSurvive`).
+         */
+        zones: z
+          .strictObject({
+            count: num({ min: 2, max: 4, what: 'a number of zones from 2 to 4' }),
+            outage: z.strictObject({ zone: count().default(0), at: duration(), duration: duration({ positive: true }) }).optional(),
+            hibernatedSurvive: z.boolean({ error: 'expected true or false' }).default(true),
+          })
+          .optional(),
         /** Without hibernation: an arrival that finds every reserved slot taken destroys an idle session's sandbox (the session is lost). */
         evictOnPressure: z.boolean({ error: 'expected true or false' }).default(false),
       })
@@ -273,6 +285,13 @@ export const scenarioSchema = z
     }
     if (nodes && nodes.min > nodes.max) {
       ctx.addIssue({ code: 'custom', path: ['infrastructure', 'reserved', 'nodes', 'min'], message: `expected min ≤ max (${nodes.max}), got ${nodes.min}` });
+    }
+    const zones = s.infrastructure.zones;
+    if (zones && (!Number.isInteger(zones.count) || (zones.outage && zones.outage.zone >= zones.count))) {
+      ctx.addIssue({ code: 'custom', path: ['infrastructure', 'zones'], message: `expected a whole number of zones and an outage zone below it (zones are numbered 0 to ${zones.count - 1})` });
+    }
+    if (zones && !Number.isFinite(s.infrastructure.reserved.slots) && !s.infrastructure.reserved.nodes) {
+      ctx.addIssue({ code: 'custom', path: ['infrastructure', 'zones'], message: 'zones split reserved capacity: give reserved.slots or reserved.nodes' });
     }
     if (s.infrastructure.hibernation && s.infrastructure.evictOnPressure) {
       ctx.addIssue({ code: 'custom', path: ['infrastructure', 'evictOnPressure'], message: 'evictOnPressure is the alternative to hibernation: set one or the other' });

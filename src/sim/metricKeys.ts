@@ -50,6 +50,8 @@ export const METRIC_KEYS: readonly string[] = [
   'pool.ready.min',
   'scheduler.wait.mean',
   'scheduler.utilization',
+  'outage.lost',
+  'outage.recovery',
   'nodes.mean',
   'nodes.peak',
   'nodes.added',

@@ -108,6 +108,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
     },
     pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
     scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
+    outage: inf.zones?.outage ? { lost: fleet.outageLost, recovery: fleet.outageRecoveryS } : { lost: NaN, recovery: NaN },
     nodes: nodes ? { mean: nodes.billed.mean(now), peak: nodes.billed.peak, added: nodes.added, removed: nodes.removed } : { mean: NaN, peak: NaN, added: NaN, removed: NaN },
     api: fleet.api
       ? { utilization: fleet.api.busyS / windowS, creates: fleet.api.creates, deletes: fleet.api.deletes, createWait: { mean: fleet.api.creates > 0 ? fleet.api.createWaitS / fleet.api.creates : NaN } }
