@@ -15,6 +15,19 @@ function origin(flags: number, tier: number): number {
   return flags & Flag.Warm ? 0 : tier === Tier.Serverless ? 2 : 1;
 }
 
+/**
+ * The reserved tier's cold start with the pod-level accelerations: an image cache removes the
+ * image pull, pre-attached network interfaces the wait for the pod network (the mean drops by
+ * the parts removed; the shape is kept).
+ */
+export function acceleratedColdStart(r: Scenario['infrastructure']['reserved']): DistributionSpec {
+  const parts = r.coldStartParts;
+  if (!parts || (!r.imageCache && !r.eniPrewarm)) return r.coldStart;
+  const mean = specMean(r.coldStart);
+  const saved = (r.imageCache ? parts.imagePull : 0) + (r.eniPrewarm ? parts.podNetwork : 0);
+  return mean > 0 ? scaleSpec(r.coldStart, Math.max(0, mean - saved) / mean) : r.coldStart;
+}
+
 /** A delay step: immediate (0 s), a fixed-delay lane, or a sampled delay on the heap. */
 interface Step {
   dist: Distribution;
@@ -176,9 +189,9 @@ export class Fleet {
     // a start-up CPU burst shortens every cold start by its reduction
     const burst = inf.startupBurst;
     const cold = (spec: DistributionSpec) => (burst ? scaleSpec(spec, 1 - burst.coldStartReduction) : spec);
-    this.reservedColdStep = this.step(cold(inf.reserved.coldStart), null, ready, 'infrastructure.reserved.coldStart', replication);
+    this.reservedColdStep = this.step(cold(acceleratedColdStart(inf.reserved)), null, ready, 'infrastructure.reserved.coldStart', replication);
     this.serverlessColdStep = this.step(cold(inf.serverless.coldStart), null, ready, 'infrastructure.serverless.coldStart', replication);
-    const refillSpec = cold(this.poolTier === Tier.Serverless ? inf.serverless.coldStart : inf.reserved.coldStart);
+    const refillSpec = cold(this.poolTier === Tier.Serverless ? inf.serverless.coldStart : acceleratedColdStart(inf.reserved));
     // Refills draw from their own stream so pool settings never shift sessions' cold starts.
     this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
 
@@ -376,7 +389,8 @@ export class Fleet {
       this.serverlessUsed++;
       this.metrics.serverlessBusy.set(this.engine.now, this.serverlessUsed);
       this.sessions.setTier(sid, Tier.Serverless);
-      this.metrics.overflow(counted);
+      // sessions.overflowed counts sessions at their start; wakes and clones overflow too, uncounted there
+      if (!(this.sessions.flags(sid) & (Flag.Waking | Flag.Clone))) this.metrics.overflow(counted);
       this.submit(sid);
     } else if (this.sessions.flags(sid) & Flag.Clone) {
       this.cloneFailed(sid);

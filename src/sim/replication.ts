@@ -1,5 +1,5 @@
 import { Engine } from '../engine/engine.js';
-import { Fleet } from '../model/fleet.js';
+import { acceleratedColdStart, Fleet } from '../model/fleet.js';
 import { PoolController } from '../model/poolController.js';
 import { specMean } from '../random/distributions.js';
 import { makePolicy } from '../policy/registry.js';
@@ -132,7 +132,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
 /** Mean time to refill a pool sandbox: one scheduler service time plus the pool tier's mean cold start. */
 export function refillLeadTimeS(s: Scenario): number {
   const inf = s.infrastructure;
-  const cold = inf.warmPool.tier === 'serverless' ? inf.serverless.coldStart : inf.reserved.coldStart;
+  const cold = inf.warmPool.tier === 'serverless' ? inf.serverless.coldStart : acceleratedColdStart(inf.reserved);
   const burst = inf.startupBurst ? 1 - inf.startupBurst.coldStartReduction : 1;
   return (Number.isFinite(inf.scheduler.throughput) ? 1 / inf.scheduler.throughput : 0) + specMean(cold) * burst;
 }

@@ -47,3 +47,42 @@ infrastructure:
     expect(m.nodes.removed).toBe(20);
   });
 });
+
+describe('start-up accelerations', () => {
+  const burst = (nodes: string) =>
+    (simulate(`
+seed: 1
+duration: 600
+workload:
+  arrivals: { poisson: { rate: 0.01/s } }
+  sessionDuration: 10s
+  fanout: { at: [105], size: 2000, cloneLatency: 1s, duration: 300s }
+infrastructure:
+  reserved:
+    nodes: { min: 1, max: 50, slotsPerNode: 100, provision: 60s${nodes} }
+`)[0].metrics as any).fanout.completion.mean;
+
+  it('pre-packed images cut node initialisation by 60%; a disk snapshot replaces it with snapshotInit', () => {
+    // the fan-out at 105 s is seen by the scan at 110 s; completion = 5 s + node init + 1 s clone
+    expect(burst('')).toBeCloseTo(5 + 60 + 1, 6);
+    expect(burst(', prepackedImages: true')).toBeCloseTo(5 + 24 + 1, 6);
+    expect(burst(', diskSnapshot: true')).toBeCloseTo(5 + 15 + 1, 6);
+    expect(burst(', diskSnapshot: true, snapshotInit: 8s, prepackedImages: true')).toBeCloseTo(5 + 3.2 + 1, 6);
+  });
+
+  it('an image cache removes the image pull, pre-attached network interfaces the pod-network wait', () => {
+    const cold = (flags: string) =>
+      (simulate(`
+duration: 300
+workload:
+  arrivals: { poisson: { rate: 1/s } }
+  sessionDuration: 5s
+infrastructure:
+  reserved: { slots: unlimited, coldStart: 10s, coldStartParts: { imagePull: 6s, podNetwork: 2s }${flags} }
+`)[0].metrics as any).startLatency.max;
+    expect(cold('')).toBeCloseTo(10, 6);
+    expect(cold(', imageCache: true')).toBeCloseTo(4, 6);
+    expect(cold(', eniPrewarm: true')).toBeCloseTo(8, 6);
+    expect(cold(', imageCache: true, eniPrewarm: true')).toBeCloseTo(2, 6);
+  });
+});
