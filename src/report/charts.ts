@@ -90,11 +90,19 @@ export function arrivalsChart(rows: SeriesRow[], intervalS: number, reservedSlot
 
 /** Running sessions by where they started, stacked. */
 export function concurrencyChart(rows: SeriesRow[]): VegaLiteSpec {
-  return stacked('Concurrency by where sessions run', 'running sessions at the end of each interval, by how they started: warm-pool claim, reserved cold start, serverless', rows, {
-    'warm-pool claim': (r) => r.runningWarm,
-    reserved: (r) => r.runningReserved,
-    serverless: (r) => r.runningServerless,
-  }, 'running sessions');
+  const hibernation = rows.some((r) => r.hibernated > 0);
+  return stacked(
+    'Concurrency by where sessions run',
+    `running sessions at the end of each interval, by how they started: warm-pool claim, reserved cold start, serverless${hibernation ? '; and sessions hibernated (interval mean, no slot held)' : ''}`,
+    rows,
+    {
+      'warm-pool claim': (r) => r.runningWarm,
+      reserved: (r) => r.runningReserved,
+      serverless: (r) => r.runningServerless,
+      ...(hibernation ? { hibernated: (r: SeriesRow) => r.hibernated } : {}),
+    },
+    'sessions',
+  );
 }
 
 /** Ready sandboxes in the warm pool against the target. */
