@@ -21,6 +21,7 @@ export async function scalerAction(f: ScalerFlags): Promise<void> {
   if (f.replay) {
     if (!c.source.file) throw new UserError(`${f.config}: source: --replay needs a file source (source.file.path)`);
     const source = FileSource.open(c.source.file.path, c.source.file.timeColumn);
+    if (!Number.isFinite(source.startS)) throw new UserError(`${c.source.file.path}: no data to replay`);
     const r = await startScaler({ ...c, sinks: { ...c.sinks, stdout: true, http: undefined, keda: undefined } }, { source, dryRun: true, log: () => {} });
     try {
       await runReplay(r, c.interval, source.startS, source.endS);

@@ -44,7 +44,7 @@ const source = z
         ...auth,
       })
       .optional(),
-    /** A trace file (as `workload.arrivals.trace`: per request, or per interval with count/rate), for replay. */
+    /** A trace file (as `workload.arrivals.trace`: per request, or per interval with count/rate), or a .json file of counts per interval in the http formats; for replay. */
     file: z.strictObject({ path: str('a file path'), timeColumn: str('a column name').optional() }).optional(),
     /** An HTTP endpoint answering JSON `{"start": s, "step": s, "values": [..]}` or `[[t, v], ...]`. */
     http: z.strictObject({ url: str('a URL'), valueIs: valueIs.default('count'), ...auth }).optional(),

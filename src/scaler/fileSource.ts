@@ -1,5 +1,8 @@
 import { parseTrace, readTrace, traceSpec, type TraceData } from '../workload/trace.js';
-import { binRequests, type ArrivalSource } from './source.js';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { jsonSamples } from './httpSource.js';
+import { binRequests, samplesToGrid, SourceError, type ArrivalSource } from './source.js';
 
 /**
  * Arrivals from a trace file (per request, or per interval with a count or rate column), for
@@ -31,7 +34,8 @@ export class FileSource implements ArrivalSource {
     }
   }
 
-  static open(path: string, timeColumn?: string): FileSource {
+  static open(path: string, timeColumn?: string): ArrivalSource & { startS: number; endS: number } {
+    if (path.toLowerCase().endsWith('.json')) return JsonFileSource.open(path);
     return new FileSource(readTrace(traceSpec(path, { timeColumn }), undefined, 'source.file'));
   }
 
@@ -41,5 +45,46 @@ export class FileSource implements ArrivalSource {
 
   read(endS: number, n: number, stepS: number): Promise<Float64Array> {
     return Promise.resolve(binRequests(this.times, this.startS, this.endS, endS, n, stepS));
+  }
+}
+
+/**
+ * Arrivals per interval from a JSON file, in the HTTP source's formats (`{"start", "step",
+ * "values"}` or `[[t, v], ...]`, counts per interval, a value at t ending at t), for replay.
+ */
+export class JsonFileSource implements ArrivalSource {
+  readonly name: string;
+  readonly startS: number;
+  readonly endS: number;
+
+  private constructor(
+    file: string,
+    private readonly samples: [number, number][],
+  ) {
+    this.name = `file ${file}`;
+    const times = samples.map((p) => p[0]).filter(Number.isFinite);
+    const step = times.length > 1 ? times[1] - times[0] : 0;
+    this.startS = times.length ? times[0] - step : NaN;
+    this.endS = times.length ? times[times.length - 1] : NaN;
+  }
+
+  static open(path: string): JsonFileSource {
+    let body: unknown;
+    try {
+      body = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UserError(`source.file.path: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message.split('\n')[0]})`);
+    }
+    try {
+      return new JsonFileSource(path, jsonSamples(body, 60, path));
+    } catch (e) {
+      if (e instanceof SourceError) throw new UserError(e.message);
+      throw e;
+    }
+  }
+
+  read(endS: number, n: number, stepS: number): Promise<Float64Array> {
+    return Promise.resolve(samplesToGrid([this.samples], endS, n, stepS, 1));
   }
 }

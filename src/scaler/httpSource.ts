@@ -24,18 +24,25 @@ export class HttpSource implements ArrivalSource {
     u.searchParams.set('step', String(stepS));
     const body = await getJson(u, this.http);
     const scale = this.valueIs === 'rate' ? stepS : 1;
-    let pairs: [number, number][];
-    if (Array.isArray(body)) {
-      pairs = body.map((p) => (Array.isArray(p) ? [Number(p[0]), p[1] === null ? NaN : Number(p[1])] : [NaN, NaN]));
-    } else if (body && typeof body === 'object' && Array.isArray((body as { values?: unknown }).values)) {
-      const b = body as { start?: unknown; step?: unknown; values: unknown[] };
-      const start = Number(b.start);
-      const step = Number(b.step ?? stepS);
-      if (!Number.isFinite(start) || !(step > 0)) throw new SourceError('bad_response', `${u.host}: expected numeric "start" and "step" beside "values"`);
-      pairs = b.values.map((v, i) => [start + i * step, v === null ? NaN : Number(v)]);
-    } else {
-      throw new SourceError('bad_response', `${u.host}: expected {"start", "step", "values"} or [[t, v], ...]`);
-    }
+    const pairs = jsonSamples(body, stepS, u.host);
     return samplesToGrid([pairs], endS, n, stepS, scale);
   }
+}
+
+/**
+ * Samples from JSON: `{"start": s, "step": s, "values": [...]}` (null for missing) or
+ * `[[t, v], ...]`; times in seconds, a value at t being the interval ending at t.
+ */
+export function jsonSamples(body: unknown, defaultStepS: number, where: string): [number, number][] {
+  if (Array.isArray(body)) {
+    return body.map((p) => (Array.isArray(p) ? [Number(p[0]), p[1] === null ? NaN : Number(p[1])] : [NaN, NaN]));
+  }
+  if (body && typeof body === 'object' && Array.isArray((body as { values?: unknown }).values)) {
+    const b = body as { start?: unknown; step?: unknown; values: unknown[] };
+    const start = Number(b.start);
+    const step = Number(b.step ?? defaultStepS);
+    if (!Number.isFinite(start) || !(step > 0)) throw new SourceError('bad_response', `${where}: expected numeric "start" and "step" beside "values"`);
+    return b.values.map((v, i) => [start + i * step, v === null ? NaN : Number(v)]);
+  }
+  throw new SourceError('bad_response', `${where}: expected {"start", "step", "values"} or [[t, v], ...]`);
 }
