@@ -484,19 +484,7 @@ export class Fleet {
     this.metrics.fanouts(now >= this.warmupS);
     const S = this.sessions;
     for (let k = 0; k < fo.size; k++) {
-      const sid = S.alloc(now, id, Flag.Clone);
-      if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
-        this.reservedUsed++;
-        this.metrics.reservedLevel(now, this.reservedUsed);
-        this.takeTier(sid, Tier.Reserved);
-        this.submit(sid);
-      } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
-        this.toServerless(sid);
-      } else {
-        this.waiting.push(sid);
-        this.metrics.queue.set(now, this.waiting.size);
-        if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
-      }
+      this.seekSlot(S.alloc(now, id, Flag.Clone));
     }
     this.scheduleFanout(now);
   }
@@ -588,19 +576,7 @@ export class Fleet {
     S.addFlag(sid, Flag.Waking);
     S.setDurationS(sid, now); // the wake was asked for now
     this.metrics.hibernated.set(now, --this.hibernatedNow);
-    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
-      this.reservedUsed++;
-      this.metrics.reservedLevel(now, this.reservedUsed);
-      this.takeTier(sid, Tier.Reserved);
-      this.submit(sid);
-    } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
-      this.toServerless(sid);
-    } else {
-      S.setMarkT(sid, now);
-      this.waiting.push(sid);
-      this.metrics.queue.set(now, this.waiting.size);
-      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
-    }
+    this.seekSlot(sid);
   }
 
   /**
@@ -676,6 +652,27 @@ export class Fleet {
       return;
     }
     if (now + 1 < this.horizonS) this.engine.at(now + 1, this.kRecoveryScan, 0, 2);
+  }
+
+  /**
+   * A sandbox that is not a new session (a wake, a clone) seeks a slot as a request does, the
+   * warm pool aside: a free reserved slot, else serverless past the queue threshold, else the queue.
+   */
+  private seekSlot(sid: number): void {
+    const now = this.engine.now;
+    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
+      this.reservedUsed++;
+      this.metrics.reservedLevel(now, this.reservedUsed);
+      this.takeTier(sid, Tier.Reserved);
+      this.submit(sid);
+    } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
+      this.toServerless(sid);
+    } else {
+      this.sessions.setMarkT(sid, now);
+      this.waiting.push(sid);
+      this.metrics.queue.set(now, this.waiting.size);
+      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+    }
   }
 
   /** Destroys the sandbox of the longest-idle session holding a reserved slot; false when there is none. */
