@@ -89,7 +89,7 @@ ${extra}
     expect((ample.metrics as any).sessions.lost).toBe(0);
   });
 
-  it('property: conservation with turns, hibernation, eviction and autoscaled nodes — arrived = completed + in flight + rejected + lost', () => {
+  it('property: conservation with turns, hibernation, eviction, autoscaled nodes, zone outages and fan-outs — arrived = completed + in flight + rejected + lost', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -103,6 +103,9 @@ ${extra}
           idle: fc.double({ min: 0.1, max: 30, noNaN: true }),
           pool: fc.integer({ min: 0, max: 10 }),
           nodes: fc.boolean(),
+          outage: fc.boolean(),
+          survive: fc.boolean(),
+          fanout: fc.integer({ min: 0, max: 40 }),
           warmup: fc.integer({ min: 0, max: 100 }),
           seed: fc.integer({ min: 0, max: 1_000_000 }),
         }),
@@ -115,25 +118,27 @@ workload:
   arrivals: { poisson: { rate: ${q.rate} } }
   sessionDuration: { exponential: { mean: 3s } }
   turns: { count: ${q.count}, think: { exponential: { mean: ${q.think} } } }
+${q.fanout > 0 ? `  fanout: { at: [150, 280], size: ${q.fanout}, cloneLatency: 1s, duration: { exponential: { mean: 30s } } }` : ''}
 infrastructure:
   reserved: { ${q.nodes ? `nodes: { min: 0, max: ${Math.ceil(q.slots / 10)}, slotsPerNode: 10, provision: { exponential: { mean: 20s } }, scaleInAfter: 30s }` : `slots: ${q.slots}`}, coldStart: { exponential: { mean: 1s } } }
   serverless: { enabled: ${q.serverless}, maxSlots: ${q.maxSlots}, coldStart: 500ms }
   overflow: { queueThreshold: 5, waitTimeout: 3s }
   warmPool: { size: ${q.pool}, claimLatency: 50ms }
 ${q.mode === 'hibernation' ? `  hibernation: { idleTimeout: ${q.idle}, wakeLatency: 1s }` : q.mode === 'evict' ? '  evictOnPressure: true' : ''}
+${q.outage ? `  zones: { count: 3, outage: { zone: 2, at: 300, duration: 100 }, hibernatedSurvive: ${q.survive} }` : ''}
 `);
           const s = (r.metrics as any).sessions;
           const cap = (r.metrics as any).capacity;
           return (
             s.arrived === s.completed + s.inFlight + s.rejected + s.lost &&
             (q.mode !== 'hibernation' || !q.serverless || s.lost >= 0) &&
-            (q.mode !== 'none' || s.lost === 0) &&
+            (q.mode !== 'none' || q.outage || s.lost === 0) &&
             cap.reservedBusy.peak <= (q.nodes ? Math.ceil(q.slots / 10) * 10 : q.slots) &&
-            Array.from(r.series.hibernated).every((v) => v >= -1e-9)
+            (['hibernated', 'reservedBusy', 'serverlessBusy', 'queue', 'concurrency', 'poolReady'] as const).every((c) => Array.from(r.series[c]).every((v) => v >= -1e-9))
           );
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });
