@@ -96,12 +96,12 @@ function fields(ctx: Ctx, kind: string, body: unknown, allowed: string[][]): Rec
  * `{ lognormal: { median, p99 } | { mu, sigma } }`, `{ gamma: { shape, scale } | { shape, mean } }`,
  * `{ erlang: { k, mean } }`, `{ uniform: { min, max } }`, `{ empirical: { values: [...] } }`.
  */
-export function distribution(opts: { positive?: boolean } = {}) {
+export function distribution(opts: { positive?: boolean; of?: 'duration' | 'number' } = {}) {
   return z.unknown().transform((v, ctx): DistributionSpec => {
     if (typeof v === 'number' || typeof v === 'string') {
       const d = parseDuration(v);
       if (typeof d === 'string') return fail(ctx, `expected ${DIST_HINT}, got ${show(v)}`);
-      if (opts.positive ? !(d > 0) : !(d >= 0)) return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} duration, got ${show(v)}`);
+      if (opts.positive ? !(d > 0) : !(d >= 0)) return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} ${opts.of ?? 'duration'}, got ${show(v)}`);
       return { kind: 'fixed', value: d };
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(ctx, `expected ${DIST_HINT}, got ${show(v)}`);

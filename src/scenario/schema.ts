@@ -210,7 +210,7 @@ export const scenarioSchema = z
        */
       turns: z
         .strictObject({
-          count: distribution({ positive: true }),
+          count: distribution({ positive: true, of: 'number' }),
           active: distribution().optional(),
           think: distribution(),
         })
