@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import { makePolicy } from '../policy/registry.js';
 import type { ScalerConfig } from './config.js';
 import { FileSource } from './fileSource.js';
@@ -68,7 +69,9 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
     }
   } catch (e) {
     await Promise.all(sinks.map((s) => s.close()));
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const which = ports.http === undefined && c.sinks.http ? `sinks.http.listen: cannot listen on ${c.sinks.http.listen}` : `sinks.keda.listen: cannot listen on ${c.sinks.keda?.listen}`;
+    throw new UserError(`${which} (${code})`);
   }
   if (c.sinks.kubernetes) {
     const kc = { ...c.sinks.kubernetes, dryRun: c.sinks.kubernetes.dryRun || !!o.dryRun };

@@ -44,6 +44,18 @@ describe('tidecast scaler', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('a port already in use is a one-line error naming the key, exit 2', async () => {
+    const net = await import('node:net');
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as import('node:net').AddressInfo).port;
+    const f = config('busy.yaml', `source: { file: { path: traces/azure-llm-2023-code.csv } }\nsinks: { http: { listen: "127.0.0.1:${port}" } }\n`);
+    const r = tidecast('scaler', '--config', f, '--once');
+    busy.close();
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`tidecast: sinks.http.listen: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+  });
+
   it('runs live: serves /healthz, /readyz and /targets, holds when its data is stale, and stops cleanly on SIGTERM', async () => {
     // the trace is from 2023, so live its newest value is years old: stale, the target is held
     const f = config('live.yaml', 'interval: 1s\ninitial: 25\nsource: { file: { path: traces/azure-llm-2023-code.csv } }\nsinks: { http: { listen: "127.0.0.1:0" } }\n');
