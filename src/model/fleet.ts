@@ -600,7 +600,12 @@ export class Fleet {
       if (!onZone && !hibernatedThere) continue;
       S.addFlag(i, Flag.Lost);
       S.clearFlag(i, Flag.Idle);
-      if (f & Flag.Clone) continue; // a clone's fan-out fails when its pending event fires
+      if (f & Flag.Clone) {
+        // its slot goes with the zone; its fan-out fails (or its record goes) when its pending event fires
+        S.setTier(i, Tier.None);
+        gone++;
+        continue;
+      }
       if (onZone) {
         gone++;
         // a running (or thinking) session leaves the running count; one still starting was never in it
@@ -613,14 +618,6 @@ export class Fleet {
       }
       this.metrics.lose((f & Flag.Counted) !== 0);
       this.outageLost++;
-    }
-    // clones on the zone free their slots too
-    for (let i = 0; i < S.capacityUsed; i++) {
-      const f = S.flags(i);
-      if (f & Flag.Live && f & Flag.Clone && f & Flag.Lost && S.tier(i) === Tier.Reserved) {
-        S.setTier(i, Tier.None);
-        gone++;
-      }
     }
     // the zone's share of the ready pool
     if (this.poolTier === Tier.Reserved) {

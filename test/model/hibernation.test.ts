@@ -1,19 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.js';
-import { Fleet } from '../../src/model/fleet.js';
-import { stream } from '../../src/random/rng.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import { makeArrivals, prepareInputs } from '../../src/workload/build.js';
-import { simulate } from '../helpers.js';
+import { simulate, startFleet } from '../helpers.js';
 
 /** Runs the fleet directly, for counters the summary does not carry (think gaps). */
 function fleetRun(yaml: string) {
-  const s = parseScenario(yaml, '<test>');
-  const engine = new Engine();
-  const fleet = new Fleet(engine, s, makeArrivals(s, prepareInputs(s), stream(s.seed, 0, 'workload.arrivals')), 0);
-  fleet.start();
-  engine.run(s.duration);
+  const { fleet, engine, durationS } = startFleet(yaml);
+  engine.run(durationS);
   return fleet.metrics;
 }
 

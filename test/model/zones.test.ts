@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.js';
-import { Fleet } from '../../src/model/fleet.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { Fleet } from '../../src/model/fleet.js';
 import { Flag, Tier } from '../../src/model/sessionTable.js';
-import { stream } from '../../src/random/rng.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import { makeArrivals, prepareInputs } from '../../src/workload/build.js';
-import { simulate } from '../helpers.js';
+import { simulate, startFleet } from '../helpers.js';
 
 const scenario = (extra: string) => `
 seed: 12
@@ -23,10 +20,7 @@ ${extra}
 
 /** Sessions on zone 1 that hold a reserved slot just before the outage, counted from the session table. */
 function onZoneBefore(yaml: string): { expected: number; hibernated: number; fleet: Fleet; engine: Engine } {
-  const s = parseScenario(yaml, '<test>');
-  const engine = new Engine();
-  const fleet = new Fleet(engine, s, makeArrivals(s, prepareInputs(s), stream(s.seed, 0, 'workload.arrivals')), 0);
-  fleet.start();
+  const { fleet, engine, durationS } = startFleet(yaml);
   engine.run(1000 - 1e-6);
   const S = fleet.sessions;
   let expected = 0;
@@ -37,7 +31,7 @@ function onZoneBefore(yaml: string): { expected: number; hibernated: number; fle
     if (S.tier(i) === Tier.Reserved && S.zone(i) === 1) expected++;
     if (f & Flag.Hibernated && S.zone(i) === 1) hibernated++;
   }
-  engine.run(s.duration);
+  engine.run(durationS);
   return { expected, hibernated, fleet, engine };
 }
 
