@@ -706,6 +706,12 @@ export class Fleet {
   private releaseSlot(tier: number): void {
     const now = this.engine.now;
     if (tier === Tier.Reserved) {
+      if (this.reservedUsed > this.reservedSlots) {
+        // capacity shrank under the sandboxes holding it (a zone outage): this slot is gone
+        this.reservedUsed--;
+        this.metrics.reservedLevel(now, this.reservedUsed);
+        return;
+      }
       if (this.waiting.size > 0) {
         const sid = this.waiting.shift();
         this.metrics.queue.set(now, this.waiting.size);
@@ -738,7 +744,9 @@ export class Fleet {
   /** Reserved capacity changed by `delta` slots (nodes added or removed): new slots serve waiters first. */
   private resize(delta: number): void {
     this.reservedSlots += delta;
-    for (let i = 0; i < delta && (this.waiting.size > 0 || (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0)); i++) {
+    // only slots actually free go out (after an outage the survivors may hold more than remained)
+    const free = this.reservedSlots - this.reservedUsed;
+    for (let i = 0; i < free && (this.waiting.size > 0 || (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0)); i++) {
       this.reservedUsed++;
       this.releaseSlot(Tier.Reserved); // hands the new slot to a waiting session, else a waiting refill
     }
