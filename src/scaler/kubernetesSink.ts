@@ -1,5 +1,6 @@
 import type * as K8s from '@kubernetes/client-node';
 import { KNOWN_RESOURCES, type ScalerConfig } from './config.js';
+import { loadKubernetesClient, type KubernetesClient } from './kubernetesClient.js';
 import type { Decision } from './scaler.js';
 import type { Sink } from './sink.js';
 
@@ -34,7 +35,8 @@ export function scalePatch(c: K8sConfig, replicas: number): ScalePatch {
  * `@kubernetes/client-node`: a JSON merge patch `{"spec":{"replicas":N}}`, sent when the target
  * changes. Conflicts (409), throttling (429, honouring Retry-After) and server errors (5xx) are
  * retried with exponential backoff; `dryRun` logs the patch instead. The client library is loaded
- * only when patches are really sent: it alone takes ~75 MB of memory.
+ * only when patches are really sent, and from the build's tree-shaken bundle of it
+ * (src/build/bundleKubernetes.ts): the library's entry point alone takes ~75 MB of memory.
  */
 export class KubernetesSink implements Sink {
   readonly name = 'kubernetes';
@@ -54,9 +56,10 @@ export class KubernetesSink implements Sink {
     log: (event: string, fields: Record<string, unknown>) => void,
     onError: (kind: string) => void = () => {},
     sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    load: () => Promise<KubernetesClient> = loadKubernetesClient,
   ): Promise<KubernetesSink> {
     if (c.dryRun) return new KubernetesSink(c, null, log, onError, sleep);
-    const k8s = await import('@kubernetes/client-node');
+    const k8s = await load();
     const kc = new k8s.KubeConfig();
     if (c.kubeconfig) kc.loadFromFile(c.kubeconfig);
     else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();

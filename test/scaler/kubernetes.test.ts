@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScalerConfig } from '../../src/scaler/config.js';
+import { loadKubernetesClient, type KubernetesClient } from '../../src/scaler/kubernetesClient.js';
 import { KubernetesSink } from '../../src/scaler/kubernetesSink.js';
 import type { Decision } from '../../src/scaler/scaler.js';
 
@@ -66,12 +67,27 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const decision = (target: number) => ({ target }) as Decision;
 
-function sinkFor(resource: string, dryRun = false, logs: unknown[] = []): Promise<KubernetesSink> {
-  const c = parseScalerConfig(`source: { file: { path: x.csv } }\nsinks: { kubernetes: { resource: ${resource}, namespace: agents, name: python-pool, kubeconfig: ${kubeconfig}, dryRun: ${dryRun} } }`);
-  return KubernetesSink.create(c.sinks.kubernetes!, (e, f) => logs.push({ e, ...f }), () => {}, async () => {});
-}
+// The build's tree-shaken bundle of the client (what the sidecar loads) and the library itself.
+const BUNDLE = new URL('../../dist/vendor/kubernetes-client.js', import.meta.url);
+const clients: [string, () => Promise<KubernetesClient>][] = [
+  ['library', () => loadKubernetesClient('library')],
+  ['bundle', () => loadKubernetesClient(BUNDLE)],
+];
 
-describe('Kubernetes sink: the exact PATCH an API server expects', () => {
+it('the build wrote the bundle (npm run build), and it is not the whole library', async () => {
+  expect(existsSync(BUNDLE), 'dist/vendor/kubernetes-client.js: run npm run build').toBe(true);
+  const bundle = await loadKubernetesClient(BUNDLE);
+  const library = await loadKubernetesClient('library');
+  expect(bundle).not.toBe(library);
+  expect(Object.keys(bundle).sort()).toEqual(['CustomObjectsApi', 'KubeConfig', 'PatchStrategy', 'setHeaderOptions']);
+});
+
+describe.each(clients)('Kubernetes sink (%s): the exact PATCH an API server expects', (_name, load) => {
+  function sinkFor(resource: string, dryRun = false, logs: unknown[] = []): Promise<KubernetesSink> {
+    const c = parseScalerConfig(`source: { file: { path: x.csv } }\nsinks: { kubernetes: { resource: ${resource}, namespace: agents, name: python-pool, kubeconfig: ${kubeconfig}, dryRun: ${dryRun} } }`);
+    return KubernetesSink.create(c.sinks.kubernetes!, (e, f) => logs.push({ e, ...f }), () => {}, async () => {}, load);
+  }
+
   it('agent-sandbox SandboxWarmPool: merge patch of spec.replicas on the scale subresource, with the bearer token', async () => {
     seen = [];
     await (await sinkFor('sandboxwarmpools')).publish(decision(42));
