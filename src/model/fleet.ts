@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { makeDistribution, scaleSpec, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import { makeDistribution, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ArrivalProcess } from '../workload/arrivals.js';
@@ -7,26 +7,16 @@ import { IdQueue } from './idQueue.js';
 import { NodePool } from './nodePool.js';
 import { FleetMetrics } from './metrics.js';
 import { ApiServer } from './apiServer.js';
-import { REFILL_JOB, Scheduler } from './scheduler.js';
+import { isRefill, refillJob, refillTemplate, Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
+import { pickTemplate, shareCdf, templatePlans, type TemplatePlan } from './templates.js';
 
 /** Where a running session started: 0 a warm-pool claim, 1 a reserved cold start, 2 serverless. */
 function origin(flags: number, tier: number): number {
   return flags & Flag.Warm ? 0 : tier === Tier.Serverless ? 2 : 1;
 }
 
-/**
- * The reserved tier's cold start with the pod-level accelerations: an image cache removes the
- * image pull, pre-attached network interfaces the wait for the pod network (the mean drops by
- * the parts removed; the shape is kept).
- */
-export function acceleratedColdStart(r: Scenario['infrastructure']['reserved']): DistributionSpec {
-  const parts = r.coldStartParts;
-  if (!parts || (!r.imageCache && !r.eniPrewarm)) return r.coldStart;
-  const mean = specMean(r.coldStart);
-  const saved = (r.imageCache ? parts.imagePull : 0) + (r.eniPrewarm ? parts.podNetwork : 0);
-  return mean > 0 ? scaleSpec(r.coldStart, Math.max(0, mean - saved) / mean) : r.coldStart;
-}
+export { acceleratedColdStart } from './templates.js';
 
 /** A delay step: immediate (0 s), a fixed-delay lane, or a sampled delay on the heap. */
 interface Step {
@@ -37,6 +27,48 @@ interface Step {
   heap: number;
   kind: number;
   handler: (id: number) => void;
+}
+
+/**
+ * A sandbox template at run time: its plan, its steps (claim, cold starts, refill, session end,
+ * turn), its warm pool, and its own metrics when the scenario has several templates.
+ */
+interface Template {
+  readonly plan: TemplatePlan;
+  /** Slots one sandbox takes. */
+  readonly size: number;
+  readonly sessionDuration: Distribution;
+  readonly endStep: Step;
+  readonly claimStep: Step;
+  readonly reservedColdStep: Step;
+  readonly serverlessColdStep: Step;
+  readonly refillColdStep: Step;
+  /** Turn step (multi-turn sessions), or null. */
+  activeStep: Step | null;
+  /** Warm pool: target size, ready sandboxes, refills being created, refills waiting for a slot. */
+  poolTarget: number;
+  poolReady: number;
+  poolCreating: number;
+  poolWaitingSlot: number;
+  /** Sessions of this template arrived so far, warm-up included (for pool controllers). */
+  arrivalsTotal: number;
+  /** Reserved and serverless slots its sandboxes hold, hibernated sessions (for per-template levels). */
+  reservedUsed: number;
+  serverlessUsed: number;
+  hibernatedNow: number;
+  /** Its own statistics (null with one template: the fleet's are its). */
+  readonly metrics: FleetMetrics | null;
+}
+
+/** What a pool controller drives: one template's warm pool. */
+export interface WarmPool {
+  /** Sessions arrived so far, warm-up included. */
+  readonly arrivalsTotal: number;
+  /** Current target. */
+  readonly poolSize: number;
+  /** Ready sandboxes now. */
+  readonly poolReadyNow: number;
+  setPoolTarget(n: number): void;
 }
 
 /**
@@ -67,19 +99,31 @@ interface Step {
  * - Fan-out (workload.fanout): `size` clones at once, each a slot like a request (no warm pool),
  *   placed by the scheduler, then `cloneLatency`; completion = fan-out → its last clone ready.
  *   Clones are not sessions: they count in capacity and cost, not in the session statistics.
+ * - Templates (scenario `templates`): each arrival asks for one template (by share, or from the
+ *   template's own arrivals); a template's sandbox takes `size` slots of the shared capacity and
+ *   has its own session length, cold starts and warm pool. The reserved queue is one FIFO: its
+ *   head waits until enough slots are free (nobody overtakes it); pool refills wait behind every
+ *   waiting session. Without templates the scenario is one template of size 1.
  * - Cost: reserved slots × measured hours × price (unlimited reserved: slot-hours in use);
  *   serverless slot-seconds held × price, both over the measured window (after warm-up).
  */
-export class Fleet {
+export class Fleet implements WarmPool {
   readonly metrics: FleetMetrics;
   readonly sessions = new SessionTable(4096);
-  /** Sessions waiting for a reserved slot. */
+  /** Sessions waiting for a reserved slot, and the slots they need. */
   private readonly waiting = new IdQueue(1024);
+  private waitingSlots = 0;
   private readonly scheduler: Scheduler;
   /** Reserved capacity as autoscaled nodes (null: fixed slots). */
   readonly nodes: NodePool | null = null;
   /** The API server's call rate limit (null: unlimited). */
   readonly api: ApiServer | null = null;
+  /** The templates (one, the scenario's own, without `templates`). */
+  private readonly tmpl: Template[];
+  /** Cumulative shares of workload.arrivals by template (null: every arrival is template 0). */
+  private readonly shareCdf: Float64Array | null = null;
+  private readonly plans: TemplatePlan[] = [];
+  private readonly shareRng: (() => number) | null = null;
 
   private reservedSlots: number;
   private reservedUsed = 0;
@@ -90,12 +134,6 @@ export class Fleet {
   private readonly waitTimeoutS: number;
   private readonly poolTier: number;
 
-  /** Warm pool: target size, ready sandboxes, refills being created, refills waiting for a slot. */
-  private poolTarget: number;
-  private poolReady = 0;
-  private poolCreating = 0;
-  private poolWaitingSlot = 0;
-
   /** Sessions arrived so far, warm-up included (for pool controllers). */
   arrivalsTotal = 0;
   private readonly warmupS: number;
@@ -103,14 +141,10 @@ export class Fleet {
   private readonly intervalS: number;
   private lastCutT = 0;
 
-  private readonly sessionDuration: Distribution;
-  private readonly endStep: Step;
-  private readonly claimStep: Step;
-  private readonly reservedColdStep: Step;
-  private readonly serverlessColdStep: Step;
-  private readonly refillColdStep: Step;
   private readonly kArrival: number;
   private readonly arrivalLane: number;
+  /** Templates' own arrivals: process, engine kind and lane per template (null: shares only). */
+  private readonly own: { process: ArrivalProcess; kind: number; lane: number; t: number }[] = [];
   /** Start-up delays (seconds) in a queue of their own, apart from session ends (minutes to hours). */
   private readonly startupHeap: number;
   private readonly kTimeout: number;
@@ -119,7 +153,7 @@ export class Fleet {
   private readonly kWarmup: number;
 
   /** Multi-turn sessions (null: one turn of sessionDuration). */
-  private readonly turns: { count: Distribution; think: Distribution; activeStep: Step } | null = null;
+  private readonly turns: { count: Distribution; think: Distribution } | null = null;
   private readonly kNextTurn: number = -1;
   /** Hibernation: idle timeout and the wake step (null: off). */
   private readonly hibernation: { idleS: number; wakeStep: Step } | null = null;
@@ -148,11 +182,16 @@ export class Fleet {
   private readonly fanStartS: number[] = [];
   private readonly fanPending: number[] = [];
 
+  /**
+   * `arrivals` is the scenario's arrival process (workload.arrivals); `own[t]` the arrivals of
+   * template t when it has its own (scenario `templates.<name>.arrivals`), in template order.
+   */
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
     private readonly arrivals: ArrivalProcess,
     replication: number,
+    own: readonly (ArrivalProcess | null)[] = [],
   ) {
     const s = scenario;
     const inf = s.infrastructure;
@@ -160,11 +199,12 @@ export class Fleet {
     this.warmupS = s.warmup;
     this.horizonS = s.duration;
     this.intervalS = s.output.interval;
-    this.metrics = new FleetMetrics(Math.ceil(s.duration / s.output.interval - 1e-9));
+    const intervals = Math.ceil(s.duration / s.output.interval - 1e-9);
+    this.metrics = new FleetMetrics(intervals);
     this.reservedSlots = inf.reserved.slots;
     if (inf.reserved.nodes) {
       this.nodes = new NodePool(engine, inf.reserved.nodes, {
-        pendingSlots: () => this.waiting.size + (this.poolTier === Tier.Reserved ? this.poolWaitingSlot : 0),
+        pendingSlots: () => this.waitingSlots + (this.poolTier === Tier.Reserved ? this.poolWaitingSlots() : 0),
         freeSlots: () => this.reservedSlots - this.reservedUsed,
         resize: (delta) => this.resize(delta),
       }, rng('infrastructure.reserved.nodes'), s.duration);
@@ -175,32 +215,60 @@ export class Fleet {
     this.queueThreshold = inf.overflow.queueThreshold;
     this.waitTimeoutS = inf.overflow.waitTimeout;
     this.poolTier = inf.warmPool.tier === 'serverless' ? Tier.Serverless : Tier.Reserved;
-    this.poolTarget = inf.warmPool.size;
 
-    this.sessionDuration = makeDistribution(s.workload.sessionDuration, rng('workload.sessionDuration'));
+    const plans = templatePlans(s);
+    const several = s.templates !== undefined;
+    // one template keeps the scenario's own stream names; several name theirs
+    const named = (name: string, t: TemplatePlan) => (several ? `templates.${t.name}.${name}` : name);
     const ready = (id: number) => this.onReady(id);
     // Start-up delays (claims, cold starts: seconds) in a calendar of their own with buckets of
     // 1/32 of the longest mean delay: measured 5% faster than a heap on the Kimi-scale day.
-    const startupMeanS = Math.max(specMean(inf.warmPool.claimLatency), specMean(inf.reserved.coldStart), specMean(inf.serverless.coldStart));
+    let startupMeanS = 0;
+    for (const t of plans) startupMeanS = Math.max(startupMeanS, specMean(t.pool.claimLatency), specMean(t.reservedColdStart), specMean(t.serverlessColdStart));
     this.startupHeap = engine.calendar(Math.min(1, Math.max(1e-3, startupMeanS / 32)));
-    this.endStep = this.step(s.workload.sessionDuration, this.sessionDuration, (id) => this.onEnd(id));
-    this.endStep.heap = this.endQueue(s);
-    this.claimStep = this.step(inf.warmPool.claimLatency, null, ready, 'infrastructure.warmPool.claimLatency', replication);
-    // a start-up CPU burst shortens every cold start by its reduction
-    const burst = inf.startupBurst;
-    const cold = (spec: DistributionSpec) => (burst ? scaleSpec(spec, 1 - burst.coldStartReduction) : spec);
-    this.reservedColdStep = this.step(cold(acceleratedColdStart(inf.reserved)), null, ready, 'infrastructure.reserved.coldStart', replication);
-    this.serverlessColdStep = this.step(cold(inf.serverless.coldStart), null, ready, 'infrastructure.serverless.coldStart', replication);
-    const refillSpec = cold(this.poolTier === Tier.Serverless ? inf.serverless.coldStart : acceleratedColdStart(inf.reserved));
-    // Refills draw from their own stream so pool settings never shift sessions' cold starts.
-    this.refillColdStep = this.step(refillSpec, null, () => this.onRefillReady(), 'infrastructure.warmPool.refill', replication);
+    const mainDuration = makeDistribution(plans[0].sessionDuration, rng(named('workload.sessionDuration', plans[0])));
+    const endHeap = this.endQueue(s, mainDuration.mean);
+    this.tmpl = plans.map((t, i) => {
+      const duration = i === 0 ? mainDuration : makeDistribution(t.sessionDuration, rng(named('workload.sessionDuration', t)));
+      const endStep = this.step(t.sessionDuration, duration, (id) => this.onEnd(id));
+      endStep.heap = endHeap;
+      const T: Template = {
+        plan: t,
+        size: t.size,
+        sessionDuration: duration,
+        endStep,
+        claimStep: this.step(t.pool.claimLatency, null, ready, named('infrastructure.warmPool.claimLatency', t), replication),
+        reservedColdStep: this.step(t.reservedColdStart, null, ready, named('infrastructure.reserved.coldStart', t), replication),
+        serverlessColdStep: this.step(t.serverlessColdStart, null, ready, named('infrastructure.serverless.coldStart', t), replication),
+        // Refills draw from their own stream so pool settings never shift sessions' cold starts.
+        refillColdStep: this.step(this.poolTier === Tier.Serverless ? t.serverlessColdStart : t.reservedColdStart, null, () => this.onRefillReady(T), named('infrastructure.warmPool.refill', t), replication),
+        activeStep: null,
+        poolTarget: t.pool.size,
+        poolReady: 0,
+        poolCreating: 0,
+        poolWaitingSlot: 0,
+        arrivalsTotal: 0,
+        reservedUsed: 0,
+        serverlessUsed: 0,
+        hibernatedNow: 0,
+        metrics: several ? new FleetMetrics(intervals) : null,
+      };
+      return T;
+    });
+    if (several) {
+      this.plans = plans;
+      this.shareCdf = shareCdf(plans);
+      const r = rng('templates.share');
+      this.shareRng = () => r.next();
+    }
 
-    const t = s.workload.turns;
-    if (t) {
-      const activeSpec = t.active ?? s.workload.sessionDuration;
-      const activeStep = this.step(activeSpec, null, (id) => this.onTurnEnd(id), 'workload.turns.active', replication);
-      activeStep.heap = this.endStep.heap;
-      this.turns = { count: makeDistribution(t.count, rng('workload.turns.count')), think: makeDistribution(t.think, rng('workload.turns.think')), activeStep };
+    const tu = s.workload.turns;
+    if (tu) {
+      for (const T of this.tmpl) {
+        T.activeStep = this.step(tu.active ?? T.plan.sessionDuration, null, (id) => this.onTurnEnd(id), named('workload.turns.active', T.plan), replication);
+        T.activeStep.heap = endHeap;
+      }
+      this.turns = { count: makeDistribution(tu.count, rng('workload.turns.count')), think: makeDistribution(tu.think, rng('workload.turns.think')) };
       this.kNextTurn = engine.on((id) => this.onNextTurn(id));
       if (inf.hibernation) {
         this.hibernation = { idleS: inf.hibernation.idleTimeout, wakeStep: this.step(inf.hibernation.wakeLatency, null, ready, 'infrastructure.hibernation.wakeLatency', replication) };
@@ -224,20 +292,27 @@ export class Fleet {
       const r = stream(s.seed, replication, 'workload.fanout');
       const cloneStep = this.step(fo.cloneLatency, null, (id) => this.onCloneReady(id), 'workload.fanout.cloneLatency', replication);
       const endStep = this.step(fo.duration, null, (id) => this.onCloneEnd(id), 'workload.fanout.duration', replication);
-      endStep.heap = this.endStep.heap;
+      endStep.heap = endHeap;
       this.fanout = { times: [...(fo.at ?? [])].sort((a, b) => a - b), next: 0, size: fo.size, cloneStep, endStep, rate: fo.rate ?? 0, rng: () => r.next() };
       this.kFanout = engine.on(() => this.onFanout());
     }
 
-    this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS));
+    this.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS), plans.length);
     if (Number.isFinite(inf.scheduler.apiRate)) this.api = new ApiServer(engine, inf.scheduler.apiRate, (job) => this.scheduler.submit(job));
     this.kArrival = engine.on(() => this.onArrival());
     this.arrivalLane = engine.stream();
+    for (let t = 0; t < plans.length; t++) {
+      const process = own[t];
+      if (!process) continue;
+      const o = { process, kind: engine.on(() => this.onOwnArrival(o)), lane: engine.stream(), t };
+      this.own.push(o);
+    }
     this.kTimeout = engine.on(() => this.onTimeout());
     this.timeoutLane = Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
     this.kSample = engine.on(() => this.onSample());
     this.kWarmup = engine.on(() => {
       this.metrics.restart(this.engine.now);
+      for (const T of this.tmpl) T.metrics?.restart(this.engine.now);
       this.scheduler.restart();
       this.api?.restart();
       this.nodes?.restart(this.engine.now);
@@ -249,8 +324,7 @@ export class Fleet {
    * pending at once (expected concurrency ≥ 5,000), with buckets of E[D]/256 so the current
    * bucket holds a few hundred ends. Measured on the Kimi-scale day: see README, Performance.
    */
-  private endQueue(s: Scenario): number {
-    const meanD = this.sessionDuration.mean;
+  private endQueue(s: Scenario, meanD: number): number {
     const a = s.workload.arrivals;
     const rate = a.poisson ? a.poisson.rate : a.tidal ? (a.tidal.peak + a.tidal.trough) / 2 : NaN;
     if (!(rate * meanD >= 5000) || !(meanD > 0)) return -1;
@@ -279,6 +353,10 @@ export class Fleet {
   start(): void {
     const t = this.arrivals.next();
     if (t < this.horizonS) this.engine.inStream(this.arrivalLane, t, this.kArrival, 0);
+    for (const o of this.own) {
+      const first = o.process.next();
+      if (first < this.horizonS) this.engine.inStream(o.lane, first, o.kind, 0);
+    }
     if (this.warmupS > 0) this.engine.at(this.warmupS, this.kWarmup, 0, 1);
     this.scheduleFanout(0);
     this.nodes?.start();
@@ -286,84 +364,191 @@ export class Fleet {
     if (out && out.at < this.horizonS) this.engine.at(out.at, this.kOutage, 0, 0);
     this.engine.at(Math.min(this.intervalS, this.horizonS), this.kSample, 0, 2);
     this.metrics.poolLevel(0, 0);
-    this.fillPool();
+    for (const T of this.tmpl) {
+      T.metrics?.poolLevel(0, 0);
+      this.fillPool(T);
+    }
     this.metrics.restart(0);
+    for (const T of this.tmpl) T.metrics?.restart(0);
   }
 
-  /** Current warm-pool target. */
+  /** The templates' names, in order. */
+  get templateNames(): string[] {
+    return this.tmpl.map((T) => T.plan.name);
+  }
+
+  /** Template t's statistics (the fleet's own with one template). */
+  templateMetrics(t: number): FleetMetrics {
+    return this.tmpl[t].metrics ?? this.metrics;
+  }
+
+  /** Template t's warm pool, for a pool controller. */
+  pool(t: number): WarmPool {
+    const T = this.tmpl[t];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const fleet = this;
+    return {
+      get arrivalsTotal() {
+        return T.arrivalsTotal;
+      },
+      get poolSize() {
+        return T.poolTarget;
+      },
+      get poolReadyNow() {
+        return T.poolReady;
+      },
+      setPoolTarget: (n: number) => fleet.setTemplatePoolTarget(T, n),
+    };
+  }
+
+  /** Current warm-pool target (template 0). */
   get poolSize(): number {
-    return this.poolTarget;
+    return this.tmpl[0].poolTarget;
   }
 
-  /** Ready sandboxes in the pool now. */
+  /** Ready sandboxes in the pool now (template 0). */
   get poolReadyNow(): number {
-    return this.poolReady;
+    return this.tmpl[0].poolReady;
+  }
+
+  /** Changes the warm-pool target of template 0 (for scaling policies); see setTemplatePoolTarget. */
+  setPoolTarget(n: number): void {
+    this.setTemplatePoolTarget(this.tmpl[0], n);
   }
 
   /**
-   * Changes the warm-pool target (for scaling policies). A larger target starts refills through
-   * the scheduler; a smaller one drops waiting refills first, then deletes ready sandboxes
-   * (freeing their slots); refills already being created are deleted when they finish.
+   * Changes a template's warm-pool target. A larger target starts refills through the scheduler;
+   * a smaller one drops waiting refills first, then deletes ready sandboxes (freeing their slots);
+   * refills already being created are deleted when they finish.
    */
-  setPoolTarget(n: number): void {
-    this.poolTarget = Math.max(0, Math.floor(n));
-    let excess = this.poolReady + this.poolCreating + this.poolWaitingSlot - this.poolTarget;
-    if (excess <= 0) return this.fillPool();
-    const w = Math.min(excess, this.poolWaitingSlot);
-    this.poolWaitingSlot -= w;
+  private setTemplatePoolTarget(T: Template, n: number): void {
+    T.poolTarget = Math.max(0, Math.floor(n));
+    let excess = T.poolReady + T.poolCreating + T.poolWaitingSlot - T.poolTarget;
+    if (excess <= 0) return this.fillPool(T);
+    const w = Math.min(excess, T.poolWaitingSlot);
+    T.poolWaitingSlot -= w;
     excess -= w;
-    const c = this.scheduler.cancelRefills(excess);
-    this.poolCreating -= c;
-    for (let i = 0; i < c; i++) this.releaseSlot(this.poolTier);
+    const c = this.scheduler.cancelRefills(T.plan.index, excess);
+    T.poolCreating -= c;
+    for (let i = 0; i < c; i++) this.releaseSlot(this.poolTier, T);
     excess -= c;
-    const r = Math.min(excess, this.poolReady);
-    this.poolReady -= r;
-    this.metrics.poolLevel(this.engine.now, this.poolReady);
+    const r = Math.min(excess, T.poolReady);
+    T.poolReady -= r;
+    this.poolLevel(T, -r);
     for (let i = 0; i < r; i++) {
       this.api?.delete();
-      this.releaseSlot(this.poolTier);
+      this.releaseSlot(this.poolTier, T);
     }
+  }
+
+  /** The pool's ready level changed by `delta` (now: T.poolReady). */
+  private poolLevel(T: Template, delta: number): void {
+    const now = this.engine.now;
+    if (T.metrics === null) return this.metrics.poolLevel(now, T.poolReady);
+    T.metrics.poolLevel(now, T.poolReady);
+    this.metrics.poolLevel(now, this.metrics.poolReady.level + delta);
+  }
+
+  /** Refills of every template waiting for a slot. */
+  private poolWaitingSlots(): number {
+    let n = 0;
+    for (const T of this.tmpl) n += T.poolWaitingSlot * T.size;
+    return n;
   }
 
   private onArrival(): void {
     const now = this.engine.now;
-    const counted = now >= this.warmupS;
-    this.arrivalsTotal++;
-    const sid = this.sessions.alloc(now, this.arrivals.durationS, counted ? Flag.Counted : 0);
+    const durationS = this.arrivals.durationS;
     const next = this.arrivals.next();
     if (next < this.horizonS) this.engine.inStream(this.arrivalLane, next, this.kArrival, 0);
+    const t = this.shareCdf === null ? 0 : pickTemplate(this.plans, this.shareCdf, this.shareRng!());
+    this.arrive(this.tmpl[t], now, durationS);
+  }
+
+  private onOwnArrival(o: { process: ArrivalProcess; kind: number; lane: number; t: number }): void {
+    const now = this.engine.now;
+    const durationS = o.process.durationS;
+    const next = o.process.next();
+    if (next < this.horizonS) this.engine.inStream(o.lane, next, o.kind, 0);
+    this.arrive(this.tmpl[o.t], now, durationS);
+  }
+
+  /** A session of template T arrives. */
+  private arrive(T: Template, now: number, durationS: number): void {
+    const counted = now >= this.warmupS;
+    this.arrivalsTotal++;
+    T.arrivalsTotal++;
+    const sid = this.sessions.alloc(now, durationS, counted ? Flag.Counted : 0, T.plan.index);
+    const tm = T.metrics;
     this.metrics.arrival(counted);
-    if (this.poolReady > 0) {
+    tm?.arrival(counted);
+    if (T.poolReady > 0) {
       // Warm hit: the pool sandbox's slot becomes the session's.
-      this.poolReady--;
-      this.metrics.poolLevel(now, this.poolReady);
+      T.poolReady--;
+      this.poolLevel(T, -1);
       this.takeTier(sid, this.poolTier);
       this.sessions.addFlag(sid, Flag.Warm);
-      if (counted) this.metrics.queueWait.record(0);
-      this.delay(this.claimStep, sid, now);
-      this.fillPool();
+      if (counted) {
+        this.metrics.queueWait.record(0);
+        tm?.queueWait.record(0);
+      }
+      this.delay(T.claimStep, sid, now);
+      this.fillPool(T);
       return;
     }
-    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
-      this.reservedUsed++;
-      this.metrics.reservedLevel(now, this.reservedUsed);
+    if (this.reservedSlots - this.reservedUsed >= T.size && this.waiting.size === 0) {
+      this.useReserved(T, T.size);
       this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
-    } else if (this.idle !== null && this.waiting.size === 0 && this.evictIdle()) {
-      // capacity ran out: an idle session's sandbox was destroyed and its slot is this session's
+    } else if (this.idle !== null && this.waiting.size === 0 && this.evictFor(T.size)) {
+      // capacity ran out: idle sessions' sandboxes were destroyed and their slots are this session's
+      this.useReserved(T, T.size);
       this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
       this.toServerless(sid);
     } else {
-      this.waiting.push(sid);
+      this.enqueue(sid, T);
       this.sessions.addFlag(sid, Flag.Queued);
       this.metrics.enqueued(counted);
-      this.metrics.queue.set(now, this.waiting.size);
-      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+      tm?.enqueued(counted);
       return;
     }
-    if (counted) this.metrics.queueWait.record(0);
+    if (counted) {
+      this.metrics.queueWait.record(0);
+      tm?.queueWait.record(0);
+    }
+  }
+
+  /** Joins the reserved queue (FIFO), with the wait-timeout check for overflow. */
+  private enqueue(sid: number, T: Template): void {
+    const now = this.engine.now;
+    this.sessions.setMarkT(sid, now);
+    this.waiting.push(sid);
+    this.waitingSlots += T.size;
+    this.metrics.queue.set(now, this.waiting.size);
+    if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+  }
+
+  /** The head of the reserved queue leaves it. */
+  private dequeue(): number {
+    const sid = this.waiting.shift();
+    this.waitingSlots -= this.tmpl[this.sessions.template(sid)].size;
+    this.metrics.queue.set(this.engine.now, this.waiting.size);
+    return sid;
+  }
+
+  /** Template T's sandboxes take `slots` more reserved slots (negative: give them back). */
+  private useReserved(T: Template, slots: number): void {
+    this.reservedUsed += slots;
+    this.metrics.reservedLevel(this.engine.now, this.reservedUsed);
+    if (T.metrics !== null) T.metrics.reservedLevel(this.engine.now, (T.reservedUsed += slots));
+  }
+
+  private useServerless(T: Template, slots: number): void {
+    this.serverlessUsed += slots;
+    this.metrics.serverlessBusy.set(this.engine.now, this.serverlessUsed);
+    if (T.metrics !== null) T.metrics.serverlessBusy.set(this.engine.now, (T.serverlessUsed += slots));
   }
 
   private submit(sid: number): void {
@@ -384,22 +569,30 @@ export class Fleet {
   }
 
   private toServerless(sid: number): void {
-    const counted = (this.sessions.flags(sid) & Flag.Counted) !== 0;
-    if (this.serverlessUsed < this.serverlessMax) {
-      this.serverlessUsed++;
-      this.metrics.serverlessBusy.set(this.engine.now, this.serverlessUsed);
-      this.sessions.setTier(sid, Tier.Serverless);
+    const S = this.sessions;
+    const f = S.flags(sid);
+    const counted = (f & Flag.Counted) !== 0;
+    const T = this.tmpl[S.template(sid)];
+    if (this.serverlessUsed + T.size <= this.serverlessMax) {
+      this.useServerless(T, T.size);
+      S.setTier(sid, Tier.Serverless);
       // sessions.overflowed counts sessions at their start; wakes and clones overflow too, uncounted there
-      if (!(this.sessions.flags(sid) & (Flag.Waking | Flag.Clone))) this.metrics.overflow(counted);
+      if (!(f & (Flag.Waking | Flag.Clone))) {
+        this.metrics.overflow(counted);
+        T.metrics?.overflow(counted);
+      }
       this.submit(sid);
-    } else if (this.sessions.flags(sid) & Flag.Clone) {
+    } else if (f & Flag.Clone) {
       this.cloneFailed(sid);
-    } else if (this.sessions.flags(sid) & Flag.Waking) {
-      this.metrics.lose(counted); // its state could not be restored anywhere
-      this.sessions.release(sid);
+    } else if (f & Flag.Waking) {
+      // its state could not be restored anywhere
+      this.metrics.lose(counted);
+      T.metrics?.lose(counted);
+      S.release(sid);
     } else {
       this.metrics.reject(counted);
-      this.sessions.release(sid);
+      T.metrics?.reject(counted);
+      S.release(sid);
     }
   }
 
@@ -407,25 +600,46 @@ export class Fleet {
   private onTimeout(): void {
     const now = this.engine.now;
     const S = this.sessions;
+    let left = false;
     while (this.waiting.size > 0 && S.markT(this.waiting.peek()) + this.waitTimeoutS <= now) {
-      const sid = this.waiting.shift();
-      this.metrics.queue.set(now, this.waiting.size);
-      if ((S.flags(sid) & (Flag.Counted | Flag.Waking)) === Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
+      const sid = this.dequeue();
+      left = true;
+      this.recordQueueWait(sid, now);
       this.toServerless(sid);
     }
+    // a big head that left may unblock smaller sessions behind it
+    if (left) this.serveReserved();
+  }
+
+  /** A session left the queue for a slot: its wait (sessions only, not wakes or clones). */
+  private recordQueueWait(sid: number, now: number): void {
+    const S = this.sessions;
+    if ((S.flags(sid) & (Flag.Counted | Flag.Waking | Flag.Clone)) !== Flag.Counted) return;
+    const w = now - S.arrivalT(sid);
+    this.metrics.queueWait.record(w);
+    this.tmpl[S.template(sid)].metrics?.queueWait.record(w);
   }
 
   private onPlaced(job: number, startS: number, placedS: number): void {
-    if (job === REFILL_JOB) {
-      if (placedS >= this.warmupS) this.metrics.creations++;
-      return this.delay(this.refillColdStep, 0, placedS);
+    if (isRefill(job)) {
+      const T = this.tmpl[refillTemplate(job)];
+      if (placedS >= this.warmupS) {
+        this.metrics.creations++;
+        if (T.metrics !== null) T.metrics.creations++;
+      }
+      return this.delay(T.refillColdStep, 0, placedS);
     }
-    const f = this.sessions.flags(job);
-    if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - this.sessions.markT(job));
+    const S = this.sessions;
+    const f = S.flags(job);
+    if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - S.markT(job));
     if (f & Flag.Waking) return this.delay(this.hibernation!.wakeStep, job, placedS);
     if (f & Flag.Clone) return this.delay(this.fanout!.cloneStep, job, placedS);
-    if (placedS >= this.warmupS) this.metrics.creations++;
-    this.delay(this.sessions.tier(job) === Tier.Serverless ? this.serverlessColdStep : this.reservedColdStep, job, placedS);
+    const T = this.tmpl[S.template(job)];
+    if (placedS >= this.warmupS) {
+      this.metrics.creations++;
+      if (T.metrics !== null) T.metrics.creations++;
+    }
+    this.delay(S.tier(job) === Tier.Serverless ? T.serverlessColdStep : T.reservedColdStep, job, placedS);
   }
 
   private onReady(sid: number): void {
@@ -434,34 +648,61 @@ export class Fleet {
     const f = S.flags(sid);
     if (f & Flag.Lost) return S.release(sid); // its zone went down while it started
     S.addFlag(sid, Flag.Started);
+    const T = this.tmpl[S.template(sid)];
+    const tm = T.metrics;
+    const o = origin(f, S.tier(sid));
     this.metrics.running.add(now, 1);
-    this.metrics.runningBy[origin(f, S.tier(sid))]++;
+    this.metrics.runningBy[o]++;
+    if (tm !== null) {
+      tm.running.add(now, 1);
+      tm.runningBy[o]++;
+    }
+    const counted = (f & Flag.Counted) !== 0;
     if (f & Flag.Waking) {
       S.clearFlag(sid, Flag.Waking);
-      this.metrics.wake(now - S.durationS(sid), (f & Flag.Counted) !== 0);
-      return this.delay(this.turns!.activeStep, sid, now);
+      const w = now - S.durationS(sid);
+      this.metrics.wake(w, counted);
+      tm?.wake(w, counted);
+      return this.delay(T.activeStep!, sid, now);
     }
-    this.metrics.start(now - S.arrivalT(sid), (f & Flag.Warm) !== 0, (f & Flag.Counted) !== 0);
+    const latency = now - S.arrivalT(sid);
+    const warm = (f & Flag.Warm) !== 0;
+    this.metrics.start(latency, warm, counted);
+    tm?.start(latency, warm, counted);
     if (this.turns) {
       S.setTurnsLeft(sid, Math.max(1, Math.ceil(this.turns.count.sample())) - 1);
-      return this.delay(this.turns.activeStep, sid, now);
+      return this.delay(T.activeStep!, sid, now);
     }
     const d = S.durationS(sid);
-    if (d === d) this.engine.after(d, this.endStep.kind, sid); // trace-given duration (not NaN): main heap
-    else this.delay(this.endStep, sid, now);
+    if (d === d) this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
+    else this.delay(T.endStep, sid, now);
+  }
+
+  /** A running session leaves the running count (it ends, hibernates, or is lost). */
+  private stopRunning(T: Template, f: number, tier: number): void {
+    const now = this.engine.now;
+    const o = origin(f, tier);
+    this.metrics.running.add(now, -1);
+    this.metrics.runningBy[o]--;
+    if (T.metrics !== null) {
+      T.metrics.running.add(now, -1);
+      T.metrics.runningBy[o]--;
+    }
   }
 
   private onEnd(sid: number): void {
-    if (this.sessions.flags(sid) & Flag.Lost) return this.sessions.release(sid);
-    const now = this.engine.now;
-    this.metrics.running.add(now, -1);
-    const f = this.sessions.flags(sid);
-    this.metrics.complete((f & Flag.Counted) !== 0);
-    const tier = this.sessions.tier(sid);
-    this.metrics.runningBy[origin(f, tier)]--;
-    this.sessions.release(sid);
+    const S = this.sessions;
+    const f = S.flags(sid);
+    if (f & Flag.Lost) return S.release(sid);
+    const T = this.tmpl[S.template(sid)];
+    const tier = S.tier(sid);
+    this.stopRunning(T, f, tier);
+    const counted = (f & Flag.Counted) !== 0;
+    this.metrics.complete(counted);
+    T.metrics?.complete(counted);
+    S.release(sid);
     this.api?.delete();
-    this.releaseSlot(tier);
+    this.releaseSlot(tier, T);
   }
 
   /** The next fan-out time after `afterS` (a list, or a Poisson process). */
@@ -474,7 +715,7 @@ export class Fleet {
     if (t < this.horizonS) this.engine.at(t, this.kFanout, 0, 0);
   }
 
-  /** A fan-out: `size` clones at once, each needing a slot (reserved, else queue or overflow) and the clone latency. */
+  /** A fan-out: `size` clones at once (of the first template), each needing a slot (reserved, else queue or overflow) and the clone latency. */
   private onFanout(): void {
     const now = this.engine.now;
     const fo = this.fanout!;
@@ -484,7 +725,7 @@ export class Fleet {
     this.metrics.fanouts(now >= this.warmupS);
     const S = this.sessions;
     for (let k = 0; k < fo.size; k++) {
-      this.seekSlot(S.alloc(now, id, Flag.Clone));
+      this.seekSlot(S.alloc(now, id, Flag.Clone, 0));
     }
     this.scheduleFanout(now);
   }
@@ -498,11 +739,13 @@ export class Fleet {
   }
 
   private onCloneEnd(sid: number): void {
-    if (this.sessions.flags(sid) & Flag.Lost) return this.sessions.release(sid);
-    const tier = this.sessions.tier(sid);
-    this.sessions.release(sid);
+    const S = this.sessions;
+    if (S.flags(sid) & Flag.Lost) return S.release(sid);
+    const tier = S.tier(sid);
+    const T = this.tmpl[S.template(sid)];
+    S.release(sid);
     this.api?.delete();
-    this.releaseSlot(tier);
+    this.releaseSlot(tier, T);
   }
 
   /** A clone found every tier full: its fan-out can never complete. */
@@ -523,7 +766,7 @@ export class Fleet {
     if (S.flags(sid) & Flag.Counted) this.metrics.thinks++;
     const think = this.turns!.think.sample();
     const h = this.hibernation;
-    const heap = this.turns!.activeStep.heap;
+    const heap = this.tmpl[0].endStep.heap;
     if (h !== null && think > h.idleS) {
       this.later(heap, h.idleS, this.kHibernate, sid);
       this.later(heap, think, this.kWake, sid);
@@ -547,7 +790,7 @@ export class Fleet {
     const S = this.sessions;
     if (S.flags(sid) & Flag.Lost) return S.release(sid);
     S.clearFlag(sid, Flag.Idle);
-    this.delay(this.turns!.activeStep, sid, this.engine.now);
+    this.delay(this.tmpl[S.template(sid)].activeStep!, sid, this.engine.now);
   }
 
   /** Idle past the timeout: the sandbox is released, the state kept. */
@@ -556,15 +799,17 @@ export class Fleet {
     const S = this.sessions;
     const f = S.flags(sid);
     if (f & Flag.Lost) return; // lost while idle: its wake event, still pending, releases the record
+    const T = this.tmpl[S.template(sid)];
     const tier = S.tier(sid);
-    this.metrics.running.add(now, -1);
-    this.metrics.runningBy[origin(f, tier)]--;
+    this.stopRunning(T, f, tier);
     S.addFlag(sid, Flag.Hibernated);
     S.clearFlag(sid, Flag.Warm | Flag.Started);
     S.setTier(sid, Tier.None);
-    this.metrics.hibernate(now, ++this.hibernatedNow, (f & Flag.Counted) !== 0);
+    const counted = (f & Flag.Counted) !== 0;
+    this.metrics.hibernate(now, ++this.hibernatedNow, counted);
+    T.metrics?.hibernate(now, ++T.hibernatedNow, counted);
     this.api?.delete();
-    this.releaseSlot(tier);
+    this.releaseSlot(tier, T);
   }
 
   /** The next turn of a hibernated session: it needs a slot again (queue or overflow as any request), then the wake latency. */
@@ -576,6 +821,8 @@ export class Fleet {
     S.addFlag(sid, Flag.Waking);
     S.setDurationS(sid, now); // the wake was asked for now
     this.metrics.hibernated.set(now, --this.hibernatedNow);
+    const T = this.tmpl[S.template(sid)];
+    T.metrics?.hibernated.set(now, --T.hibernatedNow);
     this.seekSlot(sid);
   }
 
@@ -591,48 +838,48 @@ export class Fleet {
     const S = this.sessions;
     this.outageAtS = now;
     this.outageNeed = this.reservedUsed;
-    let gone = 0;
     for (let i = 0; i < S.capacityUsed; i++) {
       const f = S.flags(i);
       if (!(f & Flag.Live) || f & Flag.Lost) continue;
       const onZone = S.tier(i) === Tier.Reserved && S.zone(i) === out.zone;
       const hibernatedThere = (f & Flag.Hibernated) !== 0 && !zones.hibernatedSurvive && S.zone(i) === out.zone;
       if (!onZone && !hibernatedThere) continue;
+      const T = this.tmpl[S.template(i)];
       S.addFlag(i, Flag.Lost);
       S.clearFlag(i, Flag.Idle);
       if (f & Flag.Clone) {
         // its slot goes with the zone; its fan-out fails (or its record goes) when its pending event fires
         S.setTier(i, Tier.None);
-        gone++;
+        this.useReserved(T, -T.size);
         continue;
       }
       if (onZone) {
-        gone++;
+        this.useReserved(T, -T.size);
         // a running (or thinking) session leaves the running count; one still starting was never in it
-        if (f & Flag.Started) {
-          this.metrics.running.add(now, -1);
-          this.metrics.runningBy[origin(f, Tier.Reserved)]--;
-        }
+        if (f & Flag.Started) this.stopRunning(T, f, Tier.Reserved);
       } else {
         this.metrics.hibernated.set(now, --this.hibernatedNow);
+        T.metrics?.hibernated.set(now, --T.hibernatedNow);
       }
-      this.metrics.lose((f & Flag.Counted) !== 0);
+      const counted = (f & Flag.Counted) !== 0;
+      this.metrics.lose(counted);
+      T.metrics?.lose(counted);
       this.outageLost++;
     }
-    // the zone's share of the ready pool
+    // the zone's share of each ready pool
     if (this.poolTier === Tier.Reserved) {
-      const k = Math.round(this.poolReady / this.zoneCount);
-      this.poolReady -= k;
-      this.metrics.poolLevel(now, this.poolReady);
-      gone += k;
+      for (const T of this.tmpl) {
+        const k = Math.round(T.poolReady / this.zoneCount);
+        T.poolReady -= k;
+        this.poolLevel(T, -k);
+        this.useReserved(T, -k * T.size);
+      }
     }
-    this.reservedUsed -= gone;
     // and its capacity
     const down = this.nodes ? this.nodes.zoneDown(this.zoneCount) : Math.floor(this.reservedSlots / this.zoneCount);
     this.zoneSlotsDown = down;
     this.reservedSlots -= down;
-    this.metrics.reservedLevel(now, this.reservedUsed);
-    this.fillPool();
+    for (const T of this.tmpl) this.fillPool(T);
     this.engine.at(now + out.duration, this.kRecover, 0, 0);
     this.engine.at(now + 1, this.kRecoveryScan, 0, 2);
   }
@@ -653,43 +900,44 @@ export class Fleet {
 
   /**
    * A sandbox that is not a new session (a wake, a clone) seeks a slot as a request does, the
-   * warm pool aside: a free reserved slot, else serverless past the queue threshold, else the queue.
+   * warm pool aside: free reserved slots, else serverless past the queue threshold, else the queue.
    */
   private seekSlot(sid: number): void {
-    const now = this.engine.now;
-    if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
-      this.reservedUsed++;
-      this.metrics.reservedLevel(now, this.reservedUsed);
+    const T = this.tmpl[this.sessions.template(sid)];
+    if (this.reservedSlots - this.reservedUsed >= T.size && this.waiting.size === 0) {
+      this.useReserved(T, T.size);
       this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     } else if (this.serverlessEnabled && this.waiting.size >= this.queueThreshold) {
       this.toServerless(sid);
     } else {
-      this.sessions.setMarkT(sid, now);
-      this.waiting.push(sid);
-      this.metrics.queue.set(now, this.waiting.size);
-      if (this.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+      this.enqueue(sid, T);
     }
   }
 
-  /** Destroys the sandbox of the longest-idle session holding a reserved slot; false when there is none. */
-  private evictIdle(): boolean {
+  /**
+   * Destroys the sandboxes of the longest-idle sessions holding reserved slots until `slots` are
+   * free; false when there are not enough (the slots freed stay free).
+   */
+  private evictFor(slots: number): boolean {
     const S = this.sessions;
     const q = this.idle!;
-    while (q.size > 0) {
+    while (this.reservedSlots - this.reservedUsed < slots) {
+      if (q.size === 0) return false;
       const v = q.shift();
       const f = S.flags(v);
       if ((f & (Flag.Idle | Flag.Lost | Flag.Live)) !== (Flag.Idle | Flag.Live)) continue; // resumed, lost or gone
-      const now = this.engine.now;
+      const T = this.tmpl[S.template(v)];
       S.clearFlag(v, Flag.Idle | Flag.Started);
       S.addFlag(v, Flag.Lost);
-      this.metrics.running.add(now, -1);
-      this.metrics.runningBy[origin(f, Tier.Reserved)]--;
-      this.metrics.lose((f & Flag.Counted) !== 0);
+      this.stopRunning(T, f, Tier.Reserved);
+      const counted = (f & Flag.Counted) !== 0;
+      this.metrics.lose(counted);
+      T.metrics?.lose(counted);
       this.api?.delete();
-      return true;
+      this.useReserved(T, -T.size);
     }
-    return false;
+    return true;
   }
 
   private compactIdle(): void {
@@ -702,42 +950,54 @@ export class Fleet {
     for (const v of keep) q.push(v);
   }
 
-  /** A slot of `tier` is free: hand it to a waiting session, then a waiting refill, else free it. */
-  private releaseSlot(tier: number): void {
-    const now = this.engine.now;
+  /** A sandbox of template T gives back its slots of `tier`: they go to waiting sessions, then waiting refills. */
+  private releaseSlot(tier: number, T: Template): void {
     if (tier === Tier.Reserved) {
-      if (this.reservedUsed > this.reservedSlots) {
-        // capacity shrank under the sandboxes holding it (a zone outage): this slot is gone
-        this.reservedUsed--;
-        this.metrics.reservedLevel(now, this.reservedUsed);
-        return;
-      }
-      if (this.waiting.size > 0) {
-        const sid = this.waiting.shift();
-        this.metrics.queue.set(now, this.waiting.size);
-        const S = this.sessions;
-        if ((S.flags(sid) & (Flag.Counted | Flag.Waking)) === Flag.Counted) this.metrics.queueWait.record(now - S.arrivalT(sid));
-        this.takeTier(sid, Tier.Reserved);
-        this.submit(sid);
-        return;
-      }
-      if (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0) {
-        this.poolWaitingSlot--;
-        this.poolCreating++;
-        this.create(REFILL_JOB);
-        return;
-      }
-      this.reservedUsed--;
-      this.metrics.reservedLevel(now, this.reservedUsed);
+      this.useReserved(T, -T.size);
+      // capacity that shrank under the sandboxes holding it (a zone outage) is not handed out
+      if (this.reservedUsed < this.reservedSlots) this.serveReserved();
     } else if (tier === Tier.Serverless) {
-      if (this.poolTier === Tier.Serverless && this.poolWaitingSlot > 0) {
-        this.poolWaitingSlot--;
-        this.poolCreating++;
-        this.create(REFILL_JOB);
-        return;
+      this.useServerless(T, -T.size);
+      if (this.poolTier === Tier.Serverless) this.serveServerlessRefills();
+    }
+  }
+
+  /**
+   * Free reserved slots go to the head of the queue while it fits (FIFO: nobody overtakes a head
+   * that needs more slots than are free), then, with nobody waiting, to refills waiting for one.
+   */
+  private serveReserved(): void {
+    const S = this.sessions;
+    const now = this.engine.now;
+    while (this.waiting.size > 0) {
+      const T = this.tmpl[S.template(this.waiting.peek())];
+      if (this.reservedSlots - this.reservedUsed < T.size) return;
+      const sid = this.dequeue();
+      this.recordQueueWait(sid, now);
+      this.useReserved(T, T.size);
+      this.takeTier(sid, Tier.Reserved);
+      this.submit(sid);
+    }
+    if (this.poolTier !== Tier.Reserved) return;
+    for (const T of this.tmpl) {
+      while (T.poolWaitingSlot > 0 && this.reservedSlots - this.reservedUsed >= T.size) {
+        T.poolWaitingSlot--;
+        T.poolCreating++;
+        this.useReserved(T, T.size);
+        this.create(refillJob(T.plan.index));
       }
-      this.serverlessUsed--;
-      this.metrics.serverlessBusy.set(now, this.serverlessUsed);
+    }
+  }
+
+  /** Free serverless slots go to refills waiting for one (a serverless pool). */
+  private serveServerlessRefills(): void {
+    for (const T of this.tmpl) {
+      while (T.poolWaitingSlot > 0 && this.serverlessUsed + T.size <= this.serverlessMax) {
+        T.poolWaitingSlot--;
+        T.poolCreating++;
+        this.useServerless(T, T.size);
+        this.create(refillJob(T.plan.index));
+      }
     }
   }
 
@@ -745,53 +1005,47 @@ export class Fleet {
   private resize(delta: number): void {
     this.reservedSlots += delta;
     // only slots actually free go out (after an outage the survivors may hold more than remained)
-    const free = this.reservedSlots - this.reservedUsed;
-    for (let i = 0; i < free && (this.waiting.size > 0 || (this.poolTier === Tier.Reserved && this.poolWaitingSlot > 0)); i++) {
-      this.reservedUsed++;
-      this.releaseSlot(Tier.Reserved); // hands the new slot to a waiting session, else a waiting refill
-    }
+    if (this.reservedUsed < this.reservedSlots) this.serveReserved();
   }
 
   /** Starts refills until ready + creating + waiting reaches the target. */
-  private fillPool(): void {
+  private fillPool(T: Template): void {
     const now = this.engine.now;
-    while (this.poolReady + this.poolCreating + this.poolWaitingSlot < this.poolTarget) {
+    while (T.poolReady + T.poolCreating + T.poolWaitingSlot < T.poolTarget) {
       let got = false;
       if (this.poolTier === Tier.Reserved) {
-        if (this.reservedUsed < this.reservedSlots && this.waiting.size === 0) {
-          this.reservedUsed++;
-          this.metrics.reservedLevel(now, this.reservedUsed);
+        if (this.reservedSlots - this.reservedUsed >= T.size && this.waiting.size === 0) {
+          this.useReserved(T, T.size);
           got = true;
         }
-      } else if (this.serverlessUsed < this.serverlessMax) {
-        this.serverlessUsed++;
-        this.metrics.serverlessBusy.set(now, this.serverlessUsed);
+      } else if (this.serverlessUsed + T.size <= this.serverlessMax) {
+        this.useServerless(T, T.size);
         got = true;
       }
       if (!got) {
-        this.poolWaitingSlot++;
+        T.poolWaitingSlot++;
         continue;
       }
       if (now === 0 && this.engine.events === 0) {
         // Before the horizon: the pool starts warm.
-        this.poolReady++;
-        this.metrics.poolLevel(now, this.poolReady);
+        T.poolReady++;
+        this.poolLevel(T, 1);
       } else {
-        this.poolCreating++;
-        this.create(REFILL_JOB);
+        T.poolCreating++;
+        this.create(refillJob(T.plan.index));
       }
     }
   }
 
-  private onRefillReady(): void {
-    this.poolCreating--;
-    if (this.poolReady + this.poolCreating + this.poolWaitingSlot >= this.poolTarget) {
+  private onRefillReady(T: Template): void {
+    T.poolCreating--;
+    if (T.poolReady + T.poolCreating + T.poolWaitingSlot >= T.poolTarget) {
       this.api?.delete();
-      this.releaseSlot(this.poolTier); // the target went down while it was being created
+      this.releaseSlot(this.poolTier, T); // the target went down while it was being created
       return;
     }
-    this.poolReady++;
-    this.metrics.poolLevel(this.engine.now, this.poolReady);
+    T.poolReady++;
+    this.poolLevel(T, 1);
   }
 
   private onSample(): void {
@@ -807,16 +1061,18 @@ export class Fleet {
     this.lastCutT = now;
     const n = inf.reserved.nodes;
     const slotPrice = n ? n.costPerNodeHour / n.slotsPerNode : inf.reserved.costPerSlotHour;
-    this.metrics.cut(now, this.poolTarget, this.reservedSlots, slotPrice, this.serverlessEnabled ? inf.serverless.costPerSlotSecond : 0, span);
+    let target = 0;
+    for (const T of this.tmpl) target += T.poolTarget;
+    this.metrics.cut(now, target, this.reservedSlots, slotPrice, this.serverlessEnabled ? inf.serverless.costPerSlotSecond : 0, span);
   }
 
-  /** Live sessions that arrived after warm-up, counted by scanning the table (independent of the counters). */
-  countInFlight(): number {
+  /** Live sessions that arrived after warm-up, counted by scanning the table (independent of the counters); of template t, or all. */
+  countInFlight(t = -1): number {
     const S = this.sessions;
     let n = 0;
     for (let i = 0; i < S.capacityUsed; i++) {
       const f = S.flags(i);
-      if (f & Flag.Live && f & Flag.Counted && !(f & Flag.Lost)) n++;
+      if (f & Flag.Live && f & Flag.Counted && !(f & Flag.Lost) && (t < 0 || S.template(i) === t)) n++;
     }
     return n;
   }

@@ -1,12 +1,12 @@
 import type { Engine } from '../engine/engine.js';
 import type { PoolPolicy } from '../policy/policy.js';
-import type { Fleet } from './fleet.js';
+import type { WarmPool } from './fleet.js';
 
 /**
  * Drives the warm pool from a policy: every decision interval it counts the arrivals since the
  * last decision, hands the policy what a real controller could observe, and sets the pool's
  * target. Nothing appears instantly: a larger target creates sandboxes through the scheduler and
- * their cold start (Fleet.setPoolTarget).
+ * their cold start (Fleet.setPoolTarget). With several templates, each pool has its own controller.
  */
 export class PoolController {
   /** Arrivals per decision interval, oldest first. */
@@ -18,7 +18,7 @@ export class PoolController {
 
   constructor(
     private readonly engine: Engine,
-    private readonly fleet: Fleet,
+    private readonly fleet: WarmPool,
     private readonly policy: PoolPolicy,
     private readonly intervalS: number,
     private readonly leadTimeS: number,

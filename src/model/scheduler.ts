@@ -1,7 +1,23 @@
+import { IdQueue } from './idQueue.js';
 import type { Engine } from '../engine/engine.js';
 
-/** The job id of a warm-pool refill (refills are interchangeable, so they carry no record). */
-export const REFILL_JOB = 0x7fffffff;
+/** Job ids from here up are warm-pool refills of template (id − REFILL_BASE): refills carry no record. */
+const REFILL_BASE = 0x7fff0000;
+
+/** The job id of a refill of template `t`. */
+export function refillJob(t: number): number {
+  return REFILL_BASE + t;
+}
+
+/** Whether a job is a refill (else it is a session id). */
+export function isRefill(job: number): boolean {
+  return job >= REFILL_BASE;
+}
+
+/** The template of a refill job. */
+export function refillTemplate(job: number): number {
+  return job - REFILL_BASE;
+}
 
 /**
  * The pod scheduler: one FIFO server that places every sandbox creation in a fixed service time
@@ -27,6 +43,10 @@ export class Scheduler {
   private readonly d: number;
   private freeAt = 0;
   private refillsWaiting = 0;
+  /** Refills waiting, by template, in arrival order (templates); cancelled ones are skipped when met. */
+  private readonly refillQueue = new IdQueue(64);
+  private readonly waitingOf: Int32Array;
+  private readonly cancelledOf: Int32Array;
   private freeEventAt = -1;
   private readonly kind: number;
   private readonly lane: number;
@@ -35,7 +55,10 @@ export class Scheduler {
     private readonly engine: Engine,
     throughputPerS: number,
     private readonly onPlaced: (job: number, startS: number, placedS: number) => void,
+    templates = 1,
   ) {
+    this.waitingOf = new Int32Array(templates);
+    this.cancelledOf = new Int32Array(templates);
     this.unlimited = !Number.isFinite(throughputPerS);
     this.d = this.unlimited ? 0 : 1 / throughputPerS;
     this.kind = engine.on(() => this.onFree());
@@ -43,11 +66,11 @@ export class Scheduler {
   }
 
 
-  /** Submits a session creation (`job` = session id) or a refill (`REFILL_JOB`). */
+  /** Submits a session creation (`job` = session id) or a refill (`refillJob(t)`). */
   submit(job: number): void {
     const now = this.engine.now;
     if (this.unlimited) return this.onPlaced(job, now, now);
-    if (job !== REFILL_JOB) {
+    if (!isRefill(job)) {
       const start = this.freeAt > now ? this.freeAt : now;
       this.commit(job, start);
       return;
@@ -57,12 +80,17 @@ export class Scheduler {
       return;
     }
     this.refillsWaiting++;
+    const t = refillTemplate(job);
+    this.waitingOf[t]++;
+    this.refillQueue.push(t);
     this.armFree();
   }
 
-  /** Drops up to `n` refills that have not entered service yet; returns how many were dropped. */
-  cancelRefills(n: number): number {
-    const k = Math.min(n, this.refillsWaiting);
+  /** Drops up to `n` refills of template `t` that have not entered service yet; returns how many were dropped. */
+  cancelRefills(t: number, n: number): number {
+    const k = Math.min(n, this.waitingOf[t]);
+    this.waitingOf[t] -= k;
+    this.cancelledOf[t] += k;
     this.refillsWaiting -= k;
     return k;
   }
@@ -90,7 +118,14 @@ export class Scheduler {
     if (this.refillsWaiting === 0) return;
     if (this.freeAt > now) return this.armFree(); // sessions were committed meanwhile
     this.refillsWaiting--;
-    this.commit(REFILL_JOB, now);
+    // the oldest refill still wanted (refills of a template are interchangeable: a cancelled one is any of them)
+    let t = this.refillQueue.shift();
+    while (this.cancelledOf[t] > 0) {
+      this.cancelledOf[t]--;
+      t = this.refillQueue.shift();
+    }
+    this.waitingOf[t]--;
+    this.commit(refillJob(t), now);
     if (this.refillsWaiting > 0) this.armFree();
   }
 }

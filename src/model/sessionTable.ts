@@ -29,11 +29,14 @@ const FLAG_MASK = 1023;
 const TIER_SHIFT = 10;
 /** The zone of the slot held (0–3), above the tier; kept while hibernated (where its state is). */
 const ZONE_SHIFT = 12;
-/** Turns left are kept above the zone bits (up to 2^17 − 1, so the word stays a 31-bit integer). */
-const TURN_SHIFT = 14;
+/** The template (0–15), above the zone. */
+const TEMPLATE_SHIFT = 14;
+/** Turns left are kept above the template bits (up to 2^13 − 1, so the word stays a 31-bit integer). */
+const TURN_SHIFT = 18;
+const MAX_TURNS = (1 << 13) - 1;
 const TURN_UNIT = 1 << TURN_SHIFT;
 
-/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time, or fan-out id), turns × 16384 + zone × 4096 + tier × 1024 + flags. */
+/** Float64 slots per session: arrival time, hand-off time, known duration (or wake time, or fan-out id), turns × 2^18 + template × 2^14 + zone × 4096 + tier × 1024 + flags. */
 const STRIDE = 4;
 
 /**
@@ -56,8 +59,8 @@ export class SessionTable {
     this.free = new Int32Array(initialCapacity);
   }
 
-  /** Allocates a session record and returns its id. */
-  alloc(arrivalT: number, durationS: number, flags: number): number {
+  /** Allocates a session record of template `template` (0–15) and returns its id. */
+  alloc(arrivalT: number, durationS: number, flags: number, template = 0): number {
     let id: number;
     if (this.freeTop > 0) id = this.free[--this.freeTop];
     else {
@@ -68,7 +71,7 @@ export class SessionTable {
     this.a[i] = arrivalT;
     this.a[i + 1] = arrivalT;
     this.a[i + 2] = durationS;
-    this.a[i + 3] = flags | Flag.Live;
+    this.a[i + 3] = flags | Flag.Live | (template << TEMPLATE_SHIFT);
     this.live++;
     return id;
   }
@@ -138,6 +141,11 @@ export class SessionTable {
     this.a[i] = (this.a[i] & ~(3 << ZONE_SHIFT)) | (zone << ZONE_SHIFT);
   }
 
+  /** The session's template. */
+  template(id: number): number {
+    return (this.a[STRIDE * id + 3] >> TEMPLATE_SHIFT) & 15;
+  }
+
   /** Turns left after the current one (multi-turn sessions). */
   turnsLeft(id: number): number {
     return this.a[STRIDE * id + 3] >>> TURN_SHIFT;
@@ -145,7 +153,7 @@ export class SessionTable {
 
   setTurnsLeft(id: number, n: number): void {
     const i = STRIDE * id + 3;
-    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, (1 << 17) - 1) * TURN_UNIT;
+    this.a[i] = (this.a[i] & (TURN_UNIT - 1)) + Math.min(n, MAX_TURNS) * TURN_UNIT;
   }
 
   /** Number of ids ever handed out (for scans). */

@@ -31,3 +31,32 @@ export function md1MeanWait(lambda: number, d: number): number {
   if (rho >= 1) return Infinity;
   return (rho * d) / (2 * (1 - rho));
 }
+
+/**
+ * Kaufman–Roberts: per-class blocking in a multi-rate loss system of `c` slots, where class k
+ * offers `a[k]` Erlangs of requests that each take `b[k]` slots (blocked when fewer are free).
+ * q(j) ∝ (1/j) Σ_k a_k b_k q(j − b_k) is the occupancy distribution; class k is blocked in the
+ * states j > c − b_k. Insensitive to the holding-time distribution, like Erlang B (its one-class
+ * case with b = 1).
+ */
+export function kaufmanRoberts(c: number, a: readonly number[], b: readonly number[]): number[] {
+  const q = new Float64Array(c + 1);
+  q[0] = 1;
+  let sum = 1;
+  for (let j = 1; j <= c; j++) {
+    let x = 0;
+    for (let k = 0; k < a.length; k++) if (j >= b[k]) x += a[k] * b[k] * q[j - b[k]];
+    q[j] = x / j;
+    sum += q[j];
+    if (sum > 1e200) {
+      // rescale to stay finite at large c (the ratios are what matter)
+      for (let i = 0; i <= j; i++) q[i] /= sum;
+      sum = 1;
+    }
+  }
+  return b.map((bk) => {
+    let blocked = 0;
+    for (let j = Math.max(0, c - bk + 1); j <= c; j++) blocked += q[j];
+    return blocked / sum;
+  });
+}

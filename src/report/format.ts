@@ -54,12 +54,39 @@ export const SUMMARY_ROWS: Row[] = [
   ['  of which ready pool', 'cost.pool', 'money'],
 ];
 
-/** The rows to show for these summaries: optional rows only where some summary uses them. */
+/** The rows shown per sandbox template (paths under `templates.<name>.`). */
+export const TEMPLATE_ROWS: Row[] = [
+  ['sessions arrived', 'sessions.arrived', 'count'],
+  ['  overflowed', 'sessions.overflowed', 'count'],
+  ['  rejected', 'sessions.rejected', 'count', true],
+  ['  lost', 'sessions.lost', 'count', true],
+  ['  hibernations', 'sessions.hibernations', 'count', true],
+  ['  wake latency p99', 'wakeLatency.p99', 'seconds', true],
+  ['warm-hit rate', 'warmHitRate', 'rate'],
+  ['overflow rate', 'overflowRate', 'rate'],
+  ['start latency p50', 'startLatency.p50', 'seconds'],
+  ['  p99', 'startLatency.p99', 'seconds'],
+  ['concurrency mean', 'concurrency.mean', 'number'],
+  ['reserved slots held mean', 'capacity.reservedBusy.mean', 'number'],
+  ['warm pool ready mean', 'pool.ready.mean', 'number'],
+  ['cost total', 'cost.total', 'money'],
+  ['  per session', 'cost.perSession', 'money'],
+];
+
+/** The rows to show for these summaries: optional rows only where some summary uses them; then a block per template. */
 export function rowsFor(summaries: readonly Summary[]): Row[] {
-  return SUMMARY_ROWS.filter((r) => !r[3] || summaries.some((s) => {
+  const used = (r: Row) => !r[3] || summaries.some((s) => {
     const v = get(s, r[1]);
     return Number.isFinite(v) && v !== 0;
-  }));
+  });
+  const rows = SUMMARY_ROWS.filter(used);
+  const names = new Set<string>();
+  for (const s of summaries) for (const n of Object.keys((s.templates as Record<string, unknown> | undefined) ?? {})) names.add(n);
+  for (const name of names) {
+    const block: Row[] = TEMPLATE_ROWS.map(([label, path, unit, opt]) => [`  ${label}`, `templates.${name}.${path}`, unit, ...(opt ? [opt] : [])] as Row);
+    rows.push([`template ${name}`, `templates.${name}.sessions.arrived`, 'count'], ...block.slice(1).filter(used));
+  }
+  return rows;
 }
 
 /** Formats a value for the terminal. */

@@ -160,6 +160,78 @@ const warmPool = z.strictObject({
   tier: z.enum(['reserved', 'serverless'], { error: 'expected "reserved" or "serverless"' }).default('reserved'),
 });
 
+/**
+ * A sandbox template (a Python sandbox, a browser sandbox, a large data-analysis sandbox): its
+ * traffic (a `share` of workload.arrivals, or `arrivals` of its own), session length, size in
+ * slots of the shared capacity, cold starts and warm pool. Unset keys take the scenario's.
+ */
+const template = z.strictObject({
+  /** Fraction of workload.arrivals that asks for this template (the shares add up to 1). */
+  share: num({ min: 0, max: 1, what: 'a fraction in [0, 1] such as 0.3' }).optional(),
+  /** Arrivals of its own (poisson, tidal or trace, as workload.arrivals), instead of a share. */
+  arrivals: arrivals.optional(),
+  sessionDuration: distribution().optional(),
+  /** Slots of reserved (and serverless) capacity one sandbox takes. */
+  size: count({ min: 1 }).default(1),
+  /** Reserved cold start (default: infrastructure.reserved.coldStart, with its accelerations). */
+  coldStart: distribution().optional(),
+  /** Serverless cold start (default: infrastructure.serverless.coldStart). */
+  serverlessColdStart: distribution().optional(),
+  /** Its own warm pool (tier and decision interval as infrastructure.warmPool). */
+  warmPool: z
+    .strictObject({
+      size: count().default(0),
+      policy: policySchema.optional(),
+      claimLatency: distribution().optional(),
+    })
+    .default({ size: 0 }),
+});
+
+/** Metric keys that budgets may name per template, as `templates.<name>.<key>`. */
+export const TEMPLATE_METRIC_KEYS: readonly string[] = [
+  'sessions.arrived',
+  'sessions.started',
+  'sessions.completed',
+  'sessions.inFlight',
+  'sessions.rejected',
+  'sessions.queued',
+  'sessions.overflowed',
+  'sessions.warmHits',
+  'sessions.coldStarts',
+  'sessions.hibernations',
+  'sessions.wakes',
+  'sessions.lost',
+  'warmHitRate',
+  'overflowRate',
+  'rejectRate',
+  'queuedRate',
+  'startLatency.mean',
+  'startLatency.p50',
+  'startLatency.p90',
+  'startLatency.p95',
+  'startLatency.p99',
+  'startLatency.max',
+  'wakeLatency.mean',
+  'wakeLatency.p50',
+  'wakeLatency.p99',
+  'concurrency.mean',
+  'concurrency.peak',
+  'concurrency.hibernated',
+  'capacity.reservedBusy.mean',
+  'capacity.serverlessBusy.mean',
+  'pool.ready.mean',
+  'pool.ready.min',
+  'cost.total',
+  'cost.reserved',
+  'cost.serverless',
+  'cost.storage',
+  'cost.startupBurst',
+  'cost.perSession',
+];
+
+const TEMPLATE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+const TEMPLATE_BUDGET = /^templates\.([^.]+)\.(.+)$/;
+
 const BUDGET = /^\s*(<=|>=|≤|≥)\s*(.+?)\s*$/;
 
 /** A budget such as `"<= 2s"`, `">= 0.95"`, `"<= 95%"` or `"<= 1200"`. */
@@ -184,6 +256,7 @@ const budgetValue = z.unknown().transform((v, ctx): { op: '<=' | '>='; value: nu
 
 const budgets = z.record(z.string(), budgetValue).superRefine((b, ctx) => {
   for (const key of Object.keys(b)) {
+    if (TEMPLATE_BUDGET.test(key)) continue; // checked against the scenario's templates below
     if (!METRIC_KEYS.includes(key)) {
       const s = suggest(key, METRIC_KEYS);
       ctx.addIssue({ code: 'custom', path: [key], message: `unknown metric${s ? ` (did you mean "${s}"?)` : `; expected a summary key such as startLatency.p99, warmHitRate, cost.total`}` });
@@ -289,6 +362,8 @@ export const scenarioSchema = z
         warmPool: { size: 0, claimLatency: { kind: 'fixed' as const, value: 0 }, tier: 'reserved' as const, decisionInterval: 15 },
         evictOnPressure: false,
       })),
+    /** Several sandbox templates sharing the capacity (see `template`); none: one template, the scenario's own. */
+    templates: z.record(z.string(), template).optional(),
     budgets: budgets.default({}),
   })
   .superRefine((s, ctx) => {
@@ -318,10 +393,64 @@ export const scenarioSchema = z
     if (s.workload.turns && s.workload.arrivals.trace?.durationColumn) {
       ctx.addIssue({ code: 'custom', path: ['workload', 'turns'], message: 'turns and a trace durationColumn both set session lengths: use one' });
     }
+    checkTemplates(s, ctx);
     if (s.output.interval > s.duration) {
       ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `expected an interval no longer than the duration (${s.duration} s)` });
     }
   });
+
+type Parsed = z.output<z.ZodObject<{ templates: z.ZodOptional<z.ZodRecord<z.ZodString, typeof template>> }>> & {
+  infrastructure: { warmPool: { size: number; policy?: unknown } };
+  workload: { arrivals: { trace?: { durationColumn?: string } }; turns?: unknown };
+  budgets: Record<string, unknown>;
+};
+
+/** Templates: names, shares that add up to 1, warm pools set per template, budgets naming real templates and keys. */
+function checkTemplates(s: Parsed, ctx: z.RefinementCtx): void {
+  const t = s.templates;
+  for (const key of Object.keys(s.budgets)) {
+    const m = TEMPLATE_BUDGET.exec(key);
+    if (!m) continue;
+    if (!t || !(m[1] in t)) {
+      ctx.addIssue({ code: 'custom', path: ['budgets', key], message: `no template "${m[1]}"${t ? ` (templates: ${Object.keys(t).join(', ')})` : ' (the scenario has no templates)'}` });
+    } else if (!TEMPLATE_METRIC_KEYS.includes(m[2])) {
+      const hint = suggest(m[2], TEMPLATE_METRIC_KEYS);
+      ctx.addIssue({ code: 'custom', path: ['budgets', key], message: `unknown per-template metric${hint ? ` (did you mean "templates.${m[1]}.${hint}"?)` : '; expected a key such as templates.<name>.startLatency.p99'}` });
+    }
+  }
+  if (!t) return;
+  const names = Object.keys(t);
+  const at = (name: string, ...rest: string[]) => ['templates', name, ...rest];
+  if (names.length === 0 || names.length > 15) {
+    ctx.addIssue({ code: 'custom', path: ['templates'], message: `expected 1 to 15 templates, got ${names.length}` });
+    return;
+  }
+  let shares = 0;
+  let shared = 0;
+  for (const name of names) {
+    const x = t[name];
+    if (!TEMPLATE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: at(name), message: 'expected a template name of letters, digits, "_" or "-", starting with a letter' });
+    if ((x.share === undefined) === (x.arrivals === undefined)) {
+      ctx.addIssue({ code: 'custom', path: at(name), message: 'expected exactly one of share (of workload.arrivals) or arrivals (its own)' });
+    }
+    if (x.share !== undefined) {
+      shares += x.share;
+      shared++;
+    }
+    if (x.arrivals?.trace?.durationColumn && s.workload.turns) {
+      ctx.addIssue({ code: 'custom', path: at(name, 'arrivals', 'trace'), message: 'turns and a trace durationColumn both set session lengths: use one' });
+    }
+  }
+  if (shared === 0) {
+    ctx.addIssue({ code: 'custom', path: ['templates'], message: 'no template takes a share of workload.arrivals: give one or more templates a share' });
+  } else if (Math.abs(shares - 1) > 1e-9) {
+    ctx.addIssue({ code: 'custom', path: ['templates'], message: `expected the templates' shares of workload.arrivals to add up to 1, got ${+shares.toFixed(9)}` });
+  }
+  const wp = s.infrastructure.warmPool;
+  if (wp.size > 0 || wp.policy) {
+    ctx.addIssue({ code: 'custom', path: ['infrastructure', 'warmPool'], message: 'with templates, each template has its own pool: set templates.<name>.warmPool.size (and policy) instead of infrastructure.warmPool.size and policy' });
+  }
+}
 
 /** A validated scenario with every default filled in (seconds, per-second rates, specs). */
 export type Scenario = z.output<typeof scenarioSchema> & { name: string };
@@ -331,5 +460,7 @@ export type ArrivalsSpec = Scenario['workload']['arrivals'];
 export type TidalSpec = NonNullable<ArrivalsSpec['tidal']>;
 /** A warm-pool policy as validated. */
 export type PolicySpec = NonNullable<Scenario['infrastructure']['warmPool']['policy']>;
+/** A template as validated. */
+export type TemplateSpec = z.output<typeof template>;
 /** Trace arrivals as validated. */
 export type TraceSpec = NonNullable<ArrivalsSpec['trace']>;

@@ -1,7 +1,8 @@
 import { Engine } from '../engine/engine.js';
-import { acceleratedColdStart, Fleet } from '../model/fleet.js';
+import { Fleet } from '../model/fleet.js';
 import { PoolController } from '../model/poolController.js';
-import { specMean } from '../random/distributions.js';
+import { pickTemplate, shareCdf, templateLeadTimeS, templatePlans } from '../model/templates.js';
+import { templateMetrics } from './templateMetrics.js';
 import { makePolicy } from '../policy/registry.js';
 import { SERIES_COLUMNS, type Series } from '../model/metrics.js';
 import { stream } from '../random/rng.js';
@@ -35,14 +36,20 @@ export interface ReplicationResult {
 export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number): ReplicationResult {
   const engine = new Engine();
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
-  const fleet = new Fleet(engine, s, arrivals, replication);
-  const pool = s.infrastructure.warmPool;
-  const controller = pool.policy && !pool.policy.static
-    ? new PoolController(engine, fleet, makePolicy(pool.policy, pool.size, () => futureArrivals(s, inputs, replication)), pool.decisionInterval, refillLeadTimeS(s))
-    : null;
+  const plans = templatePlans(s);
+  const own = plans.map((t) => (t.arrivals ? makeArrivals(s, inputs, stream(s.seed, replication, `templates.${t.name}.arrivals`), t.name) : null));
+  const fleet = new Fleet(engine, s, arrivals, replication, own);
+  const interval = s.infrastructure.warmPool.decisionInterval;
+  // a pool controller per template whose pool has a (non-static) policy
+  const controllers = plans.map((t) =>
+    t.pool.policy && !t.pool.policy.static
+      ? new PoolController(engine, fleet.pool(t.index), makePolicy(t.pool.policy, t.pool.size, () => futureArrivals(s, inputs, replication, t.index)), interval, templateLeadTimeS(s, t))
+      : null,
+  );
+  const controller = s.templates ? null : controllers[0];
   const t0 = performance.now();
   fleet.start();
-  controller?.start();
+  for (const c of controllers) c?.start();
   engine.run(s.duration);
   const wallSeconds = (performance.now() - t0) / 1000;
   const m = fleet.metrics;
@@ -124,26 +131,41 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : inf.reserved.costPerSlotHour / 3600),
     },
   };
+  if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
   return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null };
 }
 
-/** Mean time to refill a pool sandbox: one scheduler service time plus the pool tier's mean cold start. */
+/** Mean time to refill a pool sandbox (of the first template): one scheduler service time plus the pool tier's mean cold start. */
 export function refillLeadTimeS(s: Scenario): number {
-  const inf = s.infrastructure;
-  const cold = inf.warmPool.tier === 'serverless' ? inf.serverless.coldStart : acceleratedColdStart(inf.reserved);
-  const burst = inf.startupBurst ? 1 - inf.startupBurst.coldStartReduction : 1;
-  return (Number.isFinite(inf.scheduler.throughput) ? 1 / inf.scheduler.throughput : 0) + specMean(cold) * burst;
+  return templateLeadTimeS(s, templatePlans(s)[0]);
 }
 
 /**
- * Arrivals per second over the horizon, from a second copy of the run's arrival process on the
- * same stream: exactly the arrivals the run will see (for the oracle policy).
+ * Arrivals per second over the horizon (of template `t`), from a second copy of the run's
+ * arrival process on the same stream, and its share draws: exactly the arrivals the run will
+ * see (for the oracle policy).
  */
-export function futureArrivals(s: Scenario, inputs: PreparedInputs, replication: number): Float64Array {
-  const a = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
+export function futureArrivals(s: Scenario, inputs: PreparedInputs, replication: number, t = 0): Float64Array {
+  const plans = templatePlans(s);
+  const plan = plans[t];
   const out = new Float64Array(Math.ceil(s.duration) + 1);
-  for (let t = a.next(); t < s.duration; t = a.next()) out[Math.floor(t)]++;
+  if (plan.arrivals) {
+    const a = makeArrivals(s, inputs, stream(s.seed, replication, `templates.${plan.name}.arrivals`), plan.name);
+    for (let x = a.next(); x < s.duration; x = a.next()) out[Math.floor(x)]++;
+    return out;
+  }
+  const a = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
+  if (!s.templates) {
+    for (let x = a.next(); x < s.duration; x = a.next()) out[Math.floor(x)]++;
+    return out;
+  }
+  // the same share draws as the fleet's (one per arrival of workload.arrivals, in order)
+  const share = stream(s.seed, replication, 'templates.share');
+  const cdf = shareCdf(plans);
+  for (let x = a.next(); x < s.duration; x = a.next()) {
+    if (pickTemplate(plans, cdf, share.next()) === t) out[Math.floor(x)]++;
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Rng } from '../random/rng.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { Scenario, TraceSpec } from '../scenario/schema.js';
 import { formatDuration } from '../scenario/units.js';
 import { PoissonArrivals, RateCurveArrivals, ReplayArrivals, type ArrivalProcess } from './arrivals.js';
 import { tidalRateCurve } from './tidal.js';
@@ -8,16 +8,27 @@ import { readTrace, type TraceData } from './trace.js';
 /** Inputs read from files once, before any replication runs (and sent to worker threads). */
 export interface PreparedInputs {
   trace: TraceData | null;
+  /** Traces of templates with arrivals of their own, by template name. */
+  templateTraces?: Record<string, TraceData>;
   /** Things the user should know about how their input is used (printed on stderr). */
   notes: string[];
 }
 
 /** Reads the files a scenario refers to and checks how they fit its horizon. */
 export function prepareInputs(s: Scenario, scenarioFile?: string): PreparedInputs {
-  const spec = s.workload.arrivals.trace;
-  if (!spec) return { trace: null, notes: [] };
-  const trace = readTrace(spec, scenarioFile);
   const notes: string[] = [];
+  const templateTraces: Record<string, TraceData> = {};
+  for (const [name, t] of Object.entries(s.templates ?? {})) {
+    const spec = t.arrivals?.trace;
+    if (spec) templateTraces[name] = checkTrace(s, spec, readTrace(spec, scenarioFile), notes);
+  }
+  const spec = s.workload.arrivals.trace;
+  if (!spec) return { trace: null, templateTraces, notes };
+  return { trace: checkTrace(s, spec, readTrace(spec, scenarioFile), notes), templateTraces, notes };
+}
+
+/** Notes how a trace fits the scenario's horizon. */
+function checkTrace(s: Scenario, spec: TraceSpec, trace: TraceData, notes: string[]): TraceData {
   if (trace.kind === 'requests') {
     let beyond = 0;
     for (let i = trace.timesS.length - 1; i >= 0 && trace.timesS[i] >= s.duration; i--) beyond++;
@@ -28,19 +39,22 @@ export function prepareInputs(s: Scenario, scenarioFile?: string): PreparedInput
   if (s.duration - trace.spanS > 0.01 * s.duration && !spec.loop) {
     notes.push(`${trace.file}: the trace spans ${formatDuration(trace.spanS)}, less than the ${formatDuration(s.duration)} horizon; no arrivals after it (set loop: true to repeat it)`);
   }
-  return { trace, notes };
+  return trace;
 }
 
-/** The arrival process of a scenario for one replication, drawing from `rng`. */
-export function makeArrivals(s: Scenario, inputs: PreparedInputs, rng: Rng): ArrivalProcess {
-  const a = s.workload.arrivals;
+/**
+ * The arrival process of a scenario for one replication, drawing from `rng`: its
+ * workload.arrivals, or those of the template named `template`.
+ */
+export function makeArrivals(s: Scenario, inputs: PreparedInputs, rng: Rng, template?: string): ArrivalProcess {
+  const a = template === undefined ? s.workload.arrivals : s.templates![template].arrivals!;
   if (a.poisson) return new PoissonArrivals(a.poisson.rate, rng);
   if (a.tidal) {
     const curve = tidalRateCurve(a.tidal, s.duration, rng);
     return new RateCurveArrivals(curve.ratesPerS, curve.stepS, rng);
   }
   const spec = a.trace!;
-  const trace = inputs.trace;
+  const trace = template === undefined ? inputs.trace : (inputs.templateTraces?.[template] ?? null);
   if (!trace) throw new Error('trace arrivals need prepareInputs() first');
   if (trace.kind === 'intervals') {
     const rates = trace.curve.ratesPerS.map((r) => r * spec.scale);
