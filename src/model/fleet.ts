@@ -663,7 +663,7 @@ export class Fleet implements WarmPool {
       const w = now - S.durationS(sid);
       this.metrics.wake(w, counted);
       tm?.wake(w, counted);
-      return this.delay(T.activeStep!, sid, now);
+      return this.runTurns(T, sid, now);
     }
     const latency = now - S.arrivalT(sid);
     const warm = (f & Flag.Warm) !== 0;
@@ -671,7 +671,7 @@ export class Fleet implements WarmPool {
     tm?.start(latency, warm, counted);
     if (this.turns) {
       S.setTurnsLeft(sid, Math.max(1, Math.ceil(this.turns.count.sample())) - 1);
-      return this.delay(T.activeStep!, sid, now);
+      return this.runTurns(T, sid, now);
     }
     const d = S.durationS(sid);
     if (d === d) this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
@@ -756,7 +756,41 @@ export class Fleet implements WarmPool {
     this.sessions.release(sid);
   }
 
-  /** A turn's active time is over: the session ends, or thinks (holding its slot, or hibernating after the idle timeout). */
+  /**
+   * A multi-turn session runs from `now`. Nothing outside a session sees a think time it spends
+   * holding its sandbox, so without evict-on-pressure its turns are drawn here at once, up to its
+   * end or the first think time long enough to hibernate: one event (end, or hibernate + wake)
+   * instead of two per turn. With evict-on-pressure idle sessions are visible (evictable), so
+   * each turn is an event of its own (onTurnEnd).
+   */
+  private runTurns(T: Template, sid: number, now: number): void {
+    if (this.idle !== null) return this.delay(T.activeStep!, sid, now);
+    const S = this.sessions;
+    const active = T.activeStep!.dist;
+    const think = this.turns!.think;
+    const h = this.hibernation;
+    const idleS = h === null ? Infinity : h.idleS;
+    const heap = this.tmpl[0].endStep.heap;
+    const counted = (S.flags(sid) & Flag.Counted) !== 0;
+    let left = S.turnsLeft(sid);
+    let t = active.sample();
+    while (left > 0) {
+      left--;
+      if (counted && now + t < this.horizonS) this.metrics.thinks++;
+      const gap = think.sample();
+      if (gap > idleS) {
+        S.setTurnsLeft(sid, left);
+        this.later(heap, t + idleS, this.kHibernate, sid);
+        this.later(heap, t + gap, this.kWake, sid);
+        return;
+      }
+      t += gap + active.sample();
+    }
+    S.setTurnsLeft(sid, 0);
+    this.later(heap, t, T.endStep.kind, sid);
+  }
+
+  /** (Evict-on-pressure) A turn's active time is over: the session ends, or thinks (holding its slot, or hibernating after the idle timeout). */
   private onTurnEnd(sid: number): void {
     const S = this.sessions;
     if (S.flags(sid) & Flag.Lost) return S.release(sid);

@@ -52,6 +52,39 @@ describe('multi-turn sessions and hibernation', () => {
     expect(x.capacity.reservedBusy.mean / busy).toBeLessThan(1.01);
   });
 
+  it('running sessions obey Little over whole turn sequences: λ(E[N]·E[A] + (E[N]−1)·E[min(think, T)])', () => {
+    // N = ⌈Exp(mean 3)⌉ turns (geometric: E[N] = 1/(1 − e^(−1/3)) = 3.53), active lognormal mean
+    // 20 s, think exponential mean 60 s; no cold start. Without hibernation a session runs its
+    // whole sequence; with T = 30 s each gap counts as running only up to T: m(1 − e^(−T/m)).
+    const base = (extra: string) => `
+seed: 21
+duration: 40000
+warmup: 2000
+replications: 1
+workload:
+  arrivals: { poisson: { rate: 2/s } }
+  sessionDuration: 1s
+  turns: { count: { exponential: { mean: 3 } }, active: { lognormal: { mu: ${Math.log(20) - 0.5}, sigma: 1 } }, think: { exponential: { mean: 60s } } }
+infrastructure:
+  reserved: { slots: unlimited }
+${extra}
+`;
+    const eN = 1 / (1 - Math.exp(-1 / 3));
+    const plain = 2 * (eN * 20 + (eN - 1) * 60);
+    const [a] = simulate(base(''));
+    expect((a.metrics as any).concurrency.mean / plain).toBeGreaterThan(0.98);
+    expect((a.metrics as any).concurrency.mean / plain).toBeLessThan(1.02);
+    const [b] = simulate(base('  hibernation: { idleTimeout: 30s, wakeLatency: 0s }'));
+    const hib = 2 * (eN * 20 + (eN - 1) * 60 * (1 - Math.exp(-0.5)));
+    const asleep = 2 * (eN - 1) * 60 * Math.exp(-0.5);
+    expect((b.metrics as any).concurrency.mean / hib).toBeGreaterThan(0.98);
+    expect((b.metrics as any).concurrency.mean / hib).toBeLessThan(1.02);
+    expect((b.metrics as any).concurrency.hibernated / asleep).toBeGreaterThan(0.97);
+    expect((b.metrics as any).concurrency.hibernated / asleep).toBeLessThan(1.03);
+    // and the wrong models are far off: no think time held, or every gap held whole
+    expect(Math.abs(hib / plain - 1)).toBeGreaterThan(0.15);
+  });
+
   it('under pressure: hibernation loses no session; without it, evictOnPressure loses sessions (and without either, arrivals queue)', () => {
     const tight = (extra: string) => `
 seed: 9
