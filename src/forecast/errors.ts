@@ -50,6 +50,7 @@ export function levelFloorOf(y: Float64Array): number {
 export function errorQuantiles(errs: Float64Array[], levels: readonly number[], minSamples = 200): Map<number, Float64Array> {
   const h = errs.length;
   const out = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h).fill(NaN)]));
+  const widen = recentWidening(errs);
   for (let k = 0; k < h; k++) {
     let lo = k;
     let hi = k;
@@ -70,16 +71,63 @@ export function errorQuantiles(errs: Float64Array[], levels: readonly number[], 
       let ss = 0;
       for (let j = 0; j < count; j++) ss += pool[j] * pool[j];
       const rms = Math.sqrt(ss / count);
-      for (const q of levels) out.get(q)![k] = probit(q) * rms;
+      for (const q of levels) out.get(q)![k] = probit(q) * rms * widen;
       continue;
     }
     pool.sort();
-    for (const q of levels) {
-      const pos = q * (count - 1);
-      const i = Math.floor(pos);
-      const frac = pos - i;
-      out.get(q)![k] = i + 1 < count ? pool[i] * (1 - frac) + pool[i + 1] * frac : pool[i];
-    }
+    for (const q of levels) out.get(q)![k] = tailQuantile(pool, q) * widen;
   }
   return out;
+}
+
+/**
+ * The q-quantile of sorted errors. Where the tail beyond q holds few errors (fewer than
+ * `TAIL` expected), the interpolated sample quantile sits too far in, so an interval between
+ * two of them covers less than its level (at 99% and a few hundred errors, most of a point):
+ * there it is taken as split conformal prediction does, the ⌈(n+1)q⌉-th smallest for an upper
+ * level and the ⌊(n+1)q⌋-th for a lower one (clamped to the sample), which covers a new error
+ * with probability at least the level when errors are exchangeable. Elsewhere, the usual
+ * interpolated quantile.
+ */
+export function tailQuantile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  if (Math.min(q, 1 - q) * (n + 1) < TAIL) {
+    const r = q >= 0.5 ? Math.ceil((n + 1) * q - 1e-9) : Math.floor((n + 1) * q + 1e-9);
+    return sorted[Math.min(n, Math.max(1, r)) - 1];
+  }
+  const pos = q * (n - 1);
+  const i = Math.floor(pos);
+  const frac = pos - i;
+  return i + 1 < n ? sorted[i] * (1 - frac) + sorted[i + 1] * frac : sorted[i];
+}
+
+/** Expected errors beyond a quantile below which it is taken conformally (see tailQuantile). */
+const TAIL = 5;
+
+/**
+ * How much wider than the pooled errors the latest ones run: the RMS of the errors from the
+ * most recent quarter of the origins over the RMS of all, at least 1 (1 when fewer than 40
+ * errors). Errors are pooled over the history's second half; when the level of noise has risen
+ * since (a regime change, a busier phase), quantiles learnt from all of it understate the next
+ * error, and are widened by this factor. They are never narrowed: a calm spell is no promise.
+ */
+export function recentWidening(errs: readonly Float64Array[]): number {
+  let all = 0;
+  let nAll = 0;
+  let recent = 0;
+  let nRecent = 0;
+  for (const e of errs) {
+    const from = Math.floor((3 * e.length) / 4);
+    for (let i = 0; i < e.length; i++) {
+      const v = e[i] * e[i];
+      all += v;
+      nAll++;
+      if (i >= from) {
+        recent += v;
+        nRecent++;
+      }
+    }
+  }
+  if (nAll < 40 || nRecent === 0 || all === 0) return 1;
+  return Math.max(1, Math.sqrt(recent / nRecent / (all / nAll)));
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../../src/forecast/backtest.js';
+import { errorQuantiles, recentWidening, tailQuantile } from '../../src/forecast/errors.js';
 import { forecast, MODEL_NAMES, type ModelName } from '../../src/forecast/forecast.js';
 import { loadCounts } from '../../src/cli/series.js';
 import { poisson } from '../../src/random/poisson.js';
@@ -52,6 +53,44 @@ describe('calibration', () => {
   });
 });
 
+describe('error quantiles', () => {
+  const sorted = (n: number) => Float64Array.from({ length: n }, (_, i) => i + 1); // 1..n
+
+  it('thin tails are taken as split conformal prediction takes them; elsewhere interpolated', () => {
+    // n = 199: the 0.995 level expects 1 error beyond it, so the ⌈200 × 0.995⌉ = 199th (the max)
+    expect(tailQuantile(sorted(199), 0.995)).toBe(199);
+    expect(tailQuantile(sorted(199), 0.005)).toBe(1);
+    // n = 999: 0.995 expects 5 beyond: the interpolated quantile, position 0.995 × 998 = 993.01
+    expect(tailQuantile(sorted(999), 0.995)).toBeCloseTo(994.01, 9);
+    expect(tailQuantile(sorted(199), 0.95)).toBeCloseTo(0.95 * 198 + 1, 9);
+    // coverage of a new draw between the conformal pair is at least the level: exchangeable uniforms
+    const rng = new Rng(3);
+    let inside = 0;
+    const trials = 20000;
+    for (let t = 0; t < trials; t++) {
+      const e = Float64Array.from({ length: 49 }, () => rng.next()).sort();
+      const x = rng.next();
+      if (x >= tailQuantile(e, 0.005) && x <= tailQuantile(e, 0.995)) inside++;
+    }
+    // 48/50 = 0.96 exactly (σ = 0.0014 here); the interpolated pair would give 0.950
+    expect(inside / trials).toBeGreaterThan(0.955);
+  });
+
+  it('widens by the recent RMS over the pooled RMS when noise has risen, never narrows', () => {
+    const rng = new Rng(9);
+    const noise = (n: number, scale: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => scale(i) * (rng.next() - 0.5) * Math.sqrt(12));
+    // unit noise, doubled over the last quarter: RMS² = (3/4)·1 + (1/4)·4 = 7/4, recent 4 → √(16/7)
+    const risen = [noise(400, (i) => (i >= 300 ? 2 : 1)), noise(400, (i) => (i >= 300 ? 2 : 1))];
+    expect(recentWidening(risen)).toBeGreaterThan(0.92 * Math.sqrt(16 / 7));
+    expect(recentWidening(risen)).toBeLessThan(1.08 * Math.sqrt(16 / 7));
+    expect(recentWidening([noise(400, (i) => (i >= 300 ? 0.5 : 1))])).toBe(1);
+    expect(recentWidening([noise(30, () => 5)])).toBe(1); // too few errors to judge
+    // and the quantiles carry it
+    const q = errorQuantiles(risen, [0.95]).get(0.95)!;
+    expect(q[0]).toBeCloseTo(tailQuantile(Float64Array.from(risen[0]).sort(), 0.95) * recentWidening(risen), 12);
+  });
+});
+
 describe('the shipped traces (issue #5 targets)', () => {
   it('hourly synthetic tide: auto MASE at least 10% below weekly seasonal naive; intervals calibrated', () => {
     const y = loadCounts('traces/tidal-5w-1h.csv', HOUR).counts;
@@ -66,12 +105,15 @@ describe('the shipped traces (issue #5 targets)', () => {
     const [sn, auto] = backtest(y, { stepS: 60, horizon: 60, origins: 24, models: ['seasonal-naive-weekly', 'auto'] });
     expect(auto.mase).toBeLessThan(0.9 * sn.mase);
     expect(Math.abs(auto.coverage90 - 0.9)).toBeLessThan(0.03);
+    expect(Math.abs(auto.coverage99 - 0.99)).toBeLessThan(0.03);
   });
 
-  it.each(['code', 'conv'])('real Azure %s trace: auto never worse than seasonal naive', (name) => {
+  it.each(['code', 'conv'])('real Azure %s trace: auto never worse than seasonal naive; intervals within 3 points of nominal', (name) => {
     const y = loadCounts(`traces/azure-llm-2023-${name}-10s.csv`, 10).counts;
     const [sn, auto] = backtest(y, { stepS: 10, horizon: 6, origins: 40, models: ['seasonal-naive-weekly', 'auto'] });
     expect(auto.mase).toBeLessThanOrEqual(sn.mase + 1e-12);
+    expect(Math.abs(auto.coverage90 - 0.9)).toBeLessThan(0.03);
+    expect(Math.abs(auto.coverage99 - 0.99)).toBeLessThan(0.03);
   });
 });
 
