@@ -9,6 +9,7 @@ export interface NodesSpec {
   max: number;
   initial?: number;
   slotsPerNode: number;
+  spareSlots: number;
   provision: DistributionSpec;
   scaleInAfter: number;
   scanInterval: number;
@@ -32,7 +33,9 @@ export interface NodeHost {
  * Reserved capacity as nodes × slots with a node autoscaler, as cluster-autoscaler works: every
  * `scanInterval` it adds the nodes the pending demand needs (beyond nodes already being
  * provisioned), up to `max`, each ready after a `provision` delay; and it removes nodes when a
- * node's worth of slots has stayed free for `scaleInAfter`, down to `min`. Slots are fungible
+ * node's worth of slots has stayed free for `scaleInAfter`, down to `min`. With `spareSlots` it
+ * also keeps that many slots free ahead of demand (as overprovisioning with placeholder pods
+ * does): it adds nodes when fewer are free and removes only nodes beyond them. Slots are fungible
  * (sessions are assumed packed so a node's worth of free slots is one empty node: optimistic
  * for scale-in). Nodes cost by the hour from the moment they are requested until removed.
  */
@@ -78,7 +81,9 @@ export class NodePool {
   private scan(): void {
     const now = this.engine.now;
     const s = this.spec;
-    const need = this.host.pendingSlots() - this.provisioning * s.slotsPerNode;
+    const free = this.host.freeSlots();
+    // pending demand, plus the spare slots kept free (overprovisioning), less what is on its way
+    const need = this.host.pendingSlots() + Math.max(0, s.spareSlots - free) - this.provisioning * s.slotsPerNode;
     if (need > 0) {
       const add = Math.min(Math.ceil(need / s.slotsPerNode), s.max - this.ready - this.provisioning - this.downNodes); // a down zone's nodes still count against max
       for (let i = 0; i < add; i++) this.engine.after(this.provision.sample(), this.kReady, 0);
@@ -87,10 +92,10 @@ export class NodePool {
         this.billed.set(now, this.ready + this.provisioning);
       }
       this.freeSinceS = -1;
-    } else if (this.host.freeSlots() >= s.slotsPerNode && this.ready > s.min) {
+    } else if (free - s.spareSlots >= s.slotsPerNode && this.ready > s.min) {
       if (this.freeSinceS < 0) this.freeSinceS = now;
       else if (now - this.freeSinceS >= s.scaleInAfter - 1e-9) {
-        const k = Math.min(Math.floor(this.host.freeSlots() / s.slotsPerNode), this.ready - s.min);
+        const k = Math.min(Math.floor((free - s.spareSlots) / s.slotsPerNode), this.ready - s.min);
         this.ready -= k;
         this.removed += k;
         this.billed.set(now, this.ready + this.provisioning);

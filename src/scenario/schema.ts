@@ -95,6 +95,8 @@ const reserved = z.strictObject({
       max: count({ min: 1 }),
       initial: count().optional(),
       slotsPerNode: count({ min: 1 }),
+      /** Slots the autoscaler keeps free ahead of demand (overprovisioning), besides what waits. */
+      spareSlots: count().default(0),
       provision: distribution(),
       scaleInAfter: duration().default(600),
       scanInterval: duration({ positive: true }).default(10),

@@ -27,6 +27,30 @@ infrastructure:
     expect(m.sessions.arrived).toBe(m.sessions.completed + m.sessions.inFlight + m.sessions.rejected + m.sessions.lost);
   });
 
+  it('spareSlots keeps that many slots free ahead of demand: the same load queues less, on more nodes', () => {
+    const run = (spare: number) =>
+      simulate(`
+seed: 3
+duration: 3000
+warmup: 1000
+workload:
+  arrivals: { poisson: { rate: 10/s } }
+  sessionDuration: { exponential: { mean: 100s } }
+infrastructure:
+  reserved:
+    coldStart: 1s
+    nodes: { min: 1, max: 30, slotsPerNode: 100, spareSlots: ${spare}, provision: 60s, scaleInAfter: 5m, costPerNodeHour: 3 }
+  overflow: { waitTimeout: never }
+`)[0].metrics as any;
+    const none = run(0);
+    const spare = run(250);
+    // ~1,010 slots busy: with 250 spare the autoscaler holds ≥ 1,260 slots (13 nodes), and never removes a node it needs for the spare
+    expect(spare.nodes.mean).toBeGreaterThan(12.6);
+    expect(spare.nodes.mean - none.nodes.mean).toBeGreaterThan(1.5);
+    expect(spare.nodes.mean - none.nodes.mean).toBeLessThan(4);
+    expect(spare.sessions.queued).toBeLessThan(none.sessions.queued / 5);
+  });
+
   it('a burst is served after the provision delay, and its nodes are removed after scaleInAfter', () => {
     const [r] = simulate(`
 seed: 1
