@@ -127,8 +127,8 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       storage: storageCost,
       startupBurst: burstCost,
       perSession: ratio(total, m.arrived),
-      // what holding ready pool sandboxes costs at their tier's price (a share of the above, not extra)
-      pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : inf.reserved.costPerSlotHour / 3600),
+      // what holding ready pool sandboxes costs at their tier's price per slot (a share of the above, not extra)
+      pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : (nodeSpec ? nodeSpec.costPerNodeHour / nodeSpec.slotsPerNode : inf.reserved.costPerSlotHour) / 3600),
     },
   };
   if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
