@@ -113,6 +113,8 @@ export class Fleet implements WarmPool {
   /** Sessions waiting for a reserved slot, and the slots they need. */
   private readonly waiting = new IdQueue(1024);
   private waitingSlots = 0;
+  /** Refills of every template waiting for a slot (so a freed slot skips the refill scan when there are none). */
+  private refillsWaitingSlot = 0;
   private readonly scheduler: Scheduler;
   /** Reserved capacity as autoscaled nodes (null: fixed slots). */
   readonly nodes: NodePool | null = null;
@@ -427,6 +429,7 @@ export class Fleet implements WarmPool {
     if (excess <= 0) return this.fillPool(T);
     const w = Math.min(excess, T.poolWaitingSlot);
     T.poolWaitingSlot -= w;
+    this.refillsWaitingSlot -= w;
     excess -= w;
     const c = this.scheduler.cancelRefills(T.plan.index, excess);
     T.poolCreating -= c;
@@ -1012,10 +1015,11 @@ export class Fleet implements WarmPool {
       this.takeTier(sid, Tier.Reserved);
       this.submit(sid);
     }
-    if (this.poolTier !== Tier.Reserved) return;
+    if (this.poolTier !== Tier.Reserved || this.refillsWaitingSlot === 0) return;
     for (const T of this.tmpl) {
       while (T.poolWaitingSlot > 0 && this.reservedSlots - this.reservedUsed >= T.size) {
         T.poolWaitingSlot--;
+        this.refillsWaitingSlot--;
         T.poolCreating++;
         this.useReserved(T, T.size);
         this.create(refillJob(T.plan.index));
@@ -1025,9 +1029,11 @@ export class Fleet implements WarmPool {
 
   /** Free serverless slots go to refills waiting for one (a serverless pool). */
   private serveServerlessRefills(): void {
+    if (this.refillsWaitingSlot === 0) return;
     for (const T of this.tmpl) {
       while (T.poolWaitingSlot > 0 && this.serverlessUsed + T.size <= this.serverlessMax) {
         T.poolWaitingSlot--;
+        this.refillsWaitingSlot--;
         T.poolCreating++;
         this.useServerless(T, T.size);
         this.create(refillJob(T.plan.index));
@@ -1058,6 +1064,7 @@ export class Fleet implements WarmPool {
       }
       if (!got) {
         T.poolWaitingSlot++;
+        this.refillsWaitingSlot++;
         continue;
       }
       if (now === 0 && this.engine.events === 0) {
