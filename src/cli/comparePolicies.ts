@@ -31,14 +31,25 @@ export async function comparePoliciesAction(
     const v = get(s, 'startLatency.p99');
     return budget.op === '<=' ? v <= budget.value : v >= budget.value;
   };
+  // with templates, each template has its own pool: the policy drives every one of them
+  const templates = base.templates ? Object.entries(base.templates) : [];
+  const poolKey = templates.length ? 'templates.*.warmPool' : 'infrastructure.warmPool';
   const results: PolicyResult[] = [];
   for (const name of policies) {
-    const knob = policyKnob(name, base.infrastructure.warmPool.size);
-    const policySet = `infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`;
+    const knob = policyKnob(name, base.infrastructure.warmPool.size, poolKey);
+    const settings = (value: number): string[] => {
+      if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
+      return templates.flatMap(([t, spec]) => {
+        const at = (key: string) => key.replace('*', t);
+        // static scales each template's own pool size; the others set their knob on every pool
+        const v = name === 'static' ? Math.round(spec.warmPool.size * value) : value;
+        return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
+      });
+    };
     results.push(
       await cheapestSetting(name, knob, meets, async (value) => {
         const label = `${name} ${knob.key.split('.').pop()}=${value}`;
-        const sim = await simulateFile(file, [...sets, policySet, `${knob.key}=${value}`], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
+        const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
         return sim.summary;
       }, opts.steps),
     );

@@ -16,11 +16,16 @@ export interface Knob {
   scale?: 'linear' | 'log' | 'miss';
 }
 
-/** Each policy's capacity knob (scenario key paths) and the range searched. */
-export function policyKnob(policy: string, size: number): Knob {
-  const p = 'infrastructure.warmPool';
+/**
+ * Each policy's capacity knob (scenario key paths) and the range searched. `pool` is the key of
+ * the warm pool the policy drives: `infrastructure.warmPool`, or `templates.*.warmPool` for every
+ * template's own pool at once (there `static` is a scale on each template's own size).
+ */
+export function policyKnob(policy: string, size: number, pool = 'infrastructure.warmPool'): Knob {
+  const p = pool;
   switch (policy) {
     case 'static':
+      if (p.includes('*')) return { key: `${p}.size`, lo: 0, hi: 4, up: true, integer: false };
       return { key: `${p}.size`, lo: 0, hi: Math.max(8, size * 4), up: true, integer: true };
     case 'little':
       return { key: `${p}.policy.little.headroom`, lo: 0.25, hi: 8, up: true, integer: false, scale: 'log' };

@@ -44,6 +44,44 @@ budgets: { "startLatency.p99": "<= 1s" }
     expect(j.poolCostRatios.static.vsOracle).toBeGreaterThan(2); // a fixed pool sized for the peak idles in the trough
   });
 
+  it("with templates, drives every template's own pool", () => {
+    const f = join(dir, 'tide2.yaml');
+    writeFileSync(
+      f,
+      `name: tide2
+seed: 5
+duration: 6h
+warmup: 1h
+workload:
+  arrivals: { tidal: { peak: 20/s, trough: 2/s, peakAt: 3h, period: 6h } }
+  sessionDuration: { exponential: { mean: 60s } }
+infrastructure:
+  scheduler: { throughput: 200/s }
+  reserved: { slots: unlimited, coldStart: 10s, costPerSlotHour: 0.02 }
+  warmPool: { claimLatency: 50ms }
+templates:
+  python: { share: 0.75, warmPool: { size: 40 } }
+  browser: { share: 0.25, size: 2, coldStart: 20s, warmPool: { size: 30 } }
+budgets: { "startLatency.p99": "<= 1s" }
+`,
+    );
+    const r = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'static,little,oracle', '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j.policies.static.setting)).toEqual(['templates.*.warmPool.size']);
+    expect(Object.keys(j.policies.little.setting)).toEqual(['templates.*.warmPool.policy.little.headroom']);
+    for (const p of ['static', 'little', 'oracle']) {
+      expect(j.policies[p].meetsBudget, p).toBe(true);
+      expect(j.policies[p].startLatencyP99, p).toBeLessThanOrEqual(1);
+      // the knob moved both pools: the leanest setting tried misses, the richest meets
+      const ev = j.policies[p].evaluations;
+      expect(ev.some((e: { meets: boolean }) => !e.meets), p).toBe(true);
+    }
+    for (const p of ['static', 'little']) expect(j.policies.oracle.poolCost, p).toBeLessThanOrEqual(j.policies[p].poolCost * 1.0001);
+    // static scales each template's own size: the browser's pool (size 2, twice the price a sandbox) costs in proportion
+    expect(j.policies.static.setting['templates.*.warmPool.size']).toBeGreaterThan(0);
+  });
+
   it('needs a p99 budget, and names unknown policies', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static,magic'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
