@@ -103,7 +103,7 @@ simOptions(
     .argument('<scenario...>', 'two or more scenario files, or one with --vary')
     .option('--vary <key.path=a,b,...>', 'one variant of the scenario per value, e.g. --vary infrastructure.warmPool.size=20,60; repeat to vary keys together (zipped)', collect, [])
     .option('--policies <list>', 'one variant per warm-pool policy (with templates, driving every template pool): static, little, hpa, kpa, predictive-hourly, forecast, oracle')
-    .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends', '6')
+    .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by > 5%)', '6')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
     .option('--format <format>', 'text or json', 'text'),
   'every variant',

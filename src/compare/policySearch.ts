@@ -61,10 +61,25 @@ export interface PolicyResult {
   evaluations: Evaluation[];
 }
 
+/** Relative difference of two settings' costs: the larger of total cost's and the pool's. */
+function costGap(a: Evaluation, b: Evaluation): number {
+  let g = 0;
+  for (const k of ['cost.total', 'cost.pool']) {
+    const x = get(a.summary, k);
+    const y = get(b.summary, k);
+    if (Number.isFinite(x) && Number.isFinite(y) && x !== y) g = Math.max(g, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
+  }
+  return g;
+}
+
 /**
  * Finds a policy's cheapest setting that meets a latency budget, by bisection on its capacity
  * knob (more capacity: lower latency, higher cost; common random numbers keep the comparison
  * monotone in practice). Starts from the capacious end; if even that misses the budget, reports it.
+ * After `steps` steps it goes on (up to `refine` more) while the bracket's two ends — the leanest
+ * setting that meets and the richest that misses — still differ in cost (total or pool) by more
+ * than `tolerance`: where p99 falls off a cliff, a few percent of the knob can be half the pool,
+ * and policies are compared at their cheapest, not at wherever a fixed number of steps stopped.
  * `evaluate` runs the scenario with the knob set; everything else is pure.
  */
 export async function cheapestSetting(
@@ -73,6 +88,8 @@ export async function cheapestSetting(
   meets: (s: Summary) => boolean,
   evaluate: (value: number) => Promise<Summary>,
   steps = 6,
+  refine = 6,
+  tolerance = 0.05,
 ): Promise<PolicyResult> {
   const evaluations: Evaluation[] = [];
   const at = async (v: number) => {
@@ -97,16 +114,23 @@ export async function cheapestSetting(
     }
   }
   if (!best.meets) return { policy, key: knob.key, best, meetsBudget: false, evaluations };
-  const leanEval = await at(lean);
+  let leanEval = await at(lean);
   if (leanEval.meets) return { policy, key: knob.key, best: leanEval, meetsBudget: true, evaluations };
   const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
   const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
-  for (let i = 0; i < steps; i++) {
+  let richEval = best;
+  for (let i = 0; i < steps + refine; i++) {
+    if (i >= steps && costGap(richEval, leanEval) <= tolerance) break;
     const mid = from((to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
     const e = await at(mid);
-    if (e.meets) rich = mid;
-    else lean = mid;
+    if (e.meets) {
+      rich = mid;
+      richEval = e;
+    } else {
+      lean = mid;
+      leanEval = e;
+    }
   }
   // the cheapest of the settings that met the budget; on equal total cost (a fixed reserved
   // baseline pays for the pool either way) the one holding fewer ready sandboxes

@@ -32,6 +32,23 @@ describe('cheapestSetting', () => {
     expect((1 - lin.best.value) / (1 - 0.997)).toBeLessThan(0.9);
   });
 
+  it('goes on past its steps while the bracket still differs in cost by more than the tolerance (a p99 cliff)', async () => {
+    const knob: Knob = { key: 'x.scale', lo: 0.05, hi: 2, up: true, integer: false, scale: 'log' };
+    // p99 meets from 0.8123 up; the pool's cost climbs steeply there (a tenth of the knob: twice the cost)
+    const fake = (v: number) => ({ ...summary(v >= 0.8123 ? 100 : 0), cost: { total: 100, pool: Math.exp(7 * v) } }) as unknown as Summary;
+    const meets = (s: Summary) => (s as any).startLatency.p99 <= 2;
+    const fixed = await cheapestSetting('oracle', knob, meets, async (v) => fake(v), 6, 0);
+    const refined = await cheapestSetting('oracle', knob, meets, async (v) => fake(v), 6);
+    const pool = (r: typeof fixed) => (r.best.summary as any).cost.pool;
+    // six steps leave the bracket ~6% wide on the knob: up to ~40% on the pool's cost
+    expect(pool(fixed) / Math.exp(7 * 0.8123)).toBeGreaterThan(1.05);
+    // refined until both ends are within 5% in cost: the chosen setting is within 5% of the cheapest
+    expect(pool(refined) / Math.exp(7 * 0.8123)).toBeLessThanOrEqual(1.05);
+    expect(refined.best.value).toBeGreaterThanOrEqual(0.8123);
+    expect(refined.evaluations.length).toBeGreaterThan(fixed.evaluations.length);
+    expect(refined.evaluations.length).toBeLessThanOrEqual(2 + 12);
+  });
+
   it('reports when even the most capacious setting misses', async () => {
     const knob: Knob = { key: 'x', lo: 0.1, hi: 1, up: false, integer: false };
     const r = await cheapestSetting('hpa', knob, () => false, async () => summary(0));
