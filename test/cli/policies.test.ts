@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 const CLI = join(process.cwd(), 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'tidecast-pol-'));
 
-describe('tidecast compare --policies', () => {
-  it("finds each policy's cheapest setting that meets the p99 budget; the oracle is cheapest in pool cost", () => {
-    const f = join(dir, 'tide.yaml');
-    writeFileSync(
-      f,
-      `name: tide
-seed: 4
+/** A 6-hour tide (2 → 20 sessions/s) with 10 s cold starts and a p99 ≤ 1 s budget; returns its file. */
+function tide(name: string, seed: number, warmPool: string, templates = ''): string {
+  const f = join(dir, `${name}.yaml`);
+  writeFileSync(
+    f,
+    `name: ${name}
+seed: ${seed}
 duration: 6h
 warmup: 1h
 workload:
@@ -22,13 +22,23 @@ workload:
 infrastructure:
   scheduler: { throughput: 200/s }
   reserved: { slots: unlimited, coldStart: 10s, costPerSlotHour: 0.02 }
-  warmPool: { size: 60, claimLatency: 50ms }
-budgets: { "startLatency.p99": "<= 1s" }
+  ${warmPool}
+${templates}budgets: { "startLatency.p99": "<= 1s" }
 `,
-    );
-    const r = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'static,little,hpa,oracle', '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: 300_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout);
+  );
+  return f;
+}
+
+/** `tidecast compare <file> --policies <list> --format json`, parsed. */
+function comparePolicies(file: string, policies: string) {
+  const r = spawnSync(process.execPath, [CLI, 'compare', file, '--policies', policies, '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('tidecast compare --policies', () => {
+  it("finds each policy's cheapest setting that meets the p99 budget; the oracle is cheapest in pool cost", () => {
+    const j = comparePolicies(tide('tide', 4, 'warmPool: { size: 60, claimLatency: 50ms }'), 'static,little,hpa,oracle');
     for (const p of ['static', 'little', 'hpa', 'oracle']) {
       const x = j.policies[p];
       expect(x.meetsBudget, p).toBe(true);
@@ -45,41 +55,24 @@ budgets: { "startLatency.p99": "<= 1s" }
   });
 
   it("with templates, drives every template's own pool", () => {
-    const f = join(dir, 'tide2.yaml');
-    writeFileSync(
-      f,
-      `name: tide2
-seed: 5
-duration: 6h
-warmup: 1h
-workload:
-  arrivals: { tidal: { peak: 20/s, trough: 2/s, peakAt: 3h, period: 6h } }
-  sessionDuration: { exponential: { mean: 60s } }
-infrastructure:
-  scheduler: { throughput: 200/s }
-  reserved: { slots: unlimited, coldStart: 10s, costPerSlotHour: 0.02 }
-  warmPool: { claimLatency: 50ms }
-templates:
+    const templates = `templates:
   python: { share: 0.75, warmPool: { size: 40 } }
   browser: { share: 0.25, size: 2, coldStart: 20s, warmPool: { size: 30 } }
-budgets: { "startLatency.p99": "<= 1s" }
-`,
-    );
-    const r = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'static,little,oracle', '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: 300_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout);
+`;
+    const j = comparePolicies(tide('tide2', 5, 'warmPool: { claimLatency: 50ms }', templates), 'static,little,oracle');
     expect(Object.keys(j.policies.static.setting)).toEqual(['templates.*.warmPool.size']);
     expect(Object.keys(j.policies.little.setting)).toEqual(['templates.*.warmPool.policy.little.headroom']);
     for (const p of ['static', 'little', 'oracle']) {
       expect(j.policies[p].meetsBudget, p).toBe(true);
       expect(j.policies[p].startLatencyP99, p).toBeLessThanOrEqual(1);
-      // the knob moved both pools: the leanest setting tried misses, the richest meets
+      // the knob reaches the pools: the leanest setting tried misses, the chosen one meets
       const ev = j.policies[p].evaluations;
       expect(ev.some((e: { meets: boolean }) => !e.meets), p).toBe(true);
     }
     for (const p of ['static', 'little']) expect(j.policies.oracle.poolCost, p).toBeLessThanOrEqual(j.policies[p].poolCost * 1.0001);
-    // static scales each template's own size: the browser's pool (size 2, twice the price a sandbox) costs in proportion
+    // static's knob is a scale on each template's own size, searched over (0, 4]
     expect(j.policies.static.setting['templates.*.warmPool.size']).toBeGreaterThan(0);
+    expect(j.policies.static.setting['templates.*.warmPool.size']).toBeLessThanOrEqual(4);
   });
 
   it('needs a p99 budget, and names unknown policies', () => {
