@@ -17,12 +17,11 @@ export interface Knob {
 }
 
 /**
- * Each policy's capacity knob (scenario key paths) and the range searched. `pool` is the key of
+ * Each policy's capacity knob (scenario key paths) and the range searched. `p` is the key of
  * the warm pool the policy drives: `infrastructure.warmPool`, or `templates.*.warmPool` for every
  * template's own pool at once (there `static` is a scale on each template's own size).
  */
-export function policyKnob(policy: string, size: number, pool = 'infrastructure.warmPool'): Knob {
-  const p = pool;
+export function policyKnob(policy: string, size: number, p = 'infrastructure.warmPool'): Knob {
   switch (policy) {
     case 'static':
       if (p.includes('*')) return { key: `${p}.size`, lo: 0, hi: 4, up: true, integer: false };
