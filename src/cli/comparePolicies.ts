@@ -1,4 +1,4 @@
-import { cheapestSetting, policyKnob, type PolicyResult } from '../compare/policySearch.js';
+import { bestOf, cheapestSetting, policyKnobs, type PolicyResult } from '../compare/policySearch.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
 import { reportHtml } from '../report/html.js';
@@ -36,23 +36,27 @@ export async function comparePoliciesAction(
   const poolKey = templates.length ? 'templates.*.warmPool' : 'infrastructure.warmPool';
   const results: PolicyResult[] = [];
   for (const name of policies) {
-    const knob = policyKnob(name, base.infrastructure.warmPool.size, poolKey);
-    const settings = (value: number): string[] => {
-      if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
-      return templates.flatMap(([t, spec]) => {
-        const at = (key: string) => key.replace('*', t);
-        // static scales each template's own pool size; the others set their knob on every pool
-        const v = name === 'static' ? Math.round(spec.warmPool.size * value) : value;
-        return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
-      });
-    };
-    results.push(
-      await cheapestSetting(name, knob, meets, async (value) => {
-        const label = `${name} ${knob.key.split('.').pop()}=${value}`;
-        const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
-        return sim.summary;
-      }, opts.steps),
-    );
+    const searches: PolicyResult[] = [];
+    for (const knob of policyKnobs(name, base.infrastructure.warmPool.size, poolKey)) {
+      const settings = (value: number): string[] => {
+        if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
+        return templates.flatMap(([t, spec]) => {
+          const at = (key: string) => key.replace('*', t);
+          // static scales each template's own pool size; the others set their knob on every pool
+          const v = name === 'static' ? Math.round(spec.warmPool.size * value) : value;
+          return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
+        });
+      };
+      searches.push(
+        await cheapestSetting(name, knob, meets, async (value) => {
+          const label = `${name} ${knob.key.split('.').pop()}=${value}`;
+          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
+          return sim.summary;
+        }, opts.steps),
+      );
+    }
+    // the oracle's two rules: the cheaper stands for it, with every setting tried under either
+    results.push({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) });
   }
   const cost = (r: PolicyResult) => get(r.best.summary, 'cost.total');
   const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
@@ -73,7 +77,7 @@ export async function comparePoliciesAction(
           poolCost: pool(r),
           startLatencyP99: get(r.best.summary, 'startLatency.p99'),
           warmHitRate: get(r.best.summary, 'warmHitRate'),
-          evaluations: r.evaluations.map((e) => ({ value: e.value, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
+          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
         },
       ]),
     ),

@@ -43,8 +43,20 @@ export function policyKnob(policy: string, size: number, p = 'infrastructure.war
   }
 }
 
+/**
+ * The knobs searched for a policy: its capacity knob, and for the oracle one per rule (the window
+ * rule's scale and the Erlang-loss rule's hit rate; the cheaper result stands for the oracle).
+ */
+export function policyKnobs(policy: string, size: number, p = 'infrastructure.warmPool'): Knob[] {
+  const k = policyKnob(policy, size, p);
+  if (policy !== 'oracle') return [k];
+  return [k, { key: `${p}.policy.oracle.hitRate`, lo: 0.5, hi: 0.9999, up: true, integer: false, scale: 'miss' }];
+}
+
 /** One evaluated setting. */
 export interface Evaluation {
+  /** The knob's scenario key. */
+  key: string;
   value: number;
   summary: Summary;
   meets: boolean;
@@ -96,7 +108,7 @@ export async function cheapestSetting(
     const seen = evaluations.find((e) => e.value === value);
     if (seen) return seen;
     const summary = await evaluate(value);
-    const e = { value, summary, meets: meets(summary) };
+    const e = { key: knob.key, value, summary, meets: meets(summary) };
     evaluations.push(e);
     return e;
   };
@@ -131,14 +143,34 @@ export async function cheapestSetting(
       leanEval = e;
     }
   }
-  // the cheapest of the settings that met the budget; on equal total cost (a fixed reserved
-  // baseline pays for the pool either way) the one holding fewer ready sandboxes
-  const cheaper = (a: Evaluation, b: Evaluation) => {
-    const ca = get(a.summary, 'cost.total');
-    const cb = get(b.summary, 'cost.total');
-    if (Math.abs(ca - cb) > 1e-9 * Math.max(1, Math.abs(cb))) return ca < cb;
-    return get(a.summary, 'cost.pool') < get(b.summary, 'cost.pool');
-  };
-  for (const e of evaluations) if (e.meets && cheaper(e, best)) best = e;
-  return { policy, key: knob.key, best, meetsBudget: true, evaluations };
+  return { policy, key: knob.key, best: cheapest(evaluations.filter((e) => e.meets)), meetsBudget: true, evaluations };
+}
+
+/** Half the width of a summary's 95% interval of total cost across replications (0 with one). */
+function totalNoise(e: Evaluation): number {
+  const ci = e.summary.ci95?.['cost.total'];
+  return ci ? (ci[1] - ci[0]) / 2 : 0;
+}
+
+/**
+ * The cheapest of several settings: the lowest total cost, and among the settings whose total
+ * is within that one's 95% interval (the replications cannot tell them apart: a fixed reserved
+ * baseline pays for the pool either way, or node costs vary by chance more than the pool
+ * moves them) the one holding the fewest ready sandboxes — the cost the pool policy decides.
+ */
+export function cheapest(settings: readonly Evaluation[]): Evaluation {
+  let low = settings[0];
+  for (const e of settings) if (get(e.summary, 'cost.total') < get(low.summary, 'cost.total')) low = e;
+  const bound = get(low.summary, 'cost.total') + Math.max(totalNoise(low), 1e-9 * Math.abs(get(low.summary, 'cost.total')));
+  let best = low;
+  for (const e of settings) if (get(e.summary, 'cost.total') <= bound && get(e.summary, 'cost.pool') < get(best.summary, 'cost.pool')) best = e;
+  return best;
+}
+
+/** The better of one policy's searches over several knobs: the cheapest that meets the budget (else the first). */
+export function bestOf(results: PolicyResult[]): PolicyResult {
+  const met = results.filter((r) => r.meetsBudget);
+  if (met.length === 0) return results[0];
+  const best = cheapest(met.map((r) => r.best));
+  return met.find((r) => r.best === best)!;
 }

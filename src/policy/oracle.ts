@@ -1,16 +1,33 @@
+import { poolSizeFor } from '../forecast/targets.js';
 import type { PoolDecision, PoolObservation, PoolPolicy } from './policy.js';
 
 /**
  * Knows the future arrivals exactly (per-second counts, from the same random streams the run
- * uses): holds the largest number of claims that will fall within one refill lead time anywhere
- * in [now, now + lead time + interval] — what a pool needs to miss nothing, given that a larger
- * target takes a lead time to fill — times `scale`, plus `slack`. The yardstick for every other
- * policy's cost: searched over `scale`, it finds the leanest pool that perfect foresight allows.
+ * uses). Two rules, because neither bounds the other on every scenario:
+ *
+ * - `window` (default): holds the largest number of claims that will fall within one refill lead
+ *   time anywhere in [now, now + lead time + interval] — what a pool needs to miss nothing when
+ *   refills take exactly the lead time — times `scale`, plus `slack`. Best where lead times are
+ *   long (tens of seconds): it sees the very claims, noise and bursts included.
+ * - `erlang` (with `hitRate`): the Erlang-loss pool for the true future rate — the forecast
+ *   policy's sizing with the forecast replaced by the truth: the rate is the highest of the exact
+ *   arrival counts over windows of max(lead time, interval) starting within the coming lead time.
+ *   Best where lead times are seconds: random refill times make the in-flight count Poisson (M/G/∞),
+ *   which Erlang loss prices and one window of claims does not.
+ *
+ * The yardstick for every other policy's cost: `compare --policies` searches both rules and keeps
+ * the cheaper, so the oracle is the leanest pool that perfect foresight of arrivals allows.
  */
 export class OraclePolicy implements PoolPolicy {
   readonly name = 'oracle';
   private readonly prefix: Float64Array;
-  constructor(perSecond: Float64Array, private readonly slack = 0, private readonly scale = 1) {
+  constructor(
+    perSecond: Float64Array,
+    private readonly slack = 0,
+    private readonly scale = 1,
+    /** Set: the `erlang` rule with this hit-rate goal; unset: the `window` rule. */
+    private readonly hitRate?: number,
+  ) {
     this.prefix = new Float64Array(perSecond.length + 1);
     for (let i = 0; i < perSecond.length; i++) this.prefix[i + 1] = this.prefix[i] + perSecond[i];
   }
@@ -24,6 +41,12 @@ export class OraclePolicy implements PoolPolicy {
 
   decide(obs: PoolObservation): PoolDecision {
     const L = Math.max(1, obs.leadTimeS);
+    if (this.hitRate !== undefined) {
+      const w = Math.max(L, obs.intervalS);
+      let rate = 0;
+      for (let t = obs.nowS; t <= obs.nowS + L; t += 1) rate = Math.max(rate, this.count(t, t + w) / w);
+      return { target: poolSizeFor([rate], obs.leadTimeS, this.hitRate) + Math.ceil(this.slack), valid: true };
+    }
     let need = 0;
     for (let t = obs.nowS; t <= obs.nowS + L + obs.intervalS; t += 1) need = Math.max(need, this.count(t, t + L));
     return { target: Math.ceil(need * this.scale + this.slack), valid: true };

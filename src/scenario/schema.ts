@@ -144,7 +144,11 @@ export const policySchema = z
     kpa: z.strictObject({ targetPerSandbox: num({ min: 0.01, max: 1, what: 'a target utilisation per sandbox in (0, 1]' }).default(0.7), stableWindow: duration({ positive: true }).default(60), panicWindow: duration({ positive: true }).default(6) }).optional(),
     predictiveHourly: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), buffer: duration().default(300) }).optional(),
     forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),
-    oracle: z.strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).default(1) }).optional(),
+    // the window rule (scale, default 1) or the Erlang-loss rule (hitRate); slack adds to either
+    oracle: z
+      .strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional() })
+      .refine((o) => o.scale === undefined || o.hitRate === undefined, { message: 'give scale (the window rule) or hitRate (the Erlang-loss rule), not both' })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     const n = Object.values(p).filter((v) => v !== undefined).length;

@@ -79,4 +79,29 @@ describe('oracle', () => {
     // now 30: windows reach second 40 → 9
     expect(p.decide(obs(30, [], 0, 0, 5)).target).toBe(9);
   });
+
+  it('with a hit-rate goal, holds the Erlang-loss pool for the true rate of the coming windows', () => {
+    // 10 arrivals a second, and 40 a second in seconds 50..59
+    const perSecond = new Float64Array(100).fill(10);
+    for (let t = 50; t < 60; t++) perSecond[t] = 40;
+    // the smallest n with ErlangB(n, a) ≤ 1 − 0.99, by the recursion B(n) = a·B(n−1) / (n + a·B(n−1))
+    const erlangPool = (a: number) => {
+      let b = 1;
+      let n = 0;
+      while (b > 0.01) {
+        n++;
+        b = (a * b) / (n + a * b);
+      }
+      return n;
+    };
+    const p = new OraclePolicy(perSecond, 0, 1, 0.99);
+    // now 10, lead 5: windows of max(5, 15) = 15 s starting in [10, 15] see 10/s → a = 10 × 5
+    expect(p.decide(obs(10, [], 0, 0, 5)).target).toBe(erlangPool(50));
+    expect(erlangPool(50)).toBe(64); // a pool 28% above the offered load
+    // now 40: the window [45, 60) holds 5 × 10 + 10 × 40 = 450 arrivals → 30/s, a = 150
+    expect(p.decide(obs(40, [], 0, 0, 5)).target).toBe(erlangPool(150));
+    // slack adds whole sandboxes to either rule
+    expect(new OraclePolicy(perSecond, 3, 1, 0.99).decide(obs(10, [], 0, 0, 5)).target).toBe(67);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cheapestSetting, type Knob } from '../../src/compare/policySearch.js';
+import { cheapest, cheapestSetting, type Evaluation, type Knob } from '../../src/compare/policySearch.js';
 import type { Summary } from '../../src/sim/summary.js';
 
 /** A fake fleet: p99 falls as the pool grows; total cost is fixed (a fixed reserved baseline), pool cost grows. */
@@ -55,5 +55,27 @@ describe('cheapestSetting', () => {
     expect(r.meetsBudget).toBe(false);
     expect(r.best.value).toBe(0.1);
     expect(r.evaluations).toHaveLength(1);
+  });
+});
+
+describe('cheapest', () => {
+  const at = (total: number, ci: number | null, pool: number): Evaluation => ({
+    key: 'k',
+    value: pool,
+    meets: true,
+    summary: { cost: { total, pool }, ci95: { 'cost.total': ci === null ? null : [total - ci, total + ci] } } as unknown as Summary,
+  });
+  it('picks the lowest total cost, and among totals the replications cannot tell from it, the leanest pool', () => {
+    // node costs vary by chance by ±$40 between settings; the pools differ by a few dollars
+    const a = at(88_010, 60, 36.7);
+    const b = at(87_992, 60, 30.0);
+    const c = at(88_005, 60, 29.0);
+    const d = at(88_100, 60, 20.0); // beyond the interval of the lowest total: dearer, however lean
+    expect(cheapest([a, b, c, d])).toBe(c);
+    // with intervals narrower than the differences (or one replication: none), total cost decides
+    expect(cheapest([at(88_010, 1, 36.7), at(87_992, 1, 30.0), at(88_005, 1, 29.0)]).summary).toMatchObject({ cost: { pool: 30.0 } });
+    expect(cheapest([at(100, null, 5), at(101, null, 1)]).summary).toMatchObject({ cost: { pool: 5 } });
+    // equal totals (a fixed reserved baseline): the leaner pool
+    expect(cheapest([at(100, null, 5), at(100, null, 1)]).summary).toMatchObject({ cost: { pool: 1 } });
   });
 });

@@ -99,6 +99,10 @@ describe('scenario loading', () => {
     expect(errorOf(GOOD.replace('"startLatency.p99"', '"startLatency.p999"'))).toMatch(/budgets\.startLatency\.p999: unknown metric \(did you mean "startLatency\.p99"\?\)/);
     expect(errorOf(GOOD.replace('"<= 2s"', '"about 2s"'))).toMatch(/expected a bound such as "<= 2s"/);
     expect(errorOf(GOOD.replace('warmup: 10m', 'warmup: 5h'))).toMatch(/warmup: expected a warm-up shorter than the duration/);
+    // the oracle's two rules take one knob each: both given is an error, not one silently ignored
+    expect(errorOf(GOOD.replace('claimLatency: 50ms }', 'claimLatency: 50ms, policy: { oracle: { scale: 0.9, hitRate: 0.99 } } }'))).toMatch(
+      /infrastructure\.warmPool\.policy\.oracle: give scale \(the window rule\) or hitRate \(the Erlang-loss rule\), not both/,
+    );
   });
 
   it('applies --set overrides and blames them when they are wrong', () => {
