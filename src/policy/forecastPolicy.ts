@@ -9,13 +9,21 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
  * forecaster is refitted on them and its quantile path kept for the next `refitS`. A fit asked for
  * at one decision is used from the next one on: the work is deferred (`runDeferred`), so the
  * live scaler fits between decisions, off the decision path, and the simulator, which lets the
- * next decision run it, decides exactly alike. At each decision the pool is the smallest whose Erlang-loss hit rate, averaged over the forecast's equally likely rates over
- * the coming lead time, meets `hitRate`. The rates are the forecast's mean over the lead time
- * scaled by how the freshest observed rate compares with the forecast for it (a nowcast, clamped
- * to [0.5, 2]), spread by the forecast's one-step-ahead quantiles.
+ * next decision run it, decides exactly alike. At each decision the pool is the smallest whose
+ * Erlang-loss hit rate, averaged over equally likely rates over the coming lead time, meets
+ * `hitRate`.
+ * The central rate is the forecast's mean over the lead time scaled by how the freshest observed
+ * rate compares with the forecast for it (a nowcast, clamped to [0.5, 2]); it is spread by how the
+ * arrivals of past decision intervals fell from the central rate predicted for them (the last
+ * hour's realised / predicted, less their Poisson part), or, for the first 40 intervals, by the
+ * forecast's one-step-ahead quantiles.
  */
 /** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
 const EPS_S = 1e-4;
+
+/** Decision intervals whose prediction errors spread the rate (an hour at 15 s), and the fewest to use them. */
+const JUDGED_WINDOW = 240;
+const MIN_JUDGED = 40;
 
 interface FitJob {
   y: Float64Array;
@@ -34,6 +42,13 @@ export class ForecastPolicy implements PoolPolicy {
   /** A fit asked for and not yet computed, and one computed and not yet in use. */
   private job: FitJob | null = null;
   private done: { endS: number; mean: Float64Array; quantiles: Map<number, Float64Array> } | null = null;
+  /** The central rate predicted at the last decision (per second), judged at the next. */
+  private predicted = NaN;
+  /** Realised / predicted rate of the last JUDGED_WINDOW decision intervals (a ring), and how many were judged. */
+  private readonly errors = new Float64Array(JUDGED_WINDOW);
+  /** The arrivals each judged interval was predicted to hold. */
+  private readonly expected = new Float64Array(JUDGED_WINDOW);
+  private judged = 0;
   /** The arrival rates (per second) behind the last decision, at MIXTURE_LEVELS, for reports and `/targets`. */
   lastRates: { levels: readonly number[]; ratesPerS: number[]; nowcast: number } | null = null;
 
@@ -83,15 +98,47 @@ export class ForecastPolicy implements PoolPolicy {
     const corr = path[at] > 0 ? Math.min(2, Math.max(0.5, (observed * this.stepS) / path[at])) : 1;
     let ahead = 0;
     for (let i = from; i <= Math.max(from, to); i++) ahead = Math.max(ahead, path[Math.min(i, path.length - 1)]);
-    // spread: the forecast's one-step-ahead quantiles relative to its mean (the nowcast re-anchors
-    // the level at every decision, so the uncertainty that matters is the next step's, not the
-    // next hour's)
-    const rates = MIXTURE_LEVELS.map((q) => {
-      const rel = path[0] > 0 ? this.path!.get(q)![0] / path[0] : 1;
-      return (ahead / this.stepS) * corr * rel;
-    });
+    // spread: how far the arrivals of a decision interval have fallen from the rate predicted for
+    // them, over the last hour of decisions (empirical quantiles of realised / predicted: the
+    // nowcast's own error, bursts and noise included); until 40 intervals have been judged, the
+    // forecast's one-step-ahead quantiles relative to its mean
+    const central = (ahead / this.stepS) * corr;
+    this.judge(obs);
+    const n = Math.min(this.judged, this.errors.length);
+    let rates: number[];
+    if (n >= MIN_JUDGED) {
+      // a realised count is Poisson about its rate (relative variance 1 / count), which the
+      // Erlang-loss sizing already prices: the ratios are shrunk about their median so that their
+      // variance is the rate's alone
+      const sorted = this.errors.slice(0, n).sort();
+      let m = 0;
+      let m2 = 0;
+      let poisson = 0;
+      for (let i = 0; i < n; i++) {
+        m += sorted[i];
+        m2 += sorted[i] * sorted[i];
+        poisson += 1 / Math.max(1, this.expected[i]);
+      }
+      const total = m2 / n - (m / n) * (m / n);
+      const shrink = total > 0 ? Math.sqrt(Math.max(0, 1 - poisson / n / total)) : 0;
+      const med = sorted[n >> 1];
+      rates = MIXTURE_LEVELS.map((q) => central * (med + shrink * (sorted[Math.min(n - 1, Math.floor(q * n))] - med)));
+    } else {
+      rates = MIXTURE_LEVELS.map((q) => central * (path[0] > 0 ? this.path!.get(q)![0] / path[0] : 1));
+    }
+    this.predicted = central;
     this.lastRates = { levels: MIXTURE_LEVELS, ratesPerS: rates, nowcast: corr };
     return { target: poolSizeFor(rates, obs.leadTimeS, this.hitRate), valid: true };
+  }
+
+  /** Judges the last decision's predicted rate against the arrivals of the interval since (the newest observation). */
+  private judge(obs: PoolObservation): void {
+    const p = this.predicted;
+    this.predicted = NaN;
+    if (!(p > 0) || obs.arrivals.length === 0) return;
+    const i = this.judged++ % this.errors.length;
+    this.errors[i] = obs.arrivals[obs.arrivals.length - 1] / obs.intervalS / p;
+    this.expected[i] = p * obs.intervalS;
   }
 
   /** Runs the fit asked for at the last decision (the expensive part: ~0.1–1 s on weeks of history). */

@@ -3,6 +3,10 @@ import { HpaPolicy } from '../../src/policy/hpa.js';
 import { KpaPolicy } from '../../src/policy/kpa.js';
 import { LittlePolicy } from '../../src/policy/little.js';
 import { OraclePolicy } from '../../src/policy/oracle.js';
+import { ForecastPolicy } from '../../src/policy/forecastPolicy.js';
+import { poolSizeFor } from '../../src/forecast/targets.js';
+import { poisson } from '../../src/random/poisson.js';
+import { Rng } from '../../src/random/rng.js';
 import type { PoolObservation } from '../../src/policy/policy.js';
 import { StaticPolicy } from '../../src/policy/static.js';
 
@@ -102,6 +106,44 @@ describe('oracle', () => {
     expect(p.decide(obs(40, [], 0, 0, 5)).target).toBe(erlangPool(150));
     // slack adds whole sandboxes to either rule
     expect(new OraclePolicy(perSecond, 3, 1, 0.99).decide(obs(10, [], 0, 0, 5)).target).toBe(67);
+  });
+});
+
+describe('forecast', () => {
+  /** Mean target over the second of two hours of decisions, every 15 s, on Poisson counts at rate(i)/s. */
+  function meanTarget(rate: (i: number) => number, seed: number): number {
+    const rng = new Rng(seed);
+    const p = new ForecastPolicy(0.99);
+    const arrivals: number[] = [];
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < 480; i++) {
+      arrivals.push(poisson(rate(i) * 15, rng));
+      const d = p.decide({ nowS: 15 * (i + 1), intervalS: 15, arrivals, ready: 0, target: 0, leadTimeS: 10 });
+      if (i >= 240) {
+        expect(d.valid).toBe(true);
+        sum += d.target;
+        n++;
+      }
+    }
+    return sum / n;
+  }
+
+  it("spreads the rate by how past intervals' arrivals fell from their prediction, less the Poisson part", () => {
+    // a steady 20/s: the intervals' counts vary only as Poisson counts do, which Erlang loss already
+    // prices, so the pool is the Erlang-loss pool of the rate (up to the nowcast's own error)
+    const steady = meanTarget(() => 20, 11);
+    expect(Math.abs(steady / poolSizeFor([20], 10, 0.99) - 1)).toBeLessThan(0.05); // 225 against 221
+    // the level shifting between 14/s and 28/s every 20 minutes: the forecaster's one-step errors are
+    // wide (spreading by them held 422 on average), but the nowcast follows a shift within an interval
+    // or two, so past predictions missed rarely and the pool stays near the Erlang pool of the level
+    const shifts = Array.from({ length: 8 }, (_, k) => 20 * (k % 2 ? 1.4 : 0.7));
+    const level = (poolSizeFor([14], 10, 0.99) + poolSizeFor([28], 10, 0.99)) / 2;
+    expect(meanTarget((i) => shifts[Math.floor(i / 80)], 11) / level).toBeLessThan(1.2); // 263 against 231
+    // the rate itself jumping ±30% between intervals, unforeseeably: the pool holds for the jumps
+    const jumps = new Rng(5);
+    const jumpy = Array.from({ length: 480 }, () => 20 * (jumps.next() < 0.5 ? 0.7 : 1.3));
+    expect(meanTarget((i) => jumpy[i], 11)).toBeGreaterThan(1.2 * steady); // 379
   });
 });
 
