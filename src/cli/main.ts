@@ -102,7 +102,7 @@ simOptions(
     .description('run variants on the same random streams and show them side by side, with paired differences')
     .argument('<scenario...>', 'two or more scenario files, or one with --vary')
     .option('--vary <key.path=a,b,...>', 'one variant of the scenario per value, e.g. --vary infrastructure.warmPool.size=20,60; repeat to vary keys together (zipped)', collect, [])
-    .option('--policies <list>', 'one variant per warm-pool policy (with templates, driving every template pool): static, little, hpa, kpa, predictive-hourly, forecast, oracle')
+    .option('--policies <list>', 'one variant per warm-pool policy (with templates, driving every template pool): static, little, hpa, kpa, predictive-hourly, forecast, oracle — each at its cheapest setting meeting the startLatency.p99 budget (the oracle: the cheaper of its window and Erlang-loss rules)')
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by > 5%)', '6')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
     .option('--format <format>', 'text or json', 'text'),
