@@ -7,13 +7,14 @@ import type { PoolDecision, PoolObservation, PoolPolicy } from './policy.js';
  *
  * - `window` (default): holds the largest number of claims that will fall within one refill lead
  *   time anywhere in [now, now + lead time + interval] — what a pool needs to miss nothing when
- *   refills take exactly the lead time — times `scale`, plus `slack`. Best where lead times are
- *   long (tens of seconds): it sees the very claims, noise and bursts included.
+ *   refills take exactly the lead time — times `scale`, plus `slack`. Best where refills take a
+ *   fixed time: it sees the very claims, noise and bursts included.
  * - `erlang` (with `hitRate`): the Erlang-loss pool for the true future rate — the forecast
  *   policy's sizing with the forecast replaced by the truth: the rate is the highest of the exact
  *   arrival counts over windows of max(lead time, interval) starting within the coming lead time.
- *   Best where lead times are seconds: random refill times make the in-flight count Poisson (M/G/∞),
- *   which Erlang loss prices and one window of claims does not.
+ *   Best where refill times vary (log-normal cold starts): the count in flight is then Poisson
+ *   (M/G/∞), which Erlang loss prices and one window of claims does not — on kimi-pool (~20 s) and
+ *   kimi-peak (~2 s) it holds 29% and 36% less than the window rule at the same p99.
  *
  * The yardstick for every other policy's cost: `compare --policies` searches both rules and keeps
  * the cheaper, so the oracle is the leanest pool that perfect foresight of arrivals allows.
