@@ -62,7 +62,8 @@ export async function comparePoliciesAction(
   const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
   const oracle = results.find((r) => r.policy === 'oracle' && r.meetsBudget);
   const reactive = results.filter((r) => REACTIVE.includes(r.policy) && r.meetsBudget);
-  const bestReactive = reactive.length ? reactive.reduce((a, b) => (cost(a) <= cost(b) ? a : b)) : undefined;
+  // the best reactive policy by the same rule as each policy's cheapest setting (totals within noise: the leaner pool)
+  const bestReactive = reactive.length ? bestOf(reactive) : undefined;
   const bestReactivePool = reactive.length ? reactive.reduce((a, b) => (pool(a) <= pool(b) ? a : b)) : undefined;
   const json = {
     scenario: base.name,

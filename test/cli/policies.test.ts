@@ -59,9 +59,9 @@ describe('tidecast compare --policies', () => {
   it('with refills of seconds the oracle is still the lower bound: it searches its Erlang-loss rule too', () => {
     // cold starts of 2 s (p99 8 s): the in-flight refills are Poisson-bunched, which the window
     // rule's one count of claims misprices; the oracle keeps the cheaper of its two rules
-    const f = tide('short', 4, 'warmPool: { size: 60, claimLatency: 50ms }').replace('.yaml', '');
-    writeFileSync(`${f}-short.yaml`, readFileSync(`${f}.yaml`, 'utf8').replace('coldStart: 10s', 'coldStart: { lognormal: { median: 2s, p99: 8s } }'));
-    const j = comparePolicies(`${f}-short.yaml`, 'little,forecast,oracle');
+    const f = tide('short', 4, 'warmPool: { size: 60, claimLatency: 50ms }');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('coldStart: 10s', 'coldStart: { lognormal: { median: 2s, p99: 8s } }'));
+    const j = comparePolicies(f, 'little,forecast,oracle');
     const keys = new Set(j.policies.oracle.evaluations.map((e: { key: string }) => e.key.split('.').pop()));
     expect([...keys].sort()).toEqual(['hitRate', 'scale']);
     for (const p of ['little', 'forecast']) {
