@@ -26,7 +26,7 @@ export const POLICY_KEYS: Record<string, keyof PolicySpec> = {
 export function makePolicy(spec: PolicySpec | undefined, size: number, futurePerSecond: () => Float64Array): PoolPolicy {
   if (!spec || spec.static) return new StaticPolicy(size);
   if (spec.little) return new LittlePolicy(spec.little.headroom, spec.little.window);
-  if (spec.hpa) return new HpaPolicy(spec.hpa.targetUtilization, 0.1, spec.hpa.stabilization);
+  if (spec.hpa) return new HpaPolicy(spec.hpa.targetUtilization, 0.1, spec.hpa.stabilization, 60, spec.hpa.syncPeriod);
   if (spec.kpa) return new KpaPolicy(spec.kpa.targetPerSandbox, spec.kpa.stableWindow, spec.kpa.panicWindow);
   if (spec.predictiveHourly) return new PredictiveHourlyPolicy(spec.predictiveHourly.headroom, spec.predictiveHourly.buffer);
   if (spec.forecast) return new ForecastPolicy(spec.forecast.hitRate, spec.forecast.step, spec.forecast.refit);

@@ -140,7 +140,7 @@ export const policySchema = z
   .strictObject({
     static: z.strictObject({}).optional(),
     little: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), window: duration({ positive: true }).default(60) }).optional(),
-    hpa: z.strictObject({ targetUtilization: num({ min: 0.01, max: 1, what: 'a target utilisation in (0, 1]' }).default(0.7), stabilization: duration().default(300) }).optional(),
+    hpa: z.strictObject({ targetUtilization: num({ min: 0.01, max: 1, what: 'a target utilisation in (0, 1]' }).default(0.7), stabilization: duration().default(300), syncPeriod: duration({ positive: true }).default(15) }).optional(),
     kpa: z.strictObject({ targetPerSandbox: num({ min: 0.01, max: 1, what: 'a target utilisation per sandbox in (0, 1]' }).default(0.7), stableWindow: duration({ positive: true }).default(60), panicWindow: duration({ positive: true }).default(6) }).optional(),
     predictiveHourly: z.strictObject({ headroom: num({ min: 0, max: 100, what: 'a headroom factor such as 1.5' }).default(1.5), buffer: duration().default(300) }).optional(),
     forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),

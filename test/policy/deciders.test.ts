@@ -46,8 +46,18 @@ describe('hpa', () => {
     const quiet = [15, 15, 15, 15, 1, 1, 1, 1];
     expect(p.decide(obs(120, quiet, 15)).target).toBe(15); // wants 2, held at 15 by the window
     expect(p.decide(obs(360, quiet, 15)).target).toBe(15); // 300 s after t = 60: still inside
-    const later = p.decide(obs(361, quiet, 15)).target; // the t = 60 recommendation has left the window
+    const later = p.decide(obs(376, quiet, 15)).target; // the t = 60 recommendation has left the window
     expect(later).toBeLessThan(15);
+  });
+
+  it('syncs every 15 s whatever the decision interval: decisions in between keep the target', () => {
+    const p = new HpaPolicy(0.7);
+    const busy = (n: number) => Array.from({ length: n }, () => 5); // 5 arrivals per 5 s: 1/s
+    const o = (t: number, target: number) => ({ ...obs(t, busy(t / 5), target), intervalS: 5 });
+    expect(p.decide(o(60, 10)).target).toBe(15); // a sync: metric 1.0 / 0.7 → 15
+    expect(p.decide(o(65, 15))).toEqual({ target: 15, valid: true }); // 5 s later: held
+    expect(p.decide(o(70, 8))).toEqual({ target: 8, valid: true }); // held, whatever the target is
+    expect(p.decide(o(75, 8)).target).toBe(15); // 15 s after the last sync: ceil(8 × (10 / 8) / 0.7) = 15
   });
 });
 
