@@ -14,14 +14,14 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
  * `hitRate`.
  * The central rate is the forecast's mean over the lead time scaled by how the freshest observed
  * rate compares with the forecast for it (a nowcast, clamped to [0.5, 2]); it is spread by how the
- * arrivals of past decision intervals fell from the central rate predicted for them (the last
- * hour's realised / predicted, less their Poisson part), or, for the first 40 intervals, by the
- * forecast's one-step-ahead quantiles.
+ * arrivals of past decision intervals fell from the central rate predicted for them (realised /
+ * predicted over the last 240 intervals — an hour at 15 s, 20 minutes at 5 s — less their Poisson
+ * part), or, for the first 40 intervals, by the forecast's one-step-ahead quantiles.
  */
 /** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
 const EPS_S = 1e-4;
 
-/** Decision intervals whose prediction errors spread the rate (an hour at 15 s), and the fewest to use them. */
+/** Decision intervals whose prediction errors spread the rate (an hour at 15 s, 20 minutes at 5 s), and the fewest to use them. */
 const JUDGED_WINDOW = 240;
 const MIN_JUDGED = 40;
 
@@ -99,7 +99,7 @@ export class ForecastPolicy implements PoolPolicy {
     let ahead = 0;
     for (let i = from; i <= Math.max(from, to); i++) ahead = Math.max(ahead, path[Math.min(i, path.length - 1)]);
     // spread: how far the arrivals of a decision interval have fallen from the rate predicted for
-    // them, over the last hour of decisions (empirical quantiles of realised / predicted: the
+    // them, over the last 240 decisions (empirical quantiles of realised / predicted: the
     // nowcast's own error, bursts and noise included); until 40 intervals have been judged, the
     // forecast's one-step-ahead quantiles relative to its mean
     const central = (ahead / this.stepS) * corr;
