@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeDistribution, Z99, type DistributionSpec } from '../../src/random/distributions.js';
+import { makeDistribution, Normal, Z99, type DistributionSpec } from '../../src/random/distributions.js';
 import { Rng, stream } from '../../src/random/rng.js';
 
 function moments(spec: DistributionSpec, n = 200_000, seed = 1) {
@@ -102,5 +102,18 @@ describe('Normal (Ziggurat)', () => {
     for (let i = 0; i < N; i += 97) d = Math.max(d, Math.abs((i + 1) / N - cumulativeStdNormalProbability(xs[i])));
     // simple-statistics tabulates Φ to 2 decimals of z, hence 0.005 rather than the KS 1% critical value 0.0026
     expect(d).toBeLessThan(0.005);
+  });
+});
+
+describe('batched draws', () => {
+  it('log-normal and exponential samplers give the draws of their stream in order, across batch boundaries', () => {
+    const ln = makeDistribution({ kind: 'lognormal', mu: 0.7, sigma: 0.6 }, new Rng(11));
+    const normal = new Normal(new Rng(11));
+    const ex = makeDistribution({ kind: 'exponential', mean: 2 }, new Rng(12));
+    const u = new Rng(12);
+    for (let i = 0; i < 1000; i++) {
+      expect(ln.sample()).toBe(Math.exp(0.7 + 0.6 * normal.sample()));
+      expect(ex.sample()).toBe(-2 * Math.log(u.next()));
+    }
   });
 });
