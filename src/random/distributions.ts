@@ -38,6 +38,8 @@ class Fixed implements Distribution {
  * order (each sampler owns its stream), but `sample` is small enough to inline, so a draw no
  * longer comes back from a call boxed as a heap number (measured: ~100 bytes of garbage per event
  * on the Kimi-scale day; batching log-normal and exponential draws cut it by about a quarter).
+ * Each class keeps its own copy of the few batching lines: a shared base calling a per-class draw
+ * would make that call polymorphic, and its results boxed again.
  */
 const BATCH = 256;
 
@@ -139,7 +141,11 @@ class Empirical implements Distribution {
   }
 }
 
-/** Builds a sampler for `spec` drawing from `rng`. */
+/**
+ * Builds a sampler for `spec` drawing from `rng`, which must be the sampler's own: log-normal and
+ * exponential samplers draw ahead in batches, so a stream shared with other draws would interleave
+ * differently (still deterministically) than draw-by-draw.
+ */
 export function makeDistribution(spec: DistributionSpec, rng: Rng): Distribution {
   switch (spec.kind) {
     case 'fixed':
