@@ -30,5 +30,5 @@ export function makePolicy(spec: PolicySpec | undefined, size: number, futurePer
   if (spec.kpa) return new KpaPolicy(spec.kpa.targetPerSandbox, spec.kpa.stableWindow, spec.kpa.panicWindow);
   if (spec.predictiveHourly) return new PredictiveHourlyPolicy(spec.predictiveHourly.headroom, spec.predictiveHourly.buffer);
   if (spec.forecast) return new ForecastPolicy(spec.forecast.hitRate, spec.forecast.step, spec.forecast.refit);
-  return new OraclePolicy(futurePerSecond(), spec.oracle!.slack, spec.oracle!.scale ?? 1, spec.oracle!.hitRate);
+  return new OraclePolicy(futurePerSecond(), spec.oracle!.slack, spec.oracle!.scale ?? 1, spec.oracle!.hitRate, spec.oracle!.window);
 }

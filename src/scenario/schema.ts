@@ -146,7 +146,7 @@ export const policySchema = z
     forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),
     // the window rule (scale, default 1) or the Erlang-loss rule (hitRate); slack adds to either
     oracle: z
-      .strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional() })
+      .strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional(), window: duration({ positive: true }).default(5) })
       .refine((o) => o.scale === undefined || o.hitRate === undefined, { message: 'give scale (the window rule) or hitRate (the Erlang-loss rule), not both' })
       .optional(),
   })

@@ -10,8 +10,8 @@ import { Rng } from '../../src/random/rng.js';
 import type { PoolObservation } from '../../src/policy/policy.js';
 import { StaticPolicy } from '../../src/policy/static.js';
 
-function obs(nowS: number, arrivals: number[], target: number, ready = target, leadTimeS = 10): PoolObservation {
-  return { nowS, intervalS: 15, arrivals, ready, target, leadTimeS };
+function obs(nowS: number, arrivals: number[], target: number, ready = target, leadTimeS = 10, intervalS = 15): PoolObservation {
+  return { nowS, intervalS, arrivals, ready, target, leadTimeS };
 }
 
 describe('static and little', () => {
@@ -116,6 +116,24 @@ describe('oracle', () => {
     expect(p.decide(obs(40, [], 0, 0, 5)).target).toBe(erlangPool(150));
     // slack adds whole sandboxes to either rule
     expect(new OraclePolicy(perSecond, 3, 1, 0.99).decide(obs(10, [], 0, 0, 5)).target).toBe(67);
+  });
+
+  it('counts a window that ends inside a second pro rata, not as the whole second', () => {
+    const perSecond = new Float64Array(100).fill(100);
+    // lead 2.5 s, interval 2, shortest window 1 s: windows of 2.5 s hold 250 arrivals (not 300, three whole seconds)
+    const p = new OraclePolicy(perSecond, 0, 1, 0.99, 1);
+    expect(p.decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(poolSizeFor([100], 2.5, 0.99));
+    // the window rule: one lead time of claims from each start in [now, now + lead + interval]
+    expect(new OraclePolicy(perSecond).decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(250);
+  });
+
+  it('counts the Erlang-loss rate over at least its window (default 5 s), not the lead time alone', () => {
+    const perSecond = new Float64Array(100).fill(100);
+    perSecond[12] = 400;
+    // now 10, lead 2.5: windows start in [10, 12.5]; of 2.5 s the highest is [11, 13.5): 550 → 220/s
+    expect(new OraclePolicy(perSecond, 0, 1, 0.99, 1).decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(poolSizeFor([220], 2.5, 0.99));
+    // of 5 s: [10, 15) or [12, 17) hold 800 → 160/s
+    expect(new OraclePolicy(perSecond, 0, 1, 0.99).decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(poolSizeFor([160], 2.5, 0.99));
   });
 });
 
