@@ -39,9 +39,20 @@ export class OraclePolicy implements PoolPolicy {
   }
 
   /**
-   * Arrivals in [fromS, toS): whole seconds exactly, a part of a second pro rata. (Rounding the
-   * ends out to whole seconds, as this once did, counted a 2.4 s window as 3 s of arrivals: 25%
-   * too many claims, and a pool far above what foresight needs.)
+   * Arrivals in the whole seconds covering [fromS, toS): every claim any window of that length
+   * starting in that second can hold (the window rule, which must miss nothing).
+   */
+  private cover(fromS: number, toS: number): number {
+    const n = this.prefix.length - 1;
+    const a = Math.max(0, Math.min(n, Math.floor(fromS)));
+    const b = Math.max(0, Math.min(n, Math.ceil(toS)));
+    return this.prefix[b] - this.prefix[a];
+  }
+
+  /**
+   * Arrivals in [fromS, toS) for a rate: whole seconds exactly, a part of a second pro rata.
+   * (Covering whole seconds, as the Erlang-loss rule once did, counted a 2.4 s window as 3 s of
+   * arrivals: a rate 25% too high, and a pool far above what foresight needs.)
    */
   private count(fromS: number, toS: number): number {
     return this.before(toS) - this.before(fromS);
@@ -65,7 +76,7 @@ export class OraclePolicy implements PoolPolicy {
       return { target: poolSizeFor([rate], obs.leadTimeS, this.hitRate) + Math.ceil(this.slack), valid: true };
     }
     let need = 0;
-    for (let t = obs.nowS; t <= obs.nowS + L + obs.intervalS; t += 1) need = Math.max(need, this.count(t, t + L));
+    for (let t = obs.nowS; t <= obs.nowS + L + obs.intervalS; t += 1) need = Math.max(need, this.cover(t, t + L));
     return { target: Math.ceil(need * this.scale + this.slack), valid: true };
   }
 }

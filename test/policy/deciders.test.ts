@@ -123,8 +123,8 @@ describe('oracle', () => {
     // lead 2.5 s, interval 2, shortest window 1 s: windows of 2.5 s hold 250 arrivals (not 300, three whole seconds)
     const p = new OraclePolicy(perSecond, 0, 1, 0.99, 1);
     expect(p.decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(poolSizeFor([100], 2.5, 0.99));
-    // the window rule: one lead time of claims from each start in [now, now + lead + interval]
-    expect(new OraclePolicy(perSecond).decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(250);
+    // the window rule must miss nothing: a 2.5 s window may start anywhere in a second, so it counts the 3 seconds covering it
+    expect(new OraclePolicy(perSecond).decide(obs(10, [], 0, 0, 2.5, 2)).target).toBe(300);
   });
 
   it('counts the Erlang-loss rate over at least its window (default 5 s), not the lead time alone', () => {
