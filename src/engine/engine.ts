@@ -1,4 +1,5 @@
 import { CalendarQueue } from './calendar.js';
+import { FarQueue, Helper } from './farQueue.js';
 import { EventHeap } from './heap.js';
 import { FifoLane } from './lane.js';
 
@@ -12,8 +13,17 @@ interface EventQueue {
   headT: number;
   /** Tie-break key of the earliest entry (Infinity when empty). */
   headK: number;
-  /** Removes the earliest entry and returns its payload. */
+  /** Removes the earliest entry and returns its payload (NaN: nothing to fire, read the head again). */
   pop(): number;
+}
+
+/** Engine options. */
+export interface EngineOptions {
+  /**
+   * Sort far calendars' events on a second core (src/engine/farQueue.ts). Same events, same
+   * order; for long runs with a core to spare.
+   */
+  helper?: boolean;
 }
 
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
@@ -32,7 +42,8 @@ const MAX_QUEUES = 64;
  * scheduling order (`lane` + `inLane` for a fixed delay, `stream` + `inStream` for explicit
  * monotone times such as arrivals); and extra heaps (`heap` + `atIn`) so short random delays
  * do not sift through a large heap of far-away events; and calendar queues (`calendar` +
- * `afterIn`) for many events far ahead. Each is an optimisation only: any event
+ * `afterIn`) for many events far ahead, which an engine made with `helper` sorts on a second
+ * core (`farCalendar`, src/engine/farQueue.ts). Each is an optimisation only: any event
  * could go on the main heap and fire at the same point in the order.
  *
  * Handlers are registered once (`on`) and events carry an integer id instead of a closure, so
@@ -48,6 +59,14 @@ export class Engine {
   private readonly handlers: Handler[] = [];
   private seq = 0;
   private stopped = false;
+  /** Per queue: the lookahead of a far queue (events at least this far ahead go to the helper), else 0. */
+  private readonly far = new Float64Array(MAX_QUEUES);
+  private helper: Helper | null = null;
+  private readonly useHelper: boolean;
+
+  constructor(opts: EngineOptions = {}) {
+    this.useHelper = opts.helper === true;
+  }
   /**
    * Each queue's head (time, key), cached in typed arrays so the per-event scan over queues is
    * a tight loop with no method calls: with 8 queues of 3 classes the calls were megamorphic
@@ -117,13 +136,43 @@ export class Engine {
     return this.addQueue(new CalendarQueue(widthS), priority);
   }
 
+  /**
+   * Creates a calendar queue like `calendar`, whose events at least `lookaheadS` ahead are sorted
+   * on a second core when the engine was made with `helper` (the rest go on the main heap, in the
+   * same order); without a helper, a plain calendar queue.
+   */
+  farCalendar(widthS: number, lookaheadS: number, priority = 0): number {
+    if (!this.useHelper) return this.calendar(widthS, priority);
+    this.helper ??= new Helper();
+    const q = this.addQueue(new FarQueue(this.helper, widthS, lookaheadS), priority);
+    this.far[q] = lookaheadS;
+    return q;
+  }
+
   /** Schedules event `kind` with `id` after `delayS` in an extra heap or a calendar queue. */
   afterIn(queue: number, delayS: number, kind: number, id: number): void {
     const t = this.now + delayS;
     if (!(t >= this.now)) throw new RangeError(`cannot schedule at ${t} s: now is ${this.now} s`);
     const key = this.priorities[queue] * SEQ_SPAN + this.seq++;
-    (this.queues[queue] as EventHeap | CalendarQueue).push(t, key, kind * ID_SPAN + id);
-    this.pushed(queue, t, key);
+    const far = this.far[queue];
+    if (far === 0) {
+      (this.queues[queue] as EventHeap | CalendarQueue).push(t, key, kind * ID_SPAN + id);
+      this.pushed(queue, t, key);
+    } else if (delayS >= far) {
+      const q = this.queues[queue] as FarQueue;
+      q.push(t, key, kind * ID_SPAN + id, this.now);
+      this.headT[queue] = q.headT;
+      this.headK[queue] = q.headK;
+    } else {
+      (this.queues[0] as EventHeap).push(t, key, kind * ID_SPAN + id);
+      this.pushed(0, t, key);
+    }
+  }
+
+  /** Stops the helper thread, if any (the engine can still run, without it only if it had none). */
+  close(): void {
+    this.helper?.close();
+    this.helper = null;
   }
 
   /** Keeps the cached head of queue `q` current after a push of (t, key). */
@@ -183,6 +232,8 @@ export class Engine {
       const p = q.pop();
       headT[src] = q.headT;
       headK[src] = q.headK;
+      if (p !== p) continue; // a far queue's barrier: it waited for its helper; nothing fires
+      if (bt < this.now) throw new Error(`event queue ${src} went back in time: ${bt} s after ${this.now} s`);
       this.now = bt;
       this.events++;
       const kind = (p / ID_SPAN) | 0;

@@ -18,6 +18,21 @@ function origin(flags: number, tier: number): number {
 
 export { acceleratedColdStart } from './templates.js';
 
+/** Lookaheads of the far calendars (Engine.farCalendar): start-up delays, and session ends. */
+const FAR_STARTUP_S = 0.25;
+const FAR_END_S = 10;
+
+/**
+ * Whether session ends wait in a calendar queue rather than the main heap: when many are
+ * pending at once (expected concurrency ≥ 5,000), with buckets of E[D]/256 so the current bucket
+ * holds a few hundred ends. Measured on the Kimi-scale day: see README, Performance.
+ */
+function isLarge(s: Scenario, meanD: number): boolean {
+  const a = s.workload.arrivals;
+  const rate = a.poisson ? a.poisson.rate : a.tidal ? (a.tidal.peak + a.tidal.trough) / 2 : NaN;
+  return rate * meanD >= 5000 && meanD > 0;
+}
+
 /** A delay step: immediate (0 s), a fixed-delay lane, or a sampled delay on the heap. */
 interface Step {
   dist: Distribution;
@@ -225,11 +240,15 @@ export class Fleet implements WarmPool {
     const ready = (id: number) => this.onReady(id);
     // Start-up delays (claims, cold starts: seconds) in a calendar of their own with buckets of
     // 1/32 of the longest mean delay: measured 5% faster than a heap on the Kimi-scale day.
+    // In a large fleet both calendars may sort on a second core (Engine `helper`): start-up
+    // delays of at least FAR_STARTUP_S, session ends (and hibernations, wakes) of at least FAR_END_S.
     let startupMeanS = 0;
     for (const t of plans) startupMeanS = Math.max(startupMeanS, specMean(t.pool.claimLatency), specMean(t.reservedColdStart), specMean(t.serverlessColdStart));
-    this.startupHeap = engine.calendar(Math.min(1, Math.max(1e-3, startupMeanS / 32)));
     const mainDuration = makeDistribution(plans[0].sessionDuration, rng(named('workload.sessionDuration', plans[0])));
-    const endHeap = this.endQueue(s, mainDuration.mean);
+    const large = isLarge(s, mainDuration.mean);
+    const startupWidthS = Math.min(1, Math.max(1e-3, startupMeanS / 32));
+    this.startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS);
+    const endHeap = large ? engine.farCalendar(mainDuration.mean / 256, FAR_END_S) : -1;
     this.tmpl = plans.map((t, i) => {
       const duration = i === 0 ? mainDuration : makeDistribution(t.sessionDuration, rng(named('workload.sessionDuration', t)));
       const endStep = this.step(t.sessionDuration, duration, (id) => this.onEnd(id));
@@ -319,18 +338,6 @@ export class Fleet implements WarmPool {
       this.api?.restart();
       this.nodes?.restart(this.engine.now);
     });
-  }
-
-  /**
-   * Where session ends wait: the main heap for small fleets, a calendar queue when many are
-   * pending at once (expected concurrency ≥ 5,000), with buckets of E[D]/256 so the current
-   * bucket holds a few hundred ends. Measured on the Kimi-scale day: see README, Performance.
-   */
-  private endQueue(s: Scenario, meanD: number): number {
-    const a = s.workload.arrivals;
-    const rate = a.poisson ? a.poisson.rate : a.tidal ? (a.tidal.peak + a.tidal.trough) / 2 : NaN;
-    if (!(rate * meanD >= 5000) || !(meanD > 0)) return -1;
-    return this.engine.calendar(meanD / 256);
   }
 
   private step(spec: DistributionSpec, dist: Distribution | null, handler: (id: number) => void, stream_?: string, replication = 0): Step {

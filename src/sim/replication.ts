@@ -33,8 +33,8 @@ export interface ReplicationResult {
  * component drawing from streams seeded by (seed, replication, component), so replication r is
  * the same wherever and in whatever order it runs.
  */
-export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number): ReplicationResult {
-  const engine = new Engine();
+export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: { helper?: boolean } = {}): ReplicationResult {
+  const engine = new Engine({ helper: opts.helper });
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const plans = templatePlans(s);
   const own = plans.map((t) => (t.arrivals ? makeArrivals(s, inputs, stream(s.seed, replication, `templates.${t.name}.arrivals`), t.name) : null));
@@ -50,7 +50,11 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const t0 = performance.now();
   fleet.start();
   for (const c of controllers) c?.start();
-  engine.run(s.duration);
+  try {
+    engine.run(s.duration);
+  } finally {
+    engine.close();
+  }
   const wallSeconds = (performance.now() - t0) / 1000;
   const m = fleet.metrics;
   const now = s.duration;

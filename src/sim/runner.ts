@@ -8,6 +8,11 @@ import { runOnWorkers } from './workerPool.js';
 export interface RunOptions {
   /** Worker threads (0 = run in this thread). Default: min(replications, cores). */
   workers?: number;
+  /**
+   * Give each replication a helper thread for its far calendars (Engine `helper`). Default: when
+   * the runner chooses the threads (no `workers`) and there is a core for each helper.
+   */
+  helper?: boolean;
   /** Called after each replication finishes. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -20,16 +25,17 @@ export interface RunOptions {
 export async function runReplications(s: Scenario, inputs: PreparedInputs, opts: RunOptions = {}): Promise<ReplicationResult[]> {
   const n = s.replications;
   const workers = Math.min(n, opts.workers ?? (n > 1 ? availableParallelism() : 0));
+  const helper = opts.helper ?? (opts.workers === undefined && 2 * Math.max(1, workers) <= availableParallelism());
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
     for (let r = 0; r < n; r++) {
-      results[r] = runReplication(s, inputs, r);
+      results[r] = runReplication(s, inputs, r, { helper });
       opts.onProgress?.(r + 1, n);
     }
     return results;
   }
   let done = 0;
-  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication }));
+  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication, helper }));
   await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (_, r) => {
     results[r.replication] = r;
     opts.onProgress?.(++done, n);

@@ -136,3 +136,69 @@ describe('CalendarQueue', () => {
     );
   });
 });
+
+describe('far calendars on a helper thread', () => {
+  // the helper is a worker module: the built one (npm test builds first)
+  const load = async () => (await import('../../dist/engine/engine.js')) as typeof import('../../src/engine/engine.js');
+
+  /** A model whose events schedule more events at random delays, some under the lookahead; returns what fired. */
+  function model(E: typeof Engine, helper: boolean, delays: number[], lookaheadS: number, stops: number[]): { log: string[]; events: number; pending: number } {
+    const e = new E({ helper });
+    const cal = e.farCalendar(0.5, lookaheadS);
+    const log: string[] = [];
+    let i = 0;
+    const k = e.on((id) => {
+      log.push(`${e.now}:${id}`);
+      // each event schedules up to two more, until the delays run out
+      for (let j = 0; j < 2 && i < delays.length; j++) e.afterIn(cal, delays[i], k, i++);
+    });
+    const other = e.on((id) => log.push(`heap ${e.now}:${id}`));
+    for (let j = 0; j < 5 && i < delays.length; j++) e.afterIn(cal, delays[i], k, i++);
+    for (let j = 0; j < 20; j++) e.at(j * 7.5, other, j);
+    try {
+      for (const s of stops) e.run(s);
+      return { log, events: e.events, pending: e.pending };
+    } finally {
+      e.close();
+    }
+  }
+
+  it('fires exactly what a local calendar fires, in the same order, across runs to several horizons', async () => {
+    const { Engine: E } = await load();
+    const rnd = fc.array(fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.double({ min: 3, max: 200, noNaN: true }), fc.constant(3)), { minLength: 1, maxLength: 3000 });
+    await fc.assert(
+      fc.asyncProperty(rnd, fc.double({ min: 0.5, max: 20, noNaN: true }), async (delays, lookahead) => {
+        const stops = [10, 10, 55.5, 400, Infinity];
+        const local = model(E, false, delays, lookahead, stops);
+        const far = model(E, true, delays, lookahead, stops);
+        expect(far).toEqual(local);
+        expect(far.events).toBe(delays.length + 20);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('fills both rings and waits: 150k events scheduled at once, with lookaheads short and past them all', async () => {
+    const { Engine: E } = await load();
+    const delays = Array.from({ length: 150_000 }, (_, j) => 10 + ((j * 7919) % 100_003) / 100);
+    for (const lookahead of [5, 5000]) {
+      const run = (helper: boolean) => {
+        const e = new E({ helper });
+        const cal = e.farCalendar(0.5, lookahead);
+        const log: number[] = [];
+        const k = e.on((id) => log.push(id));
+        // one handler schedules them all: more than the input ring holds (64k) before the helper reads
+        e.at(0, e.on(() => delays.forEach((d, j) => e.afterIn(cal, d, k, j))), 0);
+        try {
+          e.run(Infinity);
+        } finally {
+          e.close();
+        }
+        return log;
+      };
+      const local = run(false);
+      expect(local).toHaveLength(delays.length);
+      expect(run(true)).toEqual(local);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { CalendarQueue } from './calendar.js';
+import { Ctl, MARKER, type FarSpec } from './farQueue.js';
+
+/**
+ * The helper thread of an engine's far queues (src/engine/farQueue.ts): takes each queue's
+ * scheduled events from its input ring into a calendar queue, and hands back, in order, those
+ * earlier than the latest horizon (main's last time stamp + the lookahead), followed by the
+ * horizon itself. Spins while there is work; sleeps on the bell when main is quiet.
+ */
+const RING = 1 << 16;
+const MASK = RING - 1;
+
+interface Served {
+  ctl: Int32Array;
+  input: Float64Array;
+  output: Float64Array;
+  lookaheadS: number;
+  calendar: CalendarQueue;
+  inR: number;
+  outW: number;
+  outRSeen: number;
+  /** Latest time stamp read from main, and the last horizon handed back. */
+  stampT: number;
+  horizonT: number;
+}
+
+const bell = new Int32Array((workerData as { bell: SharedArrayBuffer }).bell);
+const port = parentPort!;
+const queues: Served[] = [];
+
+function take(): void {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    const s = m.message as FarSpec;
+    queues.push({
+      ctl: new Int32Array(s.ctl),
+      input: new Float64Array(s.input),
+      output: new Float64Array(s.output),
+      lookaheadS: s.lookaheadS,
+      calendar: new CalendarQueue(s.widthS),
+      inR: 0,
+      outW: 0,
+      outRSeen: 0,
+      stampT: -Infinity,
+      horizonT: -Infinity,
+    });
+  }
+}
+
+/** One pass over a queue; true when it did anything. */
+function serve(q: Served): boolean {
+  const w = Atomics.load(q.ctl, Ctl.InW);
+  let r = q.inR;
+  const busy = r < w;
+  const input = q.input;
+  const cal = q.calendar;
+  while (r < w) {
+    const i = 3 * (r & MASK);
+    const k = input[i + 1];
+    if (k === MARKER) q.stampT = input[i];
+    else cal.push(input[i], k, input[i + 2]);
+    r++;
+  }
+  if (busy) Atomics.store(q.ctl, Ctl.InR, (q.inR = r));
+  const H = q.stampT + q.lookaheadS;
+  if (!(H > q.horizonT)) return busy;
+  const out = q.output;
+  let ow = q.outW;
+  // keeps one slot free for the horizon behind the events
+  while (cal.size > 0 && cal.headT < H && (ow - q.outRSeen < RING - 1 || (q.outRSeen = Atomics.load(q.ctl, Ctl.OutR)) > ow - (RING - 1))) {
+    const i = 3 * (ow & MASK);
+    out[i] = cal.headT;
+    out[i + 1] = cal.headK;
+    out[i + 2] = cal.pop();
+    ow++;
+  }
+  if (!(cal.size > 0 && cal.headT < H) && ow - q.outRSeen < RING) {
+    const i = 3 * (ow & MASK);
+    out[i] = H;
+    out[i + 1] = MARKER;
+    out[i + 2] = NaN;
+    ow++;
+    q.horizonT = H;
+  }
+  if (ow !== q.outW) Atomics.store(q.ctl, Ctl.OutW, (q.outW = ow));
+  return true;
+}
+
+try {
+  let idle = 0;
+  for (;;) {
+    let busy = false;
+    for (let j = 0; j < queues.length; j++) if (serve(queues[j])) busy = true;
+    if (busy) {
+      idle = 0;
+      continue;
+    }
+    if (++idle % 1024 === 0) take();
+    if (idle > 100_000) {
+      // main is quiet (between runs, or done): sleep until it rings
+      const b = Atomics.load(bell, 0);
+      take();
+      let again = false;
+      for (let j = 0; j < queues.length; j++) if (serve(queues[j])) again = true;
+      if (!again) Atomics.wait(bell, 0, b, 50);
+      idle = 0;
+    }
+  }
+} catch (e) {
+  for (const q of queues) Atomics.store(q.ctl, Ctl.Failed, 1);
+  throw e;
+}

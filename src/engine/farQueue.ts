@@ -1,0 +1,209 @@
+import { Worker } from 'node:worker_threads';
+
+/** Slots of a far queue's control block (Int32, shared with the helper thread). */
+export const enum Ctl {
+  /** Entries main has published into the input ring (a count, not an index). */
+  InW = 0,
+  /** Entries the helper has taken from the input ring. */
+  InR = 1,
+  /** Entries the helper has published into the output ring. */
+  OutW = 2,
+  /** Entries main has taken from the output ring. */
+  OutR = 3,
+  /** Set by the helper when it failed (its error goes to stderr through the worker). */
+  Failed = 4,
+  Size = 8,
+}
+
+/** What the helper needs to serve one far queue: its shared memory and its calendar's shape. */
+export interface FarSpec {
+  ctl: SharedArrayBuffer;
+  input: SharedArrayBuffer;
+  output: SharedArrayBuffer;
+  widthS: number;
+  lookaheadS: number;
+}
+
+/** Marker key: an entry (t, MARKER, NaN) in a ring is a time stamp, not an event. */
+export const MARKER = -1;
+const RING = 1 << 16;
+const SPIN_LIMIT_MS = 60_000;
+
+/**
+ * The helper thread of one engine: a worker that sorts the far queues' events (src/engine/farHelper.ts).
+ * The bell is rung when main waits for it, so an idle helper sleeps instead of spinning.
+ */
+export class Helper {
+  readonly bell = new Int32Array(new SharedArrayBuffer(8));
+  private readonly worker: Worker;
+  constructor() {
+    this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer } });
+    this.worker.unref();
+  }
+
+  serve(spec: FarSpec): void {
+    this.worker.postMessage(spec);
+    this.ring();
+  }
+
+  ring(): void {
+    Atomics.add(this.bell, 0, 1);
+    Atomics.notify(this.bell, 0);
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * A calendar queue whose sorting runs on a second core. Events scheduled at least `lookaheadS`
+ * ahead go into a ring the helper thread reads; it keeps them in a calendar queue of its own and
+ * hands them back, in (time, key) order, through a second ring — but only those earlier than
+ * H = τ + lookahead, where τ is a time stamp main wrote into the input ring: every event main
+ * schedules after writing τ fires at ≥ τ + lookahead, so nothing can still arrive to precede
+ * what the helper has handed back. The helper writes H into the output ring after the events
+ * below it.
+ *
+ * Main's head is the next handed-back event, or, when it has consumed all of them and events
+ * are still pending, a barrier at the last H (key −1: it precedes any event at that time). The
+ * engine "pops" the barrier like an event: main stamps its time, and waits until the helper
+ * hands back more; nothing fires. The order of events is exactly the order a local calendar
+ * gives, so a run is identical with or without the helper; only the wall time differs.
+ *
+ * The rings hold (time, key, payload) triples; counts are published with Atomics (the ring
+ * contents written before them are visible after them).
+ */
+export class FarQueue {
+  /** Events pending (pushed and not yet popped). */
+  size = 0;
+  headT = Infinity;
+  headK = Infinity;
+  private readonly ctl: Int32Array;
+  private readonly input: Float64Array;
+  private readonly output: Float64Array;
+  private inW = 0;
+  /** The helper's input position last seen (the ring is full when inW − inRSeen = RING). */
+  private inRSeen = 0;
+  private outR = 0;
+  /** The output position last published to the helper. */
+  private outPub = 0;
+  /** Output entries known to be published. */
+  private outSeen = 0;
+  /** Every event earlier than this has been handed back (−∞: nothing yet). */
+  private barrierT = -Infinity;
+  /** Time of the last stamp main wrote. */
+  private stampT = -Infinity;
+  private readonly stampEveryS: number;
+
+  constructor(
+    private readonly helper: Helper,
+    widthS: number,
+    readonly lookaheadS: number,
+  ) {
+    if (!(lookaheadS > 0) || !Number.isFinite(lookaheadS)) throw new RangeError(`far queue lookahead must be positive, got ${lookaheadS}`);
+    const spec: FarSpec = {
+      ctl: new SharedArrayBuffer(4 * Ctl.Size),
+      input: new SharedArrayBuffer(24 * RING),
+      output: new SharedArrayBuffer(24 * RING),
+      widthS,
+      lookaheadS,
+    };
+    this.ctl = new Int32Array(spec.ctl);
+    this.input = new Float64Array(spec.input);
+    this.output = new Float64Array(spec.output);
+    // stamps often enough that the helper's horizon stays ~7/8 of the lookahead ahead of main
+    this.stampEveryS = lookaheadS / 8;
+    helper.serve(spec);
+  }
+
+  /** Schedules an entry at `timeS` ≥ `nowS` + lookahead. */
+  push(timeS: number, key: number, payload: number, nowS: number): void {
+    this.write(timeS, key, payload);
+    if (this.size++ === 0) this.refresh();
+    if (nowS - this.stampT >= this.stampEveryS || (this.inW & 63) === 0) {
+      this.stamp(nowS);
+      Atomics.store(this.ctl, Ctl.InW, this.inW);
+    }
+  }
+
+  private write(t: number, k: number, p: number): void {
+    if (this.inW - this.inRSeen === RING) this.waitForRoom();
+    const i = 3 * (this.inW & (RING - 1));
+    this.input[i] = t;
+    this.input[i + 1] = k;
+    this.input[i + 2] = p;
+    this.inW++;
+  }
+
+  private stamp(nowS: number): void {
+    this.stampT = nowS;
+    this.write(nowS, MARKER, NaN);
+  }
+
+  /**
+   * Removes the head and returns its payload; NaN when the head was the barrier (then main has
+   * waited for the helper to move it, and the engine reads the head again without firing anything).
+   */
+  pop(): number {
+    if (this.headK === MARKER) {
+      this.sync();
+      return NaN;
+    }
+    const p = this.output[3 * (this.outR & (RING - 1)) + 2];
+    this.outR++;
+    this.size--;
+    this.refresh();
+    if (this.outR - this.outPub >= 1024) Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
+    return p;
+  }
+
+  /** Sets the head: the next handed-back event (skipping stamps), the barrier, or nothing. */
+  private refresh(): void {
+    const out = this.output;
+    for (;;) {
+      if (this.outR === this.outSeen) this.outSeen = Atomics.load(this.ctl, Ctl.OutW);
+      if (this.outR === this.outSeen) break;
+      const i = 3 * (this.outR & (RING - 1));
+      if (out[i + 1] !== MARKER) {
+        this.headT = out[i];
+        this.headK = out[i + 1];
+        return;
+      }
+      this.barrierT = out[i];
+      this.outR++;
+    }
+    this.headT = this.size === 0 ? Infinity : this.barrierT;
+    this.headK = this.size === 0 ? Infinity : MARKER;
+  }
+
+  /** At the barrier: stamps main's time (nothing earlier can be scheduled now) and waits for the helper. */
+  private sync(): void {
+    // The barrier is the earliest head, so main fires nothing before barrierT from now on.
+    this.stamp(Math.max(this.barrierT, this.stampT));
+    Atomics.store(this.ctl, Ctl.InW, this.inW);
+    Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
+    this.helper.ring();
+    const seen = this.outSeen;
+    this.spin(() => Atomics.load(this.ctl, Ctl.OutW) !== seen);
+    this.refresh();
+  }
+
+  private waitForRoom(): void {
+    Atomics.store(this.ctl, Ctl.InW, this.inW);
+    this.helper.ring();
+    this.spin(() => (this.inRSeen = Atomics.load(this.ctl, Ctl.InR)) !== this.inW - RING);
+  }
+
+  private spin(done: () => boolean): void {
+    let n = 0;
+    let since = 0;
+    while (!done()) {
+      if (++n % 4096 !== 0) continue;
+      if (Atomics.load(this.ctl, Ctl.Failed) !== 0) throw new Error('the event helper thread failed');
+      if (since === 0) since = Date.now();
+      else if (Date.now() - since > SPIN_LIMIT_MS) throw new Error(`the event helper thread gave no answer for ${SPIN_LIMIT_MS / 1000} s`);
+      this.helper.ring();
+    }
+  }
+}
