@@ -88,6 +88,7 @@ function serve(q: Served): boolean {
 
 try {
   let idle = 0;
+  let idleSince = 0;
   for (;;) {
     let busy = false;
     for (let j = 0; j < queues.length; j++) if (serve(queues[j])) busy = true;
@@ -95,9 +96,13 @@ try {
       idle = 0;
       continue;
     }
-    if (++idle % 1024 === 0) take();
-    if (idle > 100_000) {
-      // main is quiet (between runs, or done): sleep until it rings
+    if (++idle % 1024 !== 0) continue;
+    take();
+    // Main pushes every few microseconds while it runs: sleep only after 20 ms without work
+    // (between runs, or done). Sleeping sooner made main wait at its barriers for the wake-up.
+    const now = Date.now();
+    if (idle === 1024) idleSince = now;
+    else if (now - idleSince > 20) {
       const b = Atomics.load(bell, 0);
       take();
       let again = false;

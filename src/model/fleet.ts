@@ -19,7 +19,7 @@ function origin(flags: number, tier: number): number {
 export { acceleratedColdStart } from './templates.js';
 
 /** Lookaheads of the far calendars (Engine.farCalendar): start-up delays, and session ends. */
-const FAR_STARTUP_S = 0.25;
+const FAR_STARTUP_S = 1;
 const FAR_END_S = 10;
 
 /**
