@@ -37,7 +37,7 @@ function simOptions(cmd: Command, scope: string): Command {
     .option('--seed <n>', `override the seed of ${scope}`)
     .option('--replications <n>', 'override the number of independent replications')
     .option('--set <key.path=value>', `override any scenario key in ${scope} (repeatable), e.g. --set infrastructure.warmPool.size=40`, collect, [])
-    .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core)')
+    .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core, and a large fleet run alone sorts its far events on a spare core)')
     .option('--quiet', 'print nothing on stderr');
 }
 
