@@ -169,7 +169,7 @@ export class Engine {
     }
   }
 
-  /** Stops the helper thread, if any (the engine can still run, without it only if it had none). */
+  /** Stops the helper thread, if any: an engine with far queues cannot run after this; one without is unaffected. */
   close(): void {
     this.helper?.close();
     this.helper = null;

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { CalendarQueue } from './calendar.js';
-import { Ctl, MARKER, type FarSpec } from './farQueue.js';
+import { Ctl, MARKER, RING, type FarSpec } from './farQueue.js';
 
 /**
  * The helper thread of an engine's far queues (src/engine/farQueue.ts): takes each queue's
@@ -8,7 +8,6 @@ import { Ctl, MARKER, type FarSpec } from './farQueue.js';
  * earlier than the latest horizon (main's last time stamp + the lookahead), followed by the
  * horizon itself. Spins while there is work; sleeps on the bell when main is quiet.
  */
-const RING = 1 << 16;
 const MASK = RING - 1;
 
 interface Served {

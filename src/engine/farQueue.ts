@@ -26,7 +26,8 @@ export interface FarSpec {
 
 /** Marker key: an entry (t, MARKER, NaN) in a ring is a time stamp, not an event. */
 export const MARKER = -1;
-const RING = 1 << 16;
+/** Entries per ring (a power of two), on both sides of the rings. */
+export const RING = 1 << 16;
 const SPIN_LIMIT_MS = 60_000;
 
 /**

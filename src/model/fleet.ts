@@ -23,9 +23,10 @@ const FAR_STARTUP_S = 1;
 const FAR_END_S = 10;
 
 /**
- * Whether session ends wait in a calendar queue rather than the main heap: when many are
- * pending at once (expected concurrency ≥ 5,000), with buckets of E[D]/256 so the current bucket
- * holds a few hundred ends. Measured on the Kimi-scale day: see README, Performance.
+ * Whether the fleet is large: many session ends pending at once (expected concurrency ≥ 5,000).
+ * Then session ends wait in a calendar queue rather than the main heap, with buckets of E[D]/256
+ * so the current bucket holds a few hundred ends, and both calendars may sort on a second core.
+ * Measured on the Kimi-scale day: see README, Performance.
  */
 function isLarge(s: Scenario, meanD: number): boolean {
   const a = s.workload.arrivals;
