@@ -7,7 +7,7 @@ import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
-import { simSets, workersFlag, type SimFlags } from './options.js';
+import { simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
@@ -17,6 +17,7 @@ export interface CompareFlags extends SimFlags {
   vary?: string[];
   policies?: string;
   searchSteps?: string;
+  searchTolerance?: string;
   out?: string;
   format?: string;
 }
@@ -35,6 +36,8 @@ export interface CompareContext {
   policies?: string[];
   /** Bisection steps per policy after the two ends. */
   searchSteps: number;
+  /** Refining goes on while the settings either side of the budget differ in cost by more than this (relative). */
+  searchTolerance: number;
   sets: string[];
   workers?: number;
   outDir?: string;
@@ -89,12 +92,14 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   const policies = f.policies ? variants.map((v) => v.name) : undefined;
   const searchSteps = f.searchSteps === undefined ? 6 : Number(f.searchSteps);
   if (!Number.isInteger(searchSteps) || searchSteps < 0 || searchSteps > 30) throw new UserError(`--search-steps: expected a whole number from 0 to 30, got "${f.searchSteps}"`);
-  return { variants, policies, searchSteps, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+  const searchTolerance = toleranceFlag(f.searchTolerance ?? '5%', '--search-tolerance');
+  if (!(searchTolerance > 0 && searchTolerance < 1)) throw new UserError(`--search-tolerance: expected a percentage above 0 and below 100%, got "${f.searchTolerance}"`);
+  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps }, progress);
+  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });

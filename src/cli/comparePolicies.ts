@@ -21,7 +21,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; outDir?: string; format: 'text' | 'json'; steps?: number },
+  opts: { workers?: number; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -52,7 +52,7 @@ export async function comparePoliciesAction(
           const label = `${name} ${knob.key.split('.').pop()}=${value}`;
           const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
           return sim.summary;
-        }, opts.steps),
+        }, opts.steps, undefined, opts.tolerance),
       );
     }
     // the oracle's two rules: the cheaper stands for it, with every setting tried under either

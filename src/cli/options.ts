@@ -30,8 +30,8 @@ export function workersFlag(f: SimFlags): number | undefined {
 }
 
 /** A tolerance such as `5%` or `0.05`, as a fraction. */
-export function toleranceFlag(v: string): number {
+export function toleranceFlag(v: string, flag = '--tolerance'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
-  if (!m) throw new UserError(`--tolerance: expected a percentage such as 5% (or a fraction such as 0.05), got "${v}"`);
+  if (!m) throw new UserError(`${flag}: expected a percentage such as 5% (or a fraction such as 0.05), got "${v}"`);
   return m[2] ? Number(m[1]) / 100 : Number(m[1]);
 }

@@ -104,5 +104,10 @@ describe('tidecast compare --policies', () => {
     const n = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'static'], { encoding: 'utf8' });
     expect(n.status).toBe(2);
     expect(n.stderr).toMatch(/has none \(add budgets/);
+    for (const bad of ['lots', '0%', '100%']) {
+      const t = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static', '--search-tolerance', bad], { encoding: 'utf8' });
+      expect(t.status).toBe(2);
+      expect(t.stderr.trim()).toMatch(/^tidecast: --search-tolerance: expected a percentage/);
+    }
   });
 });

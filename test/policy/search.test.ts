@@ -47,6 +47,13 @@ describe('cheapestSetting', () => {
     expect(refined.best.value).toBeGreaterThanOrEqual(0.8123);
     expect(refined.evaluations.length).toBeGreaterThan(fixed.evaluations.length);
     expect(refined.evaluations.length).toBeLessThanOrEqual(2 + 12);
+    // the tolerance is the caller's (compare --search-tolerance): 1% lands within 1% of the
+    // cheapest, where 30% stops at the fixed steps' coarser point
+    const loose = await cheapestSetting('oracle', knob, meets, async (v) => fake(v), 6, 6, 0.3);
+    const tight = await cheapestSetting('oracle', knob, meets, async (v) => fake(v), 6, 6, 0.01);
+    expect(pool(loose)).toBe(pool(fixed));
+    expect(pool(tight) / Math.exp(7 * 0.8123)).toBeLessThanOrEqual(1.01);
+    expect(tight.evaluations.length).toBeGreaterThan(loose.evaluations.length);
   });
 
   it('reports when even the most capacious setting misses', async () => {
