@@ -1,5 +1,6 @@
 import { CalendarQueue } from './calendar.js';
-import { FarQueue, Helper } from './farQueue.js';
+import { FarQueue } from './farQueue.js';
+import { Helper } from './helper.js';
 import { EventHeap } from './heap.js';
 import { FifoLane } from './lane.js';
 
@@ -142,9 +143,9 @@ export class Engine {
    * same order); without a helper, a plain calendar queue.
    */
   farCalendar(widthS: number, lookaheadS: number, priority = 0): number {
-    if (!this.useHelper) return this.calendar(widthS, priority);
-    this.helper ??= new Helper();
-    const q = this.addQueue(new FarQueue(this.helper, widthS, lookaheadS), priority);
+    const helper = this.helperThread();
+    if (!helper) return this.calendar(widthS, priority);
+    const q = this.addQueue(new FarQueue(helper, widthS, lookaheadS), priority);
     this.far[q] = lookaheadS;
     return q;
   }
@@ -167,6 +168,16 @@ export class Engine {
       (this.queues[0] as EventHeap).push(t, key, kind * ID_SPAN + id);
       this.pushed(0, t, key);
     }
+  }
+
+  /**
+   * The engine's helper thread (started on first use) when it was made with `helper`, else null:
+   * models may hand it work that does not depend on the run's state, such as samplers drawing
+   * ahead (src/random/ahead.ts).
+   */
+  helperThread(): Helper | null {
+    if (!this.useHelper) return null;
+    return (this.helper ??= new Helper());
   }
 
   /** Stops the helper thread, if any: an engine with far queues cannot run after this; one without is unaffected. */

@@ -1,12 +1,17 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { aheadJob, fillAhead, type AheadJob } from '../random/ahead.js';
 import { CalendarQueue } from './calendar.js';
-import { Ctl, MARKER, RING, type FarSpec } from './farQueue.js';
+import { Ctl, MARKER, RING } from './farQueue.js';
+import { Bell, type HelperWork } from './helper.js';
 
 /**
- * The helper thread of an engine's far queues (src/engine/farQueue.ts): takes each queue's
- * scheduled events from its input ring into a calendar queue, and hands back, in order, those
- * earlier than the latest horizon (main's last time stamp + the lookahead), followed by the
- * horizon itself. Spins while there is work; sleeps on the bell when main is quiet.
+ * The helper thread of an engine (src/engine/helper.ts). For each far queue
+ * (src/engine/farQueue.ts) it takes the scheduled events from the input ring into a calendar
+ * queue, and hands back, in order, those earlier than the latest horizon (main's last time stamp
+ * + the lookahead), followed by the horizon itself; for each sampler drawing ahead
+ * (src/random/ahead.ts) it keeps the ring of draws full, a chunk at a time between passes over
+ * the queues (which main may be waiting for). Spins while there is work; sleeps on the bell when
+ * main is quiet.
  */
 const MASK = RING - 1;
 
@@ -27,10 +32,15 @@ interface Served {
 const bell = new Int32Array((workerData as { bell: SharedArrayBuffer }).bell);
 const port = parentPort!;
 const queues: Served[] = [];
+const samplers: AheadJob[] = [];
 
 function take(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-    const s = m.message as FarSpec;
+    const s = m.message as HelperWork;
+    if (s.kind === 'ahead') {
+      samplers.push(aheadJob(s));
+      continue;
+    }
     queues.push({
       ctl: new Int32Array(s.ctl),
       input: new Float64Array(s.input),
@@ -88,9 +98,16 @@ function serve(q: Served): boolean {
 try {
   let idle = 0;
   let idleSince = 0;
+  let passes = 0;
   for (;;) {
+    if ((++passes & 4095) === 0) take(); // work handed over while busy
     let busy = false;
     for (let j = 0; j < queues.length; j++) if (serve(queues[j])) busy = true;
+    for (let k = 0; k < samplers.length; k++) {
+      if (!fillAhead(samplers[k])) continue;
+      busy = true;
+      for (let j = 0; j < queues.length; j++) serve(queues[j]);
+    }
     if (busy) {
       idle = 0;
       continue;
@@ -102,15 +119,16 @@ try {
     const now = Date.now();
     if (idle === 1024) idleSince = now;
     else if (now - idleSince > 20) {
-      const b = Atomics.load(bell, 0);
+      const b = Atomics.load(bell, Bell.Ring);
       take();
       let again = false;
       for (let j = 0; j < queues.length; j++) if (serve(queues[j])) again = true;
-      if (!again) Atomics.wait(bell, 0, b, 50);
+      for (let k = 0; k < samplers.length; k++) if (fillAhead(samplers[k])) again = true;
+      if (!again) Atomics.wait(bell, Bell.Ring, b, 50);
       idle = 0;
     }
   }
 } catch (e) {
-  for (const q of queues) Atomics.store(q.ctl, Ctl.Failed, 1);
+  Atomics.store(bell, Bell.Failed, 1);
   throw e;
 }

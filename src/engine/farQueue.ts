@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Helper } from './helper.js';
 
 /** Slots of a far queue's control block (Int32, shared with the helper thread). */
 export const enum Ctl {
@@ -10,13 +10,12 @@ export const enum Ctl {
   OutW = 2,
   /** Entries main has taken from the output ring. */
   OutR = 3,
-  /** Set by the helper when it failed (its error goes to stderr through the worker). */
-  Failed = 4,
-  Size = 8,
+  Size = 4,
 }
 
 /** What the helper needs to serve one far queue: its shared memory and its calendar's shape. */
 export interface FarSpec {
+  kind: 'far';
   ctl: SharedArrayBuffer;
   input: SharedArrayBuffer;
   output: SharedArrayBuffer;
@@ -28,34 +27,6 @@ export interface FarSpec {
 export const MARKER = -1;
 /** Entries per ring (a power of two), on both sides of the rings. */
 export const RING = 1 << 16;
-const SPIN_LIMIT_MS = 60_000;
-
-/**
- * The helper thread of one engine: a worker that sorts the far queues' events (src/engine/farHelper.ts).
- * The bell is rung when main waits for it, so an idle helper sleeps instead of spinning.
- */
-export class Helper {
-  readonly bell = new Int32Array(new SharedArrayBuffer(8));
-  private readonly worker: Worker;
-  constructor() {
-    this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer } });
-    this.worker.unref();
-  }
-
-  serve(spec: FarSpec): void {
-    this.worker.postMessage(spec);
-    this.ring();
-  }
-
-  ring(): void {
-    Atomics.add(this.bell, 0, 1);
-    Atomics.notify(this.bell, 0);
-  }
-
-  close(): void {
-    void this.worker.terminate();
-  }
-}
 
 /**
  * A calendar queue whose sorting runs on a second core. Events scheduled at least `lookaheadS`
@@ -104,6 +75,7 @@ export class FarQueue {
   ) {
     if (!(lookaheadS > 0) || !Number.isFinite(lookaheadS)) throw new RangeError(`far queue lookahead must be positive, got ${lookaheadS}`);
     const spec: FarSpec = {
+      kind: 'far',
       ctl: new SharedArrayBuffer(4 * Ctl.Size),
       input: new SharedArrayBuffer(24 * RING),
       output: new SharedArrayBuffer(24 * RING),
@@ -186,25 +158,13 @@ export class FarQueue {
     Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
     this.helper.ring();
     const seen = this.outSeen;
-    this.spin(() => Atomics.load(this.ctl, Ctl.OutW) !== seen);
+    this.helper.wait(() => Atomics.load(this.ctl, Ctl.OutW) !== seen);
     this.refresh();
   }
 
   private waitForRoom(): void {
     Atomics.store(this.ctl, Ctl.InW, this.inW);
     this.helper.ring();
-    this.spin(() => (this.inRSeen = Atomics.load(this.ctl, Ctl.InR)) !== this.inW - RING);
-  }
-
-  private spin(done: () => boolean): void {
-    let n = 0;
-    let since = 0;
-    while (!done()) {
-      if (++n % 4096 !== 0) continue;
-      if (Atomics.load(this.ctl, Ctl.Failed) !== 0) throw new Error('the event helper thread failed');
-      if (since === 0) since = Date.now();
-      else if (Date.now() - since > SPIN_LIMIT_MS) throw new Error(`the event helper thread gave no answer for ${SPIN_LIMIT_MS / 1000} s`);
-      this.helper.ring();
-    }
+    this.helper.wait(() => (this.inRSeen = Atomics.load(this.ctl, Ctl.InR)) !== this.inW - RING);
   }
 }

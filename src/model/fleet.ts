@@ -1,8 +1,9 @@
 import type { Engine } from '../engine/engine.js';
 import { makeDistribution, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
-import { stream } from '../random/rng.js';
+import { Ahead } from '../random/ahead.js';
+import { stream, streamSeed } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { ArrivalProcess } from '../workload/arrivals.js';
+import { RateCurveArrivals, type ArrivalProcess } from '../workload/arrivals.js';
 import { IdQueue } from './idQueue.js';
 import { NodePool } from './nodePool.js';
 import { FleetMetrics } from './metrics.js';
@@ -198,6 +199,8 @@ export class Fleet implements WarmPool {
   private readonly fanout: { times: number[]; next: number; size: number; cloneStep: Step; endStep: Step; rate: number; rng: () => number } | null = null;
   private readonly kFanout: number = -1;
   private readonly fanStartS: number[] = [];
+  /** A sampler of `spec` on the named stream (drawing ahead on the helper thread in a large fleet with one). */
+  private readonly draw: (spec: DistributionSpec, name: string) => Distribution;
   private readonly fanPending: number[] = [];
 
   /**
@@ -207,7 +210,7 @@ export class Fleet implements WarmPool {
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
-    private readonly arrivals: ArrivalProcess,
+    private arrivals: ArrivalProcess,
     replication: number,
     own: readonly (ArrivalProcess | null)[] = [],
   ) {
@@ -245,13 +248,21 @@ export class Fleet implements WarmPool {
     // delays of at least FAR_STARTUP_S, session ends (and hibernations, wakes) of at least FAR_END_S.
     let startupMeanS = 0;
     for (const t of plans) startupMeanS = Math.max(startupMeanS, specMean(t.pool.claimLatency), specMean(t.reservedColdStart), specMean(t.serverlessColdStart));
-    const mainDuration = makeDistribution(plans[0].sessionDuration, rng(named('workload.sessionDuration', plans[0])));
-    const large = isLarge(s, mainDuration.mean);
+    const large = isLarge(s, specMean(plans[0].sessionDuration));
+    // A large fleet's samplers draw ahead on the engine's helper thread, if it has one (the same draws)
+    const helper = large ? engine.helperThread() : null;
+    this.draw = (spec, name) => {
+      const d = makeDistribution(spec, rng(name));
+      return helper && !d.fixed ? new Ahead(helper, { kind: 'distribution', spec, seed: streamSeed(s.seed, replication, name) }) : d;
+    };
+    const ahead = (a: ArrivalProcess) => (helper && a instanceof RateCurveArrivals ? new Ahead(helper, { kind: 'rateCurve', state: a.snapshot() }) : a);
+    this.arrivals = ahead(arrivals);
+    const mainDuration = this.draw(plans[0].sessionDuration, named('workload.sessionDuration', plans[0]));
     const startupWidthS = Math.min(1, Math.max(1e-3, startupMeanS / 32));
     this.startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS);
     const endHeap = large ? engine.farCalendar(mainDuration.mean / 256, FAR_END_S) : -1;
     this.tmpl = plans.map((t, i) => {
-      const duration = i === 0 ? mainDuration : makeDistribution(t.sessionDuration, rng(named('workload.sessionDuration', t)));
+      const duration = i === 0 ? mainDuration : this.draw(t.sessionDuration, named('workload.sessionDuration', t));
       const endStep = this.step(t.sessionDuration, duration, (id) => this.onEnd(id));
       endStep.heap = endHeap;
       const T: Template = {
@@ -259,11 +270,11 @@ export class Fleet implements WarmPool {
         size: t.size,
         sessionDuration: duration,
         endStep,
-        claimStep: this.step(t.pool.claimLatency, null, ready, named('infrastructure.warmPool.claimLatency', t), replication),
-        reservedColdStep: this.step(t.reservedColdStart, null, ready, named('infrastructure.reserved.coldStart', t), replication),
-        serverlessColdStep: this.step(t.serverlessColdStart, null, ready, named('infrastructure.serverless.coldStart', t), replication),
+        claimStep: this.step(t.pool.claimLatency, null, ready, named('infrastructure.warmPool.claimLatency', t)),
+        reservedColdStep: this.step(t.reservedColdStart, null, ready, named('infrastructure.reserved.coldStart', t)),
+        serverlessColdStep: this.step(t.serverlessColdStart, null, ready, named('infrastructure.serverless.coldStart', t)),
         // Refills draw from their own stream so pool settings never shift sessions' cold starts.
-        refillColdStep: this.step(this.poolTier === Tier.Serverless ? t.serverlessColdStart : t.reservedColdStart, null, () => this.onRefillReady(T), named('infrastructure.warmPool.refill', t), replication),
+        refillColdStep: this.step(this.poolTier === Tier.Serverless ? t.serverlessColdStart : t.reservedColdStart, null, () => this.onRefillReady(T), named('infrastructure.warmPool.refill', t)),
         activeStep: null,
         poolTarget: t.pool.size,
         poolReady: 0,
@@ -287,13 +298,13 @@ export class Fleet implements WarmPool {
     const tu = s.workload.turns;
     if (tu) {
       for (const T of this.tmpl) {
-        T.activeStep = this.step(tu.active ?? T.plan.sessionDuration, null, (id) => this.onTurnEnd(id), named('workload.turns.active', T.plan), replication);
+        T.activeStep = this.step(tu.active ?? T.plan.sessionDuration, null, (id) => this.onTurnEnd(id), named('workload.turns.active', T.plan));
         T.activeStep.heap = endHeap;
       }
-      this.turns = { count: makeDistribution(tu.count, rng('workload.turns.count')), think: makeDistribution(tu.think, rng('workload.turns.think')) };
+      this.turns = { count: this.draw(tu.count, 'workload.turns.count'), think: this.draw(tu.think, 'workload.turns.think') };
       this.kNextTurn = engine.on((id) => this.onNextTurn(id));
       if (inf.hibernation) {
-        this.hibernation = { idleS: inf.hibernation.idleTimeout, wakeStep: this.step(inf.hibernation.wakeLatency, null, ready, 'infrastructure.hibernation.wakeLatency', replication) };
+        this.hibernation = { idleS: inf.hibernation.idleTimeout, wakeStep: this.step(inf.hibernation.wakeLatency, null, ready, 'infrastructure.hibernation.wakeLatency') };
         this.kHibernate = engine.on((id) => this.onHibernate(id));
         this.kWake = engine.on((id) => this.onWake(id));
       }
@@ -312,8 +323,8 @@ export class Fleet implements WarmPool {
     const fo = s.workload.fanout;
     if (fo) {
       const r = stream(s.seed, replication, 'workload.fanout');
-      const cloneStep = this.step(fo.cloneLatency, null, (id) => this.onCloneReady(id), 'workload.fanout.cloneLatency', replication);
-      const endStep = this.step(fo.duration, null, (id) => this.onCloneEnd(id), 'workload.fanout.duration', replication);
+      const cloneStep = this.step(fo.cloneLatency, null, (id) => this.onCloneReady(id), 'workload.fanout.cloneLatency');
+      const endStep = this.step(fo.duration, null, (id) => this.onCloneEnd(id), 'workload.fanout.duration');
       endStep.heap = endHeap;
       this.fanout = { times: [...(fo.at ?? [])].sort((a, b) => a - b), next: 0, size: fo.size, cloneStep, endStep, rate: fo.rate ?? 0, rng: () => r.next() };
       this.kFanout = engine.on(() => this.onFanout());
@@ -324,8 +335,8 @@ export class Fleet implements WarmPool {
     this.kArrival = engine.on(() => this.onArrival());
     this.arrivalLane = engine.stream();
     for (let t = 0; t < plans.length; t++) {
-      const process = own[t];
-      if (!process) continue;
+      if (!own[t]) continue;
+      const process = ahead(own[t]!);
       const o = { process, kind: engine.on(() => this.onOwnArrival(o)), lane: engine.stream(), t };
       this.own.push(o);
     }
@@ -341,8 +352,8 @@ export class Fleet implements WarmPool {
     });
   }
 
-  private step(spec: DistributionSpec, dist: Distribution | null, handler: (id: number) => void, stream_?: string, replication = 0): Step {
-    const d = dist ?? makeDistribution(spec, stream(this.scenario.seed, replication, stream_!));
+  private step(spec: DistributionSpec, dist: Distribution | null, handler: (id: number) => void, stream_?: string): Step {
+    const d = dist ?? this.draw(spec, stream_!);
     const kind = this.engine.on(handler);
     const immediate = d.fixed && d.mean === 0;
     // Fixed delays from non-decreasing base times fire in order: a FIFO stream lane.

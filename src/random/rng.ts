@@ -29,6 +29,18 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** The generator's state (four 32-bit words), to continue the same stream elsewhere (`Rng.fromState`). */
+  state(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3];
+  }
+
+  /** A generator continuing from `state` (as `state()` returned it). */
+  static fromState(state: readonly number[]): Rng {
+    const r = new Rng(0);
+    [r.s0, r.s1, r.s2, r.s3] = state;
+    return r;
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
     const s0 = this.s0;

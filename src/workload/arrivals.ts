@@ -1,4 +1,4 @@
-import type { Rng } from '../random/rng.js';
+import { Rng } from '../random/rng.js';
 
 /**
  * A source of session arrivals. `next()` returns the absolute time (s) of the next arrival, in
@@ -65,6 +65,30 @@ export class RateCurveArrivals implements ArrivalProcess {
       this.seg++;
     }
   }
+
+  /** Everything that decides the arrivals still to come: `fromSnapshot` continues exactly from here (elsewhere: on a helper thread). */
+  snapshot(): RateCurveSnapshot {
+    return { ratesPerS: this.ratesPerS, stepS: this.stepS, loop: this.loop, rng: this.rng.state(), t: this.t, seg: this.seg, offset: this.offset };
+  }
+
+  static fromSnapshot(s: RateCurveSnapshot): RateCurveArrivals {
+    const a = new RateCurveArrivals(s.ratesPerS, s.stepS, Rng.fromState(s.rng), s.loop);
+    a.t = s.t;
+    a.seg = s.seg;
+    a.offset = s.offset;
+    return a;
+  }
+}
+
+/** The state of a RateCurveArrivals (plain data, so it can be posted to another thread). */
+export interface RateCurveSnapshot {
+  ratesPerS: Float64Array;
+  stepS: number;
+  loop: boolean;
+  rng: number[];
+  t: number;
+  seg: number;
+  offset: number;
 }
 
 /** Replays explicit arrival times (seconds from the start), optionally with per-request durations. */
