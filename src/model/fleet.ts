@@ -291,8 +291,9 @@ export class Fleet implements WarmPool {
     if (several) {
       this.plans = plans;
       this.shareCdf = shareCdf(plans);
-      const r = rng('templates.share');
-      this.shareRng = () => r.next();
+      // uniform on (0, 1) is the stream's own next() (0 + 1 × u): drawn ahead with the rest
+      const u = this.draw({ kind: 'uniform', min: 0, max: 1 }, 'templates.share');
+      this.shareRng = () => u.sample();
     }
 
     const tu = s.workload.turns;
@@ -689,8 +690,9 @@ export class Fleet implements WarmPool {
     }
     const latency = now - S.arrivalT(sid);
     const warm = (f & Flag.Warm) !== 0;
-    this.metrics.start(latency, warm, counted);
-    tm?.start(latency, warm, counted);
+    const b = this.metrics.bucketOf(latency);
+    this.metrics.start(latency, b, warm, counted);
+    tm?.start(latency, b, warm, counted);
     if (this.turns) {
       S.setTurnsLeft(sid, Math.max(1, Math.ceil(this.turns.count.sample())) - 1);
       return this.runTurns(T, sid, now);

@@ -139,9 +139,14 @@ export class FleetMetrics {
     if (counted) this.rejected++;
   }
 
-  start(latencyS: number, warm: boolean, counted: boolean): void {
+  /** The latency histograms' bucket of a start latency: computed once, recorded by the fleet's and its template's metrics (`start`). */
+  bucketOf(latencyS: number): number {
+    return this.iLatency.bucketOf(latencyS);
+  }
+
+  /** A session started after `latencyS` (in bucket `b`, from `bucketOf`). */
+  start(latencyS: number, b: number, warm: boolean, counted: boolean): void {
     this.iStarted++;
-    const b = this.iLatency.bucketOf(latencyS);
     this.iLatency.recordAt(b, latencyS);
     if (warm) this.iWarm++;
     else this.iCold++;
