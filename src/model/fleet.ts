@@ -199,9 +199,9 @@ export class Fleet implements WarmPool {
   private readonly fanout: { times: number[]; next: number; size: number; cloneStep: Step; endStep: Step; rate: number; rng: () => number } | null = null;
   private readonly kFanout: number = -1;
   private readonly fanStartS: number[] = [];
+  private readonly fanPending: number[] = [];
   /** A sampler of `spec` on the named stream (drawing ahead on the helper thread in a large fleet with one). */
   private readonly draw: (spec: DistributionSpec, name: string) => Distribution;
-  private readonly fanPending: number[] = [];
 
   /**
    * `arrivals` is the scenario's arrival process (workload.arrivals); `own[t]` the arrivals of
