@@ -72,10 +72,9 @@ export class Ahead implements Distribution, ArrivalProcess {
     return this.data[this.i++];
   }
 
-  /** The next arrival time (a rate curve's). */
+  /** The next arrival time (a rate curve's): the next value, as `sample`. */
   next(): number {
-    if (this.i === this.end) this.refill();
-    return this.data[this.i++];
+    return this.sample();
   }
 
   /** Moves to the next chunk: releases the one read, and waits (rarely: at the start) until the helper has written the next. */
