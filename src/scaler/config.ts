@@ -68,12 +68,43 @@ const resource = z.union(
   { error: 'expected sandboxwarmpools, sandboxsets or {group, version, plural}' },
 );
 
+/** TLS for the gRPC server; with `caFile` and `requireClientCert`, only clients whose certificate that CA signed get through (KEDA's `tlsClientCert`). */
+const grpcTls = z
+  .strictObject({
+    certFile: str('a file path'),
+    keyFile: str('a file path'),
+    /** CA that signs the clients' certificates. */
+    caFile: str('a file path').optional(),
+    requireClientCert: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .superRefine((t, ctx) => {
+    if (t.requireClientCert && !t.caFile) ctx.addIssue({ code: 'custom', path: ['requireClientCert'], message: 'expected caFile as well (the CA that signs the clients\' certificates), got none' });
+    if (t.caFile && !t.requireClientCert) ctx.addIssue({ code: 'custom', path: ['caFile'], message: 'verifies client certificates only when requireClientCert is true; set it, or drop caFile' });
+  });
+
 const sinks = z
   .strictObject({
     /** `GET /targets`, `/healthz`, `/readyz` and, with `metrics`, `/metrics` (Prometheus text). */
-    http: z.strictObject({ listen: listen().default('0.0.0.0:8080'), metrics: z.boolean({ error: 'expected true or false' }).default(true) }).optional(),
+    http: z
+      .strictObject({
+        /** Loopback unless configured: a pod's other containers (and port-forward) reach it; set 0.0.0.0:8080 for Prometheus and probes across pods. */
+        listen: listen().default('127.0.0.1:8080'),
+        metrics: z.boolean({ error: 'expected true or false' }).default(true),
+        /** Serve HTTPS with this certificate and key. */
+        tls: z.strictObject({ certFile: str('a file path'), keyFile: str('a file path') }).optional(),
+        /** Require `Authorization: Bearer <token in this file>` on /targets and /metrics (/healthz and /readyz stay open for kubelet probes). */
+        bearerTokenFile: str('a file path').optional(),
+      })
+      .optional(),
     /** KEDA external scaler (gRPC `externalscaler.ExternalScaler`). */
-    keda: z.strictObject({ listen: listen().default('0.0.0.0:9100'), metricName: str('a metric name').default('tidecast_warm_pool_target') }).optional(),
+    keda: z
+      .strictObject({
+        /** Loopback unless configured; KEDA's operator runs in another pod, so the deployment sets 0.0.0.0:9100. */
+        listen: listen().default('127.0.0.1:9100'),
+        metricName: str('a metric name').default('tidecast_warm_pool_target'),
+        tls: grpcTls.optional(),
+      })
+      .optional(),
     /** Patch the `scale` subresource of a warm pool. */
     kubernetes: z
       .strictObject({

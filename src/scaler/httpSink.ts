@@ -1,18 +1,30 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseListen } from './listen.js';
 import type { ScalerMetrics } from './metrics.js';
 import type { Decision } from './scaler.js';
+import type { BearerToken, ServerTls } from './serverSecurity.js';
 import type { Sink } from './sink.js';
+
+/** HTTPS and a bearer token for `/targets` and `/metrics`; both optional. */
+export interface HttpSecurity {
+  tls?: ServerTls;
+  token?: BearerToken;
+}
+
+/** The paths a kubelet probe reads: open even with a token (they tell only whether the loop is alive and has decided). */
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
  * `GET /targets` (the last decision: target, forecast quantiles, inputs' freshness, decision
  * time), `/healthz` (the decision loop is alive: a decision within three intervals), `/readyz`
- * (a target has been decided from usable data) and `/metrics` (Prometheus text).
+ * (a target has been decided from usable data) and `/metrics` (Prometheus text). Over HTTPS
+ * when given a certificate; with a bearer token, `/targets` and `/metrics` answer 401 without it.
  */
 export class HttpSink implements Sink {
   readonly name = 'http';
-  private server: http.Server;
+  private server: http.Server | https.Server;
   private last: Decision | null = null;
   private lastWallMs = NaN;
   private everGood = false;
@@ -21,8 +33,10 @@ export class HttpSink implements Sink {
     private readonly intervalS: number,
     private readonly metrics: ScalerMetrics | null,
     private readonly wallMs: () => number = () => Date.now(),
+    private readonly security: HttpSecurity = {},
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = security.tls ? https.createServer({ cert: security.tls.cert, key: security.tls.key }, handler) : http.createServer(handler);
   }
 
   /** Starts listening; resolves to the bound port. */
@@ -43,6 +57,10 @@ export class HttpSink implements Sink {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
+    if (this.security.token && !OPEN_PATHS.has(path) && !this.security.token.allows(req.headers.authorization)) {
+      res.writeHead(401, { 'content-type': 'text/plain', 'cache-control': 'no-store', 'www-authenticate': 'Bearer' });
+      return void res.end('unauthorized: send Authorization: Bearer <token>\n');
+    }
     if (path === '/targets') {
       if (!this.last) return send(res, 503, 'application/json', JSON.stringify({ error: 'no decision yet' }) + '\n');
       const ageS = (this.wallMs() - this.lastWallMs) / 1000;

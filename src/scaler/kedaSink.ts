@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { parseListen } from './listen.js';
 import type { Decision } from './scaler.js';
+import type { ServerTls } from './serverSecurity.js';
 import type { Sink } from './sink.js';
 
 /** The proto ships in src/ (tsc does not copy it); found from dist/scaler and src/scaler alike. */
@@ -29,7 +30,10 @@ export class KedaSink implements Sink {
   private target: number | null = null;
   private readonly streams = new Set<grpc.ServerWritableStream<Ref, { result: boolean }>>();
 
-  constructor(private readonly metricName: string) {
+  constructor(
+    private readonly metricName: string,
+    private readonly tls?: ServerTls,
+  ) {
     const svc = (loadKedaProto().ExternalScaler as unknown as { service: grpc.ServiceDefinition }).service;
     this.server.addService(svc, {
       IsActive: (_call: grpc.ServerUnaryCall<Ref, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, { result: this.active() }),
@@ -53,13 +57,17 @@ export class KedaSink implements Sink {
     return (this.target ?? 0) > 0;
   }
 
-  /** Starts serving (plaintext; put TLS in front or use a mesh); resolves to the bound port. */
+  /**
+   * Starts serving; resolves to the bound port. Plaintext without `tls`; with it, TLS, and with a
+   * client CA and `requireClientCert` the handshake refuses a client without a certificate that
+   * CA signed (KEDA's trigger sets `caCert`, `tlsClientCert`, `tlsClientKey`).
+   */
   listen(addr: string): Promise<number> {
     const { host, port } = parseListen(addr);
     const h = host.includes(':') ? `[${host}]` : host;
-    return new Promise((resolve, reject) =>
-      this.server.bindAsync(`${h}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
+    const t = this.tls;
+    const creds = t ? grpc.ServerCredentials.createSsl(t.ca ?? null, [{ cert_chain: t.cert, private_key: t.key }], t.requireClientCert) : grpc.ServerCredentials.createInsecure();
+    return new Promise((resolve, reject) => this.server.bindAsync(`${h}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p))));
   }
 
   async publish(d: Decision): Promise<void> {

@@ -3,6 +3,7 @@ import { makePolicy } from '../policy/registry.js';
 import type { ScalerConfig } from './config.js';
 import { FileSource } from './fileSource.js';
 import { HttpSink } from './httpSink.js';
+import { readSinkSecurity } from './serverSecurity.js';
 import { HttpSource } from './httpSource.js';
 import { ScalerMetrics } from './metrics.js';
 import { PrometheusSource } from './prometheusSource.js';
@@ -54,16 +55,18 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   const ports: Running['ports'] = {};
   const metrics = c.sinks.http?.metrics ? new ScalerMetrics() : null;
   if (metrics) sinks.push(metrics);
+  // certificates and token read before any server starts: a bad file is one line naming its key
+  const { httpSecurity, kedaTls } = readSinkSecurity(c);
   try {
     if (c.sinks.http) {
-      const h = new HttpSink(c.interval, metrics);
+      const h = new HttpSink(c.interval, metrics, undefined, httpSecurity);
       ports.http = await h.listen(c.sinks.http.listen);
       sinks.push(h);
     }
     if (c.sinks.keda) {
       // gRPC and protobuf load only for the KEDA route (~25 MB), the Kubernetes client only for the direct one
       const { KedaSink } = await import('./kedaSink.js');
-      const k = new KedaSink(c.sinks.keda.metricName);
+      const k = new KedaSink(c.sinks.keda.metricName, kedaTls);
       ports.keda = await k.listen(c.sinks.keda.listen);
       sinks.push(k);
     }
