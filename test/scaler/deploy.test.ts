@@ -15,7 +15,7 @@ import { parseListen } from '../../src/scaler/listen.js';
 
 type Doc = Record<string, any>;
 const render = (overlay: string): Doc[] =>
-  parseAllDocuments(execFileSync('kubectl', ['kustomize', `deploy/overlays/${overlay}`], { encoding: 'utf8' })).map((d) => d.toJS() as Doc);
+  parseAllDocuments(execFileSync('kubectl', ['kustomize', `deploy/overlays/${overlay}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).map((d) => d.toJS() as Doc);
 const keda = render('keda');
 const direct = render('direct');
 const one = (docs: Doc[], kind: string): Doc => {
