@@ -51,6 +51,13 @@ export class ScalerMetrics implements Sink {
     return this.registry.contentType;
   }
 
+  /** The safety limits in force, so an alert can tell a target pinned at one (deploy/base/prometheusrule.yaml). */
+  private readonly limits = new Gauge({ name: 'tidecast_scaler_safety_limit', help: 'Safety limits in force: min, max, floor (sandboxes; +Inf when unlimited)', labelNames: ['limit'], registers: [this.registry] });
+
+  setLimits(l: { min: number; max: number; floor: number }): void {
+    for (const k of ['min', 'max', 'floor'] as const) this.limits.set({ limit: k }, l[k]);
+  }
+
   async close(): Promise<void> {
     this.registry.clear();
   }

@@ -55,6 +55,7 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   const ports: Running['ports'] = {};
   const metrics = c.sinks.http?.metrics ? new ScalerMetrics() : null;
   if (metrics) sinks.push(metrics);
+  metrics?.setLimits(c.safety);
   // certificates and token read before any server starts: a bad file is one line naming its key
   const { httpSecurity, kedaTls } = readSinkSecurity(c);
   try {

@@ -25,7 +25,7 @@ const one = (docs: Doc[], kind: string): Doc => {
 };
 const configOf = (docs: Doc[], overlay: string): ScalerConfig => parseScalerConfig(one(docs, 'ConfigMap').data['scaler.yaml'], `deploy/overlays/${overlay}/scaler.yaml`);
 
-const COMMON = ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount', 'ServiceMonitor'];
+const COMMON = ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'];
 
 describe.each([
   ['keda', keda, [...COMMON, 'ScaledObject']],
