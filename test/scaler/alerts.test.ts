@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScalerMetrics } from '../../src/scaler/metrics.js';
-import { exportedSeriesNames } from './exportedMetrics.js';
+import { exportedSeriesNames } from '../../src/build/dashboard.js';
 
 /**
  * deploy/base/prometheusrule.yaml through promtool: `check rules` on its spec.groups, and
