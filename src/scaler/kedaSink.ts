@@ -20,8 +20,9 @@ type Ref = { name: string; namespace: string; scalerMetadata: Record<string, str
 /**
  * KEDA external scaler (`externalscaler.ExternalScaler` over gRPC). The target is the metric
  * value (`metricValueFloat`, and the deprecated integer `metricValue`) with a target size of 1
- * (`targetSizeFloat`), so KEDA's AverageValue arithmetic — replicas = ceil(value / size) — gives
- * exactly the target. `IsActive` is true while the target is above zero; `StreamIsActive` pushes
+ * (`targetSizeFloat`), so the HPA's AverageValue arithmetic — replicas = ceil(value / size) —
+ * gives the target whenever it applies a change: it keeps the replicas while the target is within
+ * its tolerance (10% by default) of them (README: "The KEDA route and the HPA's tolerance"). `IsActive` is true while the target is above zero; `StreamIsActive` pushes
  * a change of that at once.
  */
 export class KedaSink implements Sink {
