@@ -32,6 +32,7 @@ export { makePolicy } from './policy/registry.js';
 export { StaticPolicy } from './policy/static.js';
 export { LittlePolicy } from './policy/little.js';
 export { HpaPolicy } from './policy/hpa.js';
+export { DEFAULT_HPA_BEHAVIOR, HpaController, hpaBehavior, type HpaBehavior, type HpaScalingPolicy, type HpaScalingRules } from './policy/hpaController.js';
 export { KpaPolicy } from './policy/kpa.js';
 export { PredictiveHourlyPolicy } from './policy/predictiveHourly.js';
 export { ForecastPolicy } from './policy/forecastPolicy.js';
