@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolHitRate, poolSizeFor } from '../../src/forecast/targets.js';
 import { HpaController, hpaBehavior, type HpaBehavior } from '../../src/policy/hpaController.js';
+import { KedaSink, loadKedaProto } from '../../src/scaler/kedaSink.js';
+import type { Decision } from '../../src/scaler/scaler.js';
 
 /**
  * The KEDA route replayed: tidecast's KEDA sink reports the target T as the metric with target
  * size 1, and the HPA KEDA creates syncs every 15 s. Over one weekday of the tidal trace (rates
  * 60-750/s with its 1.5x bursts; T = the Erlang-loss pool for a 99% hit rate with a 25 s refill,
  * held for the four syncs of each minute), where does the pool land? Starting from
- * minReplicaCount, as when the ScaledObject is first applied.
+ * minReplicaCount, as when the ScaledObject is first applied. The metric and its target size are
+ * what the KEDA sink answers over gRPC (GetMetricSpec, GetMetrics after each publish), as KEDA's
+ * metrics adapter reads them.
  */
 
 const counts = readFileSync('traces/tidal-2w-1m.csv', 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
@@ -21,6 +26,37 @@ for (const c of day) {
   const t = poolSizeFor([c / 60], LEAD_S, 0.99);
   for (let k = 0; k < 4; k++) (rates.push(c / 60), targets.push(t));
 }
+type Client = grpc.Client & Record<string, (req: unknown, cb: (err: grpc.ServiceError | null, res: never) => void) => void>;
+let sink: KedaSink;
+let client: Client;
+/** What KEDA reads at each sync: the metric value, and the target size per replica. */
+const reported: number[] = [];
+let targetSize = NaN;
+const call = <T>(m: string, req: unknown) => new Promise<T>((resolve, reject) => client[m](req, (e, r) => (e ? reject(e) : resolve(r as T))));
+const ref = { name: 'python-pool', namespace: 'agents', scalerMetadata: {} };
+
+beforeAll(async () => {
+  sink = new KedaSink('tidecast_warm_pool_target');
+  const port = await sink.listen('127.0.0.1:0');
+  const Ctor = loadKedaProto().ExternalScaler as unknown as new (addr: string, creds: grpc.ChannelCredentials) => Client;
+  client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  targetSize = (await call<{ metricSpecs: { targetSizeFloat: number }[] }>('GetMetricSpec', ref)).metricSpecs[0].targetSizeFloat;
+  let last = NaN;
+  for (let i = 0; i < targets.length; i++) {
+    // the target changes once a minute: publish and read it back then, reuse it for the other syncs
+    if (targets[i] !== targets[i - 1] || i === 0) {
+      await sink.publish({ target: targets[i] } as Decision);
+      last = (await call<{ metricValues: { metricValueFloat: number }[] }>('GetMetrics', { scaledObjectRef: ref, metricName: 'tidecast_warm_pool_target' })).metricValues[0].metricValueFloat;
+    }
+    reported.push(last);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  client?.close();
+  await sink?.close();
+});
+
 const so = parse(readFileSync('deploy/overlays/keda/scaledobject.yaml', 'utf8')).spec;
 const deployed = so.advanced.horizontalPodAutoscalerConfig.behavior;
 
@@ -37,7 +73,7 @@ function replay(b: HpaBehavior) {
   let hits = 0;
   const pool: number[] = [];
   targets.forEach((T, i) => {
-    n = h.sync(i * 15, n, T);
+    n = h.sync(i * 15, n, reported[i], targetSize);
     pool.push(n);
     if (n !== T) mismatched++;
     else if (firstAtTarget < 0) firstAtTarget = i * 15;
@@ -55,8 +91,10 @@ function replay(b: HpaBehavior) {
 const tolerance0 = (b: typeof deployed) => hpaBehavior({ scaleUp: { ...b.scaleUp, tolerance: 0 }, scaleDown: { ...b.scaleDown, tolerance: 0 } });
 
 describe('the KEDA route on a tidal day (5,760 HPA syncs)', () => {
-  it('the target series: 1,359-18,717 sandboxes', () => {
+  it('the target series: 1,359-18,717 sandboxes; KEDA reads each as the metric, with target size 1', () => {
     expect([Math.min(...targets), Math.max(...targets), targets.length]).toEqual([1359, 18717, 5760]);
+    expect(targetSize).toBe(1);
+    expect(reported).toEqual(targets);
     // the target's own hit rate, the reference for the rows below
     expect(replay(tolerance0(deployed)).hitRate).toBe(0.99);
   });
