@@ -210,6 +210,13 @@ program
   .option('--replay', 'replay the file source on a simulated clock: one JSON line per decision, then exit')
   .action((flags: ScalerFlags) => scalerAction(flags));
 
+program
+  .command('schema')
+  .description('print the JSON Schema of scenario files (for editors: "# yaml-language-server: $schema=<file>" as a scenario\'s first line)')
+  .action(async () => {
+    process.stdout.write((await import('./schema.js')).schemaAction().stdout);
+  });
+
 const trace = program.command('trace').description('trace tools: import, synth, inspect');
 trace
   .command('import')
