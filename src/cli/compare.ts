@@ -7,7 +7,9 @@ import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
-import { simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
+import { blameVary, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
+import { loadScenario } from '../scenario/load.js';
+import { splitValues } from '../sweep/grid.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
@@ -67,7 +69,7 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
     const keys = f.vary.map((v) => {
       const m = /^([^=]+)=(.+)$/.exec(v);
       if (!m) throw new UserError(`--vary ${v}: expected key.path=a,b,… e.g. --vary infrastructure.warmPool.size=20,60`);
-      const values = m[2].split(',').map((x) => x.trim()).filter((x) => x !== '');
+      const values = splitValues(m[2], `--vary ${v}`);
       if (values.length < 2) throw new UserError(`--vary ${v}: expected at least two values separated by commas`);
       return { key: m[1].trim(), values };
     });
@@ -79,6 +81,8 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
       file: files[0],
       sets: [...sets, ...keys.map((k) => `${k.key}=${k.values[i]}`)],
     }));
+    // every variant must load before any runs; a bad value is the --vary flag's, not a --set's
+    variants.forEach((v, i) => blameVary(() => loadScenario(v.file, v.sets), keys.map((k) => ({ set: `${k.key}=${k.values[i]}`, flag: `--vary ${k.key}=${k.values.join(',')}`, nth: i + 1 }))));
   } else {
     if (files.length < 2) throw new UserError('compare: give two or more scenario files, or one file with --vary key=a,b');
     variants = files.map((file) => ({ name: basename(file).replace(/\.ya?ml$/, ''), file, sets }));

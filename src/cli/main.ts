@@ -210,15 +210,24 @@ program
   .option('--replay', 'replay the file source on a simulated clock: one JSON line per decision, then exit')
   .action((flags: ScalerFlags) => scalerAction(flags));
 
+program
+  .command('schema')
+  .description('print the JSON Schema of scenario files (for editors: "# yaml-language-server: $schema=<file>" as a scenario\'s first line)')
+  .action(async () => {
+    process.stdout.write((await import('./schema.js')).schemaAction().stdout);
+  });
+
 const trace = program.command('trace').description('trace tools: import, synth, inspect');
 trace
   .command('import')
   .description("convert a trace (per request, per interval, Azure Functions per-minute) to the project's time,count CSV")
   .argument('<file>', 'trace file')
   .requiredOption('--step <duration>', 'step of the output series, e.g. 1m')
-  .option('--format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--trace-format <format>', 'auto, requests, intervals or azure-functions (default auto)')
+  .option('--format <format>', 'deprecated: the old name of --trace-format')
   .option('--out <file>', 'write here instead of stdout')
-  .action((file: string, flags: { step: string; format?: string; out?: string }) => {
+  .action((file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string }) => {
+    if (flags.format !== undefined) process.stderr.write('tidecast: trace import --format is deprecated (other commands call it --trace-format); use --trace-format\n');
     emit(traceImport(file, flags), flags.out);
   });
 trace

@@ -35,3 +35,18 @@ export function toleranceFlag(v: string, flag = '--tolerance'): number {
   if (!m) throw new UserError(`${flag}: expected a percentage such as 5% (or a fraction such as 0.05), got "${v}"`);
   return m[2] ? Number(m[1]) / 100 : Number(m[1]);
 }
+
+/**
+ * Runs `load`, rewriting an error about a `--set` that a `--vary` value made so it names the
+ * `--vary` flag and which value: `--vary k=a,b (value 2, "b"): k: expected …`.
+ */
+export function blameVary<T>(load: () => T, made: { set: string; flag: string; nth: number }[]): T {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    const m = made.find((x) => e.message.startsWith(`--set ${x.set}: `));
+    if (!m) throw e;
+    throw new UserError(`${m.flag} (value ${m.nth >= 1 ? `${m.nth}, ` : ''}${JSON.stringify(m.set.slice(m.set.indexOf('=') + 1))}): ${e.message.slice(`--set ${m.set}: `.length)}`);
+  }
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { readProblem } from '../config/yamlConfig.js';
 import { azureFunctionsCounts, toCounts, type CountSeries } from '../forecast/series.js';
 import { parseDuration } from '../scenario/units.js';
 import { parseTimeCell, readTrace, traceSpec } from '../workload/trace.js';
@@ -27,8 +28,7 @@ export function loadCounts(file: string, stepS: number, format: 'auto' | 'reques
   try {
     head = readFileSync(file, 'utf8').slice(0, 200);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: cannot read the trace (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new UserError(`${file}: cannot read the trace (${readProblem(e)})`);
   }
   if (format === 'azure-functions' || (format === 'auto' && head.startsWith('HashOwner,HashApp,HashFunction,Trigger'))) {
     const s = azureFunctionsCounts(readFileSync(file, 'utf8'), file);

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { judgeBudgets } from '../check/budgets.js';
 import { UserError } from '../errors.js';
+import { readProblem } from '../config/yamlConfig.js';
 import { reportHtml } from '../report/html.js';
 import { renderSvg } from '../report/svg.js';
 import { loadScenario } from '../scenario/load.js';
@@ -10,7 +11,7 @@ import { simulateFile } from '../sim/simulate.js';
 import { runOnWorkers } from '../sim/workerPool.js';
 import { gridPoints, parseAxis, parseShard, samplePoints, type Point } from '../sweep/grid.js';
 import { paretoFront, readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow } from '../sweep/results.js';
-import { intFlag, simSets, type SimFlags } from './options.js';
+import { blameVary, intFlag, simSets, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 
@@ -39,7 +40,11 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
   const shard = parseShard(f.shard);
   const mine = points.filter((p) => p.index % shard.n === shard.i);
   // every point's values must make a valid scenario: check them all before spending any time
-  for (const p of mine) loadScenario(file, [...sets, ...Object.entries(p.values).map(([k, v]) => `${k}=${v}`)]);
+  const flagOf = new Map(axes.map((a) => [a.key, `--vary ${a.key}=${a.range ? '…' : a.values.join(',')}`]));
+  for (const p of mine) {
+    const made = Object.entries(p.values).map(([k, v]) => ({ set: `${k}=${v}`, flag: flagOf.get(k)!, nth: axes.find((a) => a.key === k)!.values.indexOf(v) + 1 }));
+    blameVary(() => loadScenario(file, [...sets, ...made.map((m) => m.set)]), made);
+  }
   const dir = f.out ?? join('reports', `sweep-${base.name}`);
   const csvName = shard.n > 1 ? `sweep.shard-${shard.i}-of-${shard.n}.csv` : 'sweep.csv';
   const csv = join(dir, csvName);
@@ -47,7 +52,7 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
   const notes: string[] = [];
   const done = new Map<number, SweepRow>();
   if (existsSync(csv)) {
-    const prev = readSweep(readFileSync(csv, 'utf8'));
+    const prev = readSweep(readFileSync(csv, 'utf8'), csv);
     if (prev.keys.join(',') !== keys.join(',')) throw new UserError(`${csv}: holds a sweep over ${prev.keys.join(', ') || 'nothing'}, not ${keys.join(', ')}; choose another --out`);
     for (const r of prev.rows) if (mine.some((p) => p.index === r.index && keys.every((k) => p.values[k] === r.values[k]))) done.set(r.index, r);
     if (done.size > 0) notes.push(`resuming: ${done.size} of ${mine.length} points already in ${csv}`);
@@ -88,10 +93,10 @@ export async function mergeAction(files: string[], out: string | undefined): Pro
     let text: string;
     try {
       text = readFileSync(f, 'utf8');
-    } catch {
-      throw new UserError(`${f}: cannot read the shard`);
+    } catch (e) {
+      throw new UserError(`${f}: cannot read the shard (${readProblem(e)})`);
     }
-    const s = readSweep(text);
+    const s = readSweep(text, f);
     if (keys && s.keys.join(',') !== keys.join(',')) throw new UserError(`${f}: varies ${s.keys.join(', ')}, the other shards ${keys.join(', ')}`);
     keys = s.keys;
     for (const r of s.rows) {

@@ -10,10 +10,13 @@ import { intFlag } from './options.js';
 import { durationFlag, loadCounts } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
-export function traceImport(file: string, f: { step: string; format?: string }): string {
+export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string }): string {
   const stepS = durationFlag('--step', f.step);
-  const format = f.format ?? 'auto';
-  if (!['auto', 'requests', 'intervals', 'azure-functions'].includes(format)) throw new UserError(`--format: expected auto, requests, intervals or azure-functions, got "${format}"`);
+  // --format was this command's name for the input format; every other command says --trace-format
+  const flag = f.traceFormat !== undefined || f.format === undefined ? '--trace-format' : '--format';
+  if (f.traceFormat !== undefined && f.format !== undefined && f.traceFormat !== f.format) throw new UserError(`--format: a deprecated alias of --trace-format; give one (got --trace-format ${f.traceFormat} and --format ${f.format})`);
+  const format = f.traceFormat ?? f.format ?? 'auto';
+  if (!['auto', 'requests', 'intervals', 'azure-functions'].includes(format)) throw new UserError(`${flag}: expected auto, requests, intervals or azure-functions, got "${format}"`);
   return countsCsv(loadCounts(file, stepS, format as 'auto'));
 }
 
@@ -53,9 +56,12 @@ export function traceSynth(f: SynthFlags): string {
   };
   const seed = f.seed ? intFlag('--seed', f.seed, 0) : 1;
   const burstRate = f.burstRate ? rate('--burst-rate', f.burstRate) : 1 / (6 * 3600);
+  const peak = rate('--peak', f.peak);
+  const trough = rate('--trough', f.trough);
+  if (trough > peak) throw new UserError(`--trough: expected a rate no higher than --peak (${f.peak}), got "${f.trough}"`);
   const spec = {
-    peak: rate('--peak', f.peak),
-    trough: rate('--trough', f.trough),
+    peak,
+    trough,
     peakAt: f.peakAt ? durationFlag('--peak-at', f.peakAt) : 14 * 3600,
     period: 86400,
     startAt: 0,

@@ -22,6 +22,11 @@ export interface ConfigKind<T> {
   what: string;
   /** e.g. "name, duration, workload, infrastructure, …" */
   topKeys: string;
+  /**
+   * Checks after validation that need the world (a trace file exists); `at(keyPath)` is where a
+   * key came from, for the message: `file:line: key.path`, or `--set k=v: key.path`.
+   */
+  check?: (value: T, at: (keyPath: string[]) => string) => void;
 }
 
 /** Reads a YAML configuration file (see `parseConfig`). */
@@ -30,8 +35,7 @@ export function loadConfig<T>(kind: ConfigKind<T>, file: string, sets: readonly 
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: cannot read the ${kind.what} file (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new UserError(`${file}: cannot read the ${kind.what} file (${readProblem(e)})`);
   }
   return parseConfig(kind, text, file, sets);
 }
@@ -72,6 +76,15 @@ export function validateConfig<T>(kind: ConfigKind<T>, raw: unknown, file: strin
   return validate(kind, raw as Record<string, unknown>, { file, sets: new Map(), schema: kind.schema });
 }
 
+/** Why a file could not be read, in words: "no such file", "a directory, not a file", … */
+export function readProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? String((e as Error)?.message ?? e).split('\n')[0];
+}
+
 function validate<T>(kind: ConfigKind<T>, raw: Record<string, unknown>, origin: Origin): T {
   const r = kind.schema.safeParse(raw);
   if (!r.success) {
@@ -81,6 +94,7 @@ function validate<T>(kind: ConfigKind<T>, raw: Record<string, unknown>, origin: 
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
     throw new UserError(describe(first, raw, origin) + more);
   }
+  kind.check?.(r.data, (keyPath) => where(keyPath, origin));
   return r.data;
 }
 
@@ -132,11 +146,20 @@ function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>, origin:
     message = issue.message;
   }
   if (message.endsWith(', got nothing')) message = `missing; ${message.slice(0, -', got nothing'.length)}`;
+  // an unknown key that a --set made (`--set foo.bar=1` makes "foo") is the flag's fault
+  return `${where(keyPath, origin, issue.code === 'unrecognized_keys')}: ${message}`;
+}
+
+/**
+ * Where a key came from: `--set k=v: key.path` when a `--set` wrote it (or, for `made`, created
+ * it on the way to a deeper key), else `file:line: key.path`.
+ */
+function where(keyPath: string[], origin: Origin, made = false): string {
   const dotted = keyPath.join('.') || '(top level)';
-  const set = [...origin.sets.entries()].find(([p]) => dotted === p || dotted.startsWith(p + '.'));
-  if (set) return `--set ${set[1]}: ${dotted}: ${message}`;
+  const set = [...origin.sets.entries()].find(([p]) => dotted === p || dotted.startsWith(p + '.') || (made && p.startsWith(dotted + '.')));
+  if (set) return `--set ${set[1]}: ${dotted}`;
   const line = lineOf(origin, keyPath);
-  return `${origin.file}${line ? `:${line}` : ''}: ${dotted}: ${message}`;
+  return `${origin.file}${line ? `:${line}` : ''}: ${dotted}`;
 }
 
 function expected(t: string): string {

@@ -13,6 +13,11 @@ export function scenarioAsRun(s: Scenario): unknown {
   return out;
 }
 
+/** A validated value (seconds, Infinity, a distribution spec) as a user would write it in the file. */
+export function valueAsWritten(v: unknown): unknown {
+  return walk(v, []);
+}
+
 function walk(v: unknown, path: string[]): unknown {
   if (typeof v === 'number') {
     if (v === Infinity) return path[path.length - 1] === 'waitTimeout' ? 'never' : 'unlimited';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Z99, type DistributionSpec } from '../random/distributions.js';
 import { DURATION_HINT, parseDuration, parseRate, show } from './units.js';
+import { countJson, distributionJson, durationJson, numJson, rateJson } from './leafJson.js';
 
 /**
  * Leaf validators for scenario values. Each one turns the user's value into its normalised form
@@ -26,7 +27,7 @@ export function duration(opts: { positive?: boolean; infinite?: string[] } = {})
       return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} duration${alt}, got ${show(v)}`);
     }
     return d;
-  });
+  }).meta(durationJson(opts));
 }
 
 /** A positive rate in events per second; `unlimited` maps to Infinity when allowed. */
@@ -39,7 +40,7 @@ export function rate(opts: { unlimited?: boolean; zero?: boolean } = {}) {
       return fail(ctx, `expected a ${opts.zero ? 'non-negative' : 'positive'} rate${opts.unlimited ? ' or "unlimited"' : ''}, got ${show(v)}`);
     }
     return r;
-  });
+  }).meta(rateJson(opts));
 }
 
 /** An integer count ≥ `min`; "unlimited" maps to Infinity when allowed. */
@@ -50,7 +51,7 @@ export function count(opts: { min?: number; unlimited?: boolean } = {}) {
     if (opts.unlimited && typeof v === 'string' && v.trim().toLowerCase() === 'unlimited') return Infinity;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return fail(ctx, `expected ${what}, got ${show(v)}`);
     return v;
-  });
+  }).meta(countJson(opts));
 }
 
 /** A finite number within [min, max]. */
@@ -61,7 +62,7 @@ export function num(opts: { min?: number; max?: number; what?: string } = {}) {
   return z.unknown().transform((v, ctx): number => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return fail(ctx, `expected ${what}, got ${show(v)}`);
     return v;
-  });
+  }).meta(numJson(opts));
 }
 
 /** A money amount (non-negative number). */
@@ -164,7 +165,7 @@ export function distribution(opts: { positive?: boolean; of?: 'duration' | 'numb
         return { kind: 'empirical', values };
       }
     }
-  });
+  }).meta(distributionJson(opts));
 }
 
 /** The closest candidate to a misspelt key (Damerau–Levenshtein distance ≤ max(2, len/3)), if any. */

@@ -44,9 +44,39 @@ export function parseAxis(arg: string): Axis {
     }
     return { key, values, range };
   }
-  const values = spec.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values = splitValues(spec, `--vary ${arg}`);
   if (values.length === 0) throw new UserError(`--vary ${arg}: expected at least one value`);
   return { key, values };
+}
+
+/**
+ * Splits `--vary` values at the commas between them, not inside a YAML flow value: braces,
+ * brackets and quotes nest, so `{ lognormal: { median: 2s, p99: 6s } },3s` is two values. Each
+ * value stays text and is read as YAML where it is applied (as `--set` reads its value).
+ */
+export function splitValues(text: string, flag: string): string[] {
+  const out: string[] = [];
+  const open: string[] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') open.push(c === '{' ? '}' : ']');
+    else if (c === '}' || c === ']') {
+      if (open.pop() !== c) throw new UserError(`${flag}: unbalanced "${c}" at character ${i + 1}`);
+    } else if (c === ',' && open.length === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (quote || open.length > 0) throw new UserError(`${flag}: ${quote ? `unclosed ${quote}` : `unclosed "${open[0] === '}' ? '{' : '['}"`}`);
+  out.push(text.slice(start));
+  return out.map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function round(x: number): number {

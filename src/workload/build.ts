@@ -20,7 +20,7 @@ export function prepareInputs(s: Scenario, scenarioFile?: string): PreparedInput
   const templateTraces: Record<string, TraceData> = {};
   for (const [name, t] of Object.entries(s.templates ?? {})) {
     const spec = t.arrivals?.trace;
-    if (spec) templateTraces[name] = checkTrace(s, spec, readTrace(spec, scenarioFile), notes);
+    if (spec) templateTraces[name] = checkTrace(s, spec, readTrace(spec, scenarioFile, `templates.${name}.arrivals.trace`), notes);
   }
   const spec = s.workload.arrivals.trace;
   if (!spec) return { trace: null, templateTraces, notes };

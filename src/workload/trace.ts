@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
+import { readProblem } from '../config/yamlConfig.js';
 import type { TraceSpec } from '../scenario/schema.js';
 import type { RateCurve } from './tidal.js';
 
@@ -68,8 +69,7 @@ function readText(spec: TraceSpec, scenarioFile: string | undefined, keyPath: st
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${keyPath}.path: cannot read trace file ${spec.path} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new UserError(`${keyPath}.path: cannot read trace file ${spec.path} (${readProblem(e)})`);
   }
   return { file, text };
 }
@@ -125,6 +125,8 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
     return out;
   };
 
+  if (spec.format === 'auto' && format === 'requests') refuseUnnamedIntervals(file, header, rows, times, timeCol);
+
   if (format === 'requests') {
     const dc = col(spec.durationColumn, 'duration');
     let durations: Float64Array | null = null;
@@ -151,4 +153,23 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
     rates[i] += countName ? values[r] / step : values[r];
   }
   return { kind: 'intervals', file, curve: { stepS: step, ratesPerS: rates }, spanS: slots * step, t0S: t0, absolute };
+}
+
+/**
+ * `auto` reads a file without a count or rate column as one request per row. A file whose rows
+ * are evenly spaced and carry another numeric column is a per-interval trace with its count
+ * column misnamed (read per row, 8,819 requests in 344 rows would become 344): an error naming
+ * the columns found, unless the format (`requests`) or the column is given.
+ */
+function refuseUnnamedIntervals(file: string, header: string[], rows: string[][], times: Float64Array, timeCol: number): void {
+  const n = times.length;
+  if (n < 3) return;
+  const step = times[1] - times[0];
+  if (!(step > 0)) return;
+  for (let r = 2; r < n; r++) if (Math.abs(times[r] - times[r - 1] - step) > 1e-9 * Math.max(1, step)) return;
+  const numeric = header.filter((_, c) => c !== timeCol && rows.slice(1).every((row) => row[c] !== '' && Number.isFinite(Number(row[c]))));
+  if (numeric.length === 0) return;
+  throw new UserError(
+    `${file}:1: looks like a per-interval trace (a row every ${step} s, numeric column${numeric.length > 1 ? 's' : ''} ${numeric.join(', ')}) but has no "count" or "rate" column; the columns are ${header.join(', ')}: name the count column (countColumn in a scenario's trace), or read one request per row with format: requests (--trace-format requests)`,
+  );
 }

@@ -50,8 +50,12 @@ describe('tidecast scaler', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const port = (busy.address() as import('node:net').AddressInfo).port;
     const f = config('busy.yaml', `source: { file: { path: traces/azure-llm-2023-code.csv } }\nsinks: { http: { listen: "127.0.0.1:${port}" } }\n`);
-    const r = tidecast('scaler', '--config', f, '--once');
-    busy.close();
+    let r: ReturnType<typeof tidecast>;
+    try {
+      r = tidecast('scaler', '--config', f, '--once');
+    } finally {
+      busy.close();
+    }
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`tidecast: sinks.http.listen: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
   });
@@ -60,31 +64,35 @@ describe('tidecast scaler', () => {
     // the trace is from 2023, so live its newest value is years old: stale, the target is held
     const f = config('live.yaml', 'interval: 1s\ninitial: 25\nsource: { file: { path: traces/azure-llm-2023-code.csv } }\nsinks: { http: { listen: "127.0.0.1:0" } }\n');
     const p = spawn(process.execPath, [CLI, 'scaler', '--config', f], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      p.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        const m = /"event":"started".*"http":(\d+)/.exec(stderr);
-        if (m) resolve(Number(m[1]));
+    try {
+      let stderr = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        p.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          const m = /"event":"started".*"http":(\d+)/.exec(stderr);
+          if (m) resolve(Number(m[1]));
+        });
+        p.once('exit', () => reject(new Error(stderr)));
       });
-      p.once('exit', () => reject(new Error(stderr)));
-    });
-    await new Promise((r) => setTimeout(r, 1500));
-    const get = async (path: string) => {
-      const r = await fetch(`http://127.0.0.1:${port}${path}`);
-      return { status: r.status, body: await r.text() };
-    };
-    expect((await get('/healthz')).status).toBe(200);
-    expect((await get('/readyz')).status).toBe(503); // never decided from usable data
-    const t = JSON.parse((await get('/targets')).body);
-    expect(t).toMatchObject({ target: 25, reason: 'hold', inputs: { status: 'empty' } });
-    expect(typeof t.lastDecisionAgeS).toBe('number');
-    const code = await new Promise<number | null>((resolve) => {
-      p.once('exit', (c) => resolve(c));
-      p.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/"event":"stopping","signal":"SIGTERM"/);
-    expect(stderr).toMatch(/"event":"stopped"/);
+      await new Promise((r) => setTimeout(r, 1500));
+      const get = async (path: string) => {
+        const r = await fetch(`http://127.0.0.1:${port}${path}`);
+        return { status: r.status, body: await r.text() };
+      };
+      expect((await get('/healthz')).status).toBe(200);
+      expect((await get('/readyz')).status).toBe(503); // never decided from usable data
+      const t = JSON.parse((await get('/targets')).body);
+      expect(t).toMatchObject({ target: 25, reason: 'hold', inputs: { status: 'empty' } });
+      expect(typeof t.lastDecisionAgeS).toBe('number');
+      const code = await new Promise<number | null>((resolve) => {
+        p.once('exit', (c) => resolve(c));
+        p.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/"event":"stopping","signal":"SIGTERM"/);
+      expect(stderr).toMatch(/"event":"stopped"/);
+    } finally {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); // a failed expectation must not leave the scaler running
+    }
   }, 30_000);
 });

@@ -57,7 +57,7 @@ describe('tidecast sweep', () => {
     expect(csv(join(dir, 's1'))).toBe(csv(join(dir, 's2')));
     const bad = tidecast('sweep', 'scenarios/default.yaml', '--vary', 'infrastructure.warmPool.size=10,-1');
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim()).toBe('tidecast: --set infrastructure.warmPool.size=-1: infrastructure.warmPool.size: expected a non-negative integer, got -1');
+    expect(bad.stderr.trim()).toBe('tidecast: --vary infrastructure.warmPool.size=10,-1 (value 2, "-1"): infrastructure.warmPool.size: expected a non-negative integer, got -1');
     expect(tidecast('sweep', 'scenarios/default.yaml', '--vary', 'x=1', '--shard', '3/3').stderr).toMatch(/--shard: expected i\/n/);
   });
 });

@@ -129,7 +129,7 @@ describe('scaler against a real Prometheus server', () => {
     } finally {
       await r.close();
       await proxy.close();
-      await prom.start().catch(() => {});
+      await prom.start().catch(() => {}); // if a failure left it stopped; a no-op when it runs
     }
   }, 180_000);
 });

@@ -51,7 +51,19 @@ export class PrometheusServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id while it runs (for tests that check it is gone). */
+  get pid(): number | undefined {
+    return this.proc && this.proc.exitCode === null && this.proc.signalCode === null ? this.proc.pid : undefined;
+  }
+
+  /**
+   * Starts the server; a no-op while it runs. (Starting a second process on the same port once
+   * overwrote the handle of the first, which `stop()` then never killed: one orphan per run.)
+   * A watchdog shell kills it within a second of this test process dying, even by SIGKILL, so
+   * a crashed or killed test run leaves no server behind; it exits with the server.
+   */
   async start(): Promise<void> {
+    if (this.pid !== undefined) return;
     if (!this.port) this.port = await freePort();
     this.proc = spawn(
       PROMETHEUS,
@@ -65,6 +77,11 @@ export class PrometheusServer {
       ],
       { stdio: 'ignore' },
     );
+    const watchdog = spawn('/bin/sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${this.proc.pid} 2>/dev/null; do sleep 1; done; kill ${this.proc.pid} 2>/dev/null; exit 0`], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    watchdog.unref();
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       try {
@@ -75,18 +92,23 @@ export class PrometheusServer {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    await this.stop();
     throw new Error('prometheus did not become ready within 30 s');
   }
 
   /** Stops the server (SIGTERM) and waits for it to exit. */
   async stop(): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    this.proc = null;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
+      const hard = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      p.once('exit', () => {
+        clearTimeout(hard);
+        resolve();
+      });
       p.kill('SIGTERM');
     });
-    this.proc = null;
   }
 }
 
