@@ -90,7 +90,14 @@ export class PrometheusSource implements ArrivalSource {
     const max = this.http.maxSeries ?? DEFAULT_MAX_SERIES;
     if (data.result.length > max) throw new SourceError('too_large', `${u.host}: the query returned ${data.result.length} series, more than maxSeries (${max}); sum them in the query`);
     return (data.result as { values?: unknown }[]).map((r) =>
-      (Array.isArray(r?.values) ? r.values : []).map((p) => (Array.isArray(p) ? ([Number(p[0]), Number(p[1])] as [number, number]) : ([NaN, NaN] as [number, number]))),
+      (Array.isArray(r?.values) ? r.values : []).map((p) => (Array.isArray(p) ? ([Number(p[0]), promValue(p[1])] as [number, number]) : ([NaN, NaN] as [number, number]))),
     );
   }
+}
+
+/** A sample value as Prometheus writes it: a decimal string, or "NaN", "+Inf", "-Inf" (which `Number` reads as NaN). */
+export function promValue(v: unknown): number {
+  if (v === '+Inf') return Infinity;
+  if (v === '-Inf') return -Infinity;
+  return Number(v);
 }

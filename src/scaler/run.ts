@@ -115,12 +115,16 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
       // every sink at once, all under one deadline: a hung API server costs its own sink this
       // decision, never the others or the loop
       const budgetMs = c.interval * 1000 * PUBLISH_SHARE - (wallMs() - t0);
-      const dl = deadlineSignal(so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(SHUTDOWN_PUBLISH_MS, budgetMs), so.signal?.aborted ? undefined : so.signal);
+      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(SHUTDOWN_PUBLISH_MS, budgetMs);
+      // sinks get `soft` (they end their own calls and count their own failures); the loop stops
+      // waiting at `hard`, a moment later, for a sink that does not honour it
+      const soft = deadlineSignal(softMs, so.signal?.aborted ? undefined : so.signal);
+      const hard = deadlineSignal(softMs + Math.min(100, c.interval * 50), so.signal?.aborted ? undefined : so.signal);
       try {
         await Promise.all(
           sinks.map(async (s) => {
             try {
-              const done = await untilAborted(s.publish(d, dl.signal).then(() => true), dl.signal);
+              const done = await untilAborted(s.publish(d, soft.signal).then(() => true), hard.signal);
               if (!done) {
                 metrics?.errors.inc({ kind: `sink_${s.name}` });
                 log('sink skipped: no answer within the decision deadline', { sink: s.name });
@@ -132,7 +136,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
           }),
         );
       } finally {
-        dl.dispose();
+        soft.dispose();
+        hard.dispose();
       }
       // the policy's deferred work (a forecast refit) runs now, between decisions, off the decision path
       const w0 = performance.now();
