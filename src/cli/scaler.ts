@@ -33,17 +33,39 @@ export async function scalerAction(f: ScalerFlags): Promise<void> {
   const r = await startScaler(c, { dryRun: f.dryRun });
   stderrLog('started', { interval: c.interval, policy: Object.keys(c.policy)[0], http: r.ports.http, keda: r.ports.keda, kubernetes: c.sinks.kubernetes ? `${c.sinks.kubernetes.namespace}/${c.sinks.kubernetes.name}${f.dryRun || c.sinks.kubernetes.dryRun ? ' (dry run)' : ''}` : undefined });
   const stop = new AbortController();
+  let exit: NodeJS.Timeout | undefined;
   const onSignal = (sig: string) => {
     stderrLog('stopping', { signal: sig });
     stop.abort();
+    // the signal ends reads and sink calls at once; should anything still hold the process (a
+    // socket a library keeps open), leave anyway inside Kubernetes' grace period: 1.5 s
+    exit = setTimeout(() => {
+      stderrLog('stopped', { forced: true });
+      process.exit(0);
+    }, SHUTDOWN_MS);
+    exit.unref();
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
   try {
-    if (f.once) await r.step(Date.now() / 1000);
-    else await runLive(r, c.interval, stop.signal);
+    if (f.once) {
+      const d = await r.step(Date.now() / 1000, { signal: stop.signal, settle: true });
+      if (!d.valid) {
+        // a one-shot run that could not decide from data must not look like success to a script
+        stderrLog('no decision from data', { status: d.inputs.status, error: d.inputs.error, target: d.target, reason: d.reason });
+        process.exitCode = 1;
+      }
+    } else await runLive(r, c.interval, stop.signal);
   } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
     await r.close();
+    clearTimeout(exit);
     stderrLog('stopped');
   }
 }
+
+/** Longest the process lingers after SIGTERM (ms): well inside the 2 s the sidecar promises, and the Deployment's grace period. */
+const SHUTDOWN_MS = 1500;

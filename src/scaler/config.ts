@@ -30,6 +30,25 @@ const auth = {
   timeout: duration({ positive: true }).default(10),
 };
 
+/** An http(s) URL: anything else fails at the first read, far from the config that caused it. */
+const httpUrl = (what: string) =>
+  str(what).refine(
+    (u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: (i) => `expected ${what} (http:// or https://), got ${JSON.stringify(i.input)}` },
+  );
+
+/** Bounds on one read: bytes of the answer, and (Prometheus) series. */
+const bounds = {
+  /** Largest answer read, bytes (16 MiB; two weeks of 15 s points of one series is ~2 MB). */
+  maxBytes: count({ min: 1024 }).default(16 * 1024 * 1024),
+};
+
 const valueIs = z.enum(['rate', 'count'], { error: 'expected "rate" (arrivals per second) or "count" (arrivals per interval)' });
 
 const source = z
@@ -37,17 +56,26 @@ const source = z
     /** The Prometheus HTTP API: `/api/v1/query_range` with `query`, step = the decision interval. */
     prometheus: z
       .strictObject({
-        url: str('a URL such as http://prometheus:9090'),
+        url: httpUrl('a URL such as http://prometheus:9090'),
         query: str('a PromQL query such as sum(rate(agent_sandbox_claim_creation_total[1m]))'),
         /** What the query's values are: arrivals per second (a `rate(...)`) or per interval. */
         valueIs: valueIs.default('rate'),
+        ...bounds,
+        /** Most series the query may return (it should return one: a `sum`). */
+        maxSeries: count({ min: 1 }).default(10),
+        /**
+         * A dead scrape behind `rate()`: an instant query for the newest raw sample's time (epoch s),
+         * e.g. `max(timestamp(agent_sandbox_claim_creation_total))`; older than `maxAge` (or absent)
+         * is missing data, and values after it are not believed.
+         */
+        freshness: z.strictObject({ query: str('a PromQL query such as max(timestamp(agent_sandbox_claim_creation_total))'), maxAge: duration({ positive: true }).default(45) }).optional(),
         ...auth,
       })
       .optional(),
     /** A trace file (as `workload.arrivals.trace`: per request, or per interval with count/rate), or a .json file of counts per interval in the http formats; for replay. */
     file: z.strictObject({ path: str('a file path'), timeColumn: str('a column name').optional() }).optional(),
     /** An HTTP endpoint answering JSON `{"start": s, "step": s, "values": [..]}` or `[[t, v], ...]`. */
-    http: z.strictObject({ url: str('a URL'), valueIs: valueIs.default('count'), ...auth }).optional(),
+    http: z.strictObject({ url: httpUrl('a URL'), valueIs: valueIs.default('count'), ...bounds, ...auth }).optional(),
   })
   .superRefine((s, ctx) => {
     const n = Object.values(s).filter((v) => v !== undefined).length;
@@ -115,8 +143,14 @@ const sinks = z
         kubeconfig: str('a file path').optional(),
         /** Log the patch instead of sending it. */
         dryRun: z.boolean({ error: 'expected true or false' }).default(false),
-        /** Attempts for conflicts (409), throttling (429) and server errors (5xx). */
+        /** Attempts for conflicts (409), throttling (429) and server errors (5xx), within the decision's budget. */
         retries: count({ min: 0 }).default(4),
+        /** Read the pool's status each decision (ready sandboxes for the policy, its spec for `reconcile`). */
+        observe: z.boolean({ error: 'expected true or false' }).default(true),
+        /** When the pool's spec.replicas differs from the published target (a `kubectl scale`, a GitOps sync), patch it back. */
+        reconcile: z.boolean({ error: 'expected true or false' }).default(true),
+        /** The status field counting ready sandboxes (default by resource: readyReplicas; SandboxSet: availableReplicas). */
+        readyField: str('a status field name such as readyReplicas').optional(),
       })
       .optional(),
     /** One JSON line per decision on stdout. */
@@ -136,8 +170,17 @@ const safety = z
     /** Target held after this long without good data is raised to `floor`. */
     floor: count().default(0),
     floorAfter: duration({ positive: true, infinite: ['never'] }).default(600),
+    /** Implausible values: above `factor` × the largest in the history (and `minRate`·interval) they are held back until `confirm` intervals in a row show them. */
+    suspect: z
+      .strictObject({
+        factor: z.number({ error: 'expected a number above 1' }).gt(1, { error: 'expected a number above 1' }).default(10),
+        confirm: count({ min: 1 }).default(3),
+        /** Arrivals per second below which nothing is suspect (a near-empty history must not make every burst suspect). */
+        minRate: z.number({ error: 'expected a non-negative number' }).min(0, { error: 'expected a non-negative number' }).default(1),
+      })
+      .default({ factor: 10, confirm: 3, minRate: 1 }),
   })
-  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600 });
+  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600, suspect: { factor: 10, confirm: 3, minRate: 1 } });
 
 export const scalerConfigSchema = z.strictObject({
   /** Seconds between decisions. */

@@ -11,7 +11,11 @@ import { binRequests, samplesToGrid, SourceError, type ArrivalSource } from './s
  */
 export class FileSource implements ArrivalSource {
   readonly name: string;
-  private readonly times: Float64Array;
+  /** Per-request traces: arrival times (absolute s). */
+  private readonly times: Float64Array | null = null;
+  /** Interval traces: cumulative counts (cum[i] = arrivals in the first i intervals), never one element per arrival. */
+  private readonly cum: Float64Array | null = null;
+  private readonly stepS: number = 0;
   /** First and last times the data covers (absolute seconds). */
   readonly startS: number;
   readonly endS: number;
@@ -23,14 +27,14 @@ export class FileSource implements ArrivalSource {
     if (trace.kind === 'requests') {
       this.times = trace.timesS.map((t) => t + trace.t0S);
     } else {
-      // interval counts become that many arrivals at the interval's start
+      // an interval's count is that many arrivals at the interval's start (as the simulator
+      // replays it), kept as counts: two weeks of 1-minute counts are 20,160 numbers, where one
+      // element per arrival was 169 million (2.4 GB, then a fatal allocation error)
       const { stepS, ratesPerS } = trace.curve;
-      const list: number[] = [];
-      ratesPerS.forEach((r, i) => {
-        const c = Math.round(r * stepS);
-        for (let j = 0; j < c; j++) list.push(trace.t0S + i * stepS);
-      });
-      this.times = Float64Array.from(list);
+      this.stepS = stepS;
+      const cum = new Float64Array(ratesPerS.length + 1);
+      for (let i = 0; i < ratesPerS.length; i++) cum[i + 1] = cum[i] + Math.round(ratesPerS[i] * stepS);
+      this.cum = cum;
     }
   }
 
@@ -44,7 +48,28 @@ export class FileSource implements ArrivalSource {
   }
 
   read(endS: number, n: number, stepS: number): Promise<Float64Array> {
-    return Promise.resolve(binRequests(this.times, this.startS, this.endS, endS, n, stepS));
+    if (this.times) return Promise.resolve(binRequests(this.times, this.startS, this.endS, endS, n, stepS));
+    const cum = this.cum!;
+    const out = new Float64Array(n);
+    const startS = endS - n * stepS;
+    let lo = this.firstAtOrAfter(startS);
+    for (let i = 0; i < n; i++) {
+      const a = startS + i * stepS;
+      const b = a + stepS;
+      const hi = this.firstAtOrAfter(b);
+      out[i] = b <= this.startS || a >= this.endS ? NaN : cum[hi] - cum[lo];
+      lo = hi;
+    }
+    return Promise.resolve(out);
+  }
+
+  /** The first trace interval whose start (t0 + i·step, computed as the arrivals' times were) is ≥ x. */
+  private firstAtOrAfter(x: number): number {
+    const m = this.cum!.length - 1;
+    let i = Math.min(m, Math.max(0, Math.ceil((x - this.startS) / this.stepS)));
+    while (i > 0 && this.startS + (i - 1) * this.stepS >= x) i--;
+    while (i < m && this.startS + i * this.stepS < x) i++;
+    return i;
   }
 }
 

@@ -33,6 +33,13 @@ export class History {
     this.values = v;
   }
 
+  /** The largest value held (arrivals per interval), NaN when none: the reference for `screen`. */
+  maxValue(): number {
+    let m = -Infinity;
+    for (const x of this.values) if (x > m) m = x; // NaN (missing) never compares greater
+    return m === -Infinity ? NaN : m;
+  }
+
   /**
    * The series for a policy: leading missing intervals dropped, interior gaps interpolated
    * linearly, trailing ones carried forward; with how many were filled and how old the newest

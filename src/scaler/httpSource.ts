@@ -1,5 +1,5 @@
 import { getJson, type HttpOptions } from './httpGet.js';
-import { samplesToGrid, SourceError, type ArrivalSource } from './source.js';
+import { samplesToGrid, SourceError, type ArrivalSource, type ReadLimits } from './source.js';
 
 /**
  * Arrival history from any HTTP endpoint: `GET url?start=&end=&step=` answering JSON, either
@@ -17,12 +17,12 @@ export class HttpSource implements ArrivalSource {
     this.name = `http ${new URL(url).host}`;
   }
 
-  async read(endS: number, n: number, stepS: number): Promise<Float64Array> {
+  async read(endS: number, n: number, stepS: number, limits: ReadLimits = {}): Promise<Float64Array> {
     const u = new URL(this.url);
     u.searchParams.set('start', String(endS - (n - 1) * stepS));
     u.searchParams.set('end', String(endS));
     u.searchParams.set('step', String(stepS));
-    const body = await getJson(u, this.http);
+    const body = await getJson(u, this.http, limits);
     const scale = this.valueIs === 'rate' ? stepS : 1;
     const pairs = jsonSamples(body, stepS, u.host);
     return samplesToGrid([pairs], endS, n, stepS, scale);

@@ -18,7 +18,16 @@ export class ScalerMetrics implements Sink {
   private readonly lastTs = new Gauge({ name: 'tidecast_scaler_last_decision_timestamp_seconds', help: 'Time of the last decision', registers: [this.registry] });
   private readonly duration = new Histogram({ name: 'tidecast_scaler_decision_duration_seconds', help: 'Wall time of a decision (read + decide)', buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   private readonly deferred = new Histogram({ name: 'tidecast_scaler_deferred_work_duration_seconds', help: "Wall time of the policy's work between decisions (forecast refits)", buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
-  readonly errors = new Counter({ name: 'tidecast_scaler_errors_total', help: 'Errors by kind (source: unreachable, timeout, http, query, bad_response; stale; empty; sink_<name>)', labelNames: ['kind'], registers: [this.registry] });
+  readonly errors = new Counter({
+    name: 'tidecast_scaler_errors_total',
+    help: 'Errors by kind (source: unreachable, timeout, http, query, bad_response, too_large, dead_scrape; inputs: stale, empty, suspect; pool; sink_<name>, sink_kubernetes_throttled)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly suspectValues = new Counter({ name: 'tidecast_scaler_suspect_values_total', help: 'Implausible arrival values: dropped as transients, or held back awaiting confirmation (per decision)', labelNames: ['action'], registers: [this.registry] });
+  private readonly poolReady = new Gauge({ name: 'tidecast_scaler_pool_ready', help: "Ready sandboxes in the pool as last observed (NaN when not observed)", registers: [this.registry] });
+  private readonly poolReplicas = new Gauge({ name: 'tidecast_scaler_pool_spec_replicas', help: "The pool's spec.replicas as last observed (NaN when not observed)", registers: [this.registry] });
+  private readonly scrapeAge = new Gauge({ name: 'tidecast_scaler_source_scrape_age_seconds', help: 'Age of the newest raw sample behind the data (freshness query; +Inf when none, NaN without the query)', registers: [this.registry] });
   private readonly decisions = new Counter({ name: 'tidecast_scaler_decisions_total', help: 'Decisions by reason (policy, hold, floor)', labelNames: ['reason'], registers: [this.registry] });
 
   constructor(processMetrics = true) {
@@ -35,8 +44,17 @@ export class ScalerMetrics implements Sink {
     this.lastTs.set(d.nowS);
     this.duration.observe(d.durationMs / 1000);
     this.decisions.inc({ reason: d.reason });
+    this.poolReady.set(d.pool?.ready ?? NaN);
+    this.poolReplicas.set(d.pool?.replicas ?? NaN);
+    this.scrapeAge.set(d.inputs.scrapeAgeS === undefined ? NaN : (d.inputs.scrapeAgeS ?? Infinity));
     if (d.inputs.status === 'error') this.errors.inc({ kind: d.inputs.error?.kind ?? 'internal' });
     else if (d.inputs.status !== 'ok') this.errors.inc({ kind: d.inputs.status });
+  }
+
+  /** Counts a decision's implausible values. */
+  suspect(s: { dropped: number; held: number }): void {
+    if (s.dropped) this.suspectValues.inc({ action: 'dropped' }, s.dropped);
+    if (s.held) this.suspectValues.inc({ action: 'held' }, s.held);
   }
 
   observeDeferred(seconds: number): void {

@@ -7,10 +7,15 @@ import { readSinkSecurity } from './serverSecurity.js';
 import { HttpSource } from './httpSource.js';
 import { ScalerMetrics } from './metrics.js';
 import { PrometheusSource } from './prometheusSource.js';
-import { Scaler, type Decision } from './scaler.js';
+import { deadlineSignal, untilAborted } from './deadline.js';
+import type { PoolReader } from './pool.js';
+import { PUBLISH_SHARE, Scaler, sleepUnless, type Decision } from './scaler.js';
 import type { Sink } from './sink.js';
 import type { ArrivalSource } from './source.js';
 import { StdoutSink } from './stdoutSink.js';
+
+/** Time sinks get to publish a decision made while shutting down (ms): within SIGTERM's 2 s. */
+const SHUTDOWN_PUBLISH_MS = 500;
 
 /** A structured log line (JSON on stderr, so stdout stays decisions only). */
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -18,7 +23,7 @@ export const stderrLog: Log = (event, fields = {}) => process.stderr.write(JSON.
 
 export function makeSource(c: ScalerConfig): ArrivalSource {
   const s = c.source;
-  if (s.prometheus) return new PrometheusSource(s.prometheus.url, s.prometheus.query, s.prometheus.valueIs, s.prometheus);
+  if (s.prometheus) return new PrometheusSource(s.prometheus.url, s.prometheus.query, s.prometheus.valueIs, { ...s.prometheus, freshnessQuery: s.prometheus.freshness?.query });
   if (s.http) return new HttpSource(s.http.url, s.http.valueIs, s.http);
   return FileSource.open(s.file!.path, s.file!.timeColumn);
 }
@@ -29,8 +34,13 @@ export interface Running {
   sinks: Sink[];
   metrics: ScalerMetrics | null;
   ports: { http?: number; keda?: number };
-  /** One decision at `nowS`, published to every sink. */
-  step(nowS: number): Promise<Decision>;
+  /**
+   * One decision at `nowS`, published to every sink at once; it ends by `PUBLISH_SHARE` of the
+   * interval whatever a sink is doing (a slow sink is abandoned for this decision, its request
+   * aborted). `signal` (shutdown) cuts reads and publishing short; the decision then holds the
+   * last good target and is still published where a sink can take it at once.
+   */
+  step(nowS: number, o?: { signal?: AbortSignal; settle?: boolean }): Promise<Decision>;
   close(): Promise<void>;
 }
 
@@ -40,7 +50,9 @@ export interface StartOptions {
   log?: Log;
   /** Replace stdout (tests). */
   write?: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Wall clock (ms) for the decision's deadlines; injectable for tests. */
+  wallMs?: () => number;
 }
 
 /** Builds the scaler from its config and starts its sinks. */
@@ -50,8 +62,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   const policy = makePolicy(c.policy, c.initial, () => {
     throw new Error('the oracle cannot run live');
   });
-  const scaler = new Scaler(c, { source, policy, sleep: o.sleep });
   const sinks: Sink[] = [];
+  let pool: PoolReader | undefined;
   const ports: Running['ports'] = {};
   const metrics = c.sinks.http?.metrics ? new ScalerMetrics() : null;
   if (metrics) sinks.push(metrics);
@@ -80,8 +92,12 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
   if (c.sinks.kubernetes) {
     const kc = { ...c.sinks.kubernetes, dryRun: c.sinks.kubernetes.dryRun || !!o.dryRun };
     const { KubernetesSink } = await import('./kubernetesSink.js');
-    sinks.push(await KubernetesSink.create(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep));
+    const k = await KubernetesSink.create(kc, (e, f) => log(e, f), (kind) => metrics?.errors.inc({ kind }), o.sleep);
+    pool = k.poolReader() ?? undefined;
+    sinks.push(k);
   }
+  const wallMs = o.wallMs ?? (() => performance.now());
+  const scaler = new Scaler(c, { source, policy, pool, sleep: o.sleep, wallMs });
   if (c.sinks.stdout) sinks.push(new StdoutSink(o.write));
   let prevStatus = 'ok';
   return {
@@ -89,26 +105,48 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
     sinks,
     metrics,
     ports,
-    async step(nowS) {
-      const d = await scaler.tick(nowS);
+    async step(nowS, so = {}) {
+      const t0 = wallMs();
+      const d = await scaler.tick(nowS, so);
       // log changes of input health, not every decision
       if (d.inputs.status !== prevStatus) {
         if (d.inputs.status === 'ok') log('inputs usable again', { target: d.target });
         else log('inputs unusable', { status: d.inputs.status, error: d.inputs.error, stalenessS: d.inputs.stalenessS, target: d.target, reason: d.reason });
         prevStatus = d.inputs.status;
       }
-      for (const s of sinks) {
-        try {
-          await s.publish(d);
-        } catch (e) {
-          metrics?.errors.inc({ kind: `sink_${s.name}` });
-          log('sink failed', { sink: s.name, error: (e as Error).message });
-        }
+      if (d.inputs.suspect) metrics?.suspect(d.inputs.suspect);
+      if (d.poolError) metrics?.errors.inc({ kind: 'pool' });
+      // every sink at once, all under one deadline: a hung API server costs its own sink this
+      // decision, never the others or the loop
+      const budgetMs = c.interval * 1000 * PUBLISH_SHARE - (wallMs() - t0);
+      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(SHUTDOWN_PUBLISH_MS, budgetMs);
+      // sinks get `soft` (they end their own calls and count their own failures); the loop stops
+      // waiting at `hard`, a moment later, for a sink that does not honour it
+      const soft = deadlineSignal(softMs, so.signal?.aborted ? undefined : so.signal);
+      const hard = deadlineSignal(softMs + Math.min(100, c.interval * 50), so.signal?.aborted ? undefined : so.signal);
+      try {
+        await Promise.all(
+          sinks.map(async (s) => {
+            try {
+              const done = await untilAborted(s.publish(d, soft.signal).then(() => true), hard.signal);
+              if (!done) {
+                metrics?.errors.inc({ kind: `sink_${s.name}` });
+                log('sink skipped: no answer within the decision deadline', { sink: s.name });
+              }
+            } catch (e) {
+              metrics?.errors.inc({ kind: `sink_${s.name}` });
+              log('sink failed', { sink: s.name, error: (e as Error).message });
+            }
+          }),
+        );
+      } finally {
+        soft.dispose();
+        hard.dispose();
       }
       // the policy's deferred work (a forecast refit) runs now, between decisions, off the decision path
-      const t0 = performance.now();
+      const w0 = performance.now();
       policy.runDeferred?.();
-      metrics?.observeDeferred((performance.now() - t0) / 1000);
+      metrics?.observeDeferred((performance.now() - w0) / 1000);
       return d;
     },
     async close() {
@@ -119,18 +157,18 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
 
 /**
  * The live loop: decisions on a fixed grid (start + k·interval) by the wall clock, never two at
- * once (a late decision skips the grid points it missed), until `signal` aborts (SIGTERM).
+ * once (a late decision skips the grid points it missed), until `signal` aborts (SIGTERM). The
+ * signal reaches into the decision in flight (its reads and sink calls end at once), and the wait
+ * between decisions adds one abort listener and removes it, so nothing grows with the decisions.
  */
 export async function runLive(r: Running, intervalS: number, signal: AbortSignal, nowS: () => number = () => Date.now() / 1000): Promise<void> {
   let next = nowS();
   while (!signal.aborted) {
-    await r.step(next);
+    await r.step(next, { signal });
+    if (signal.aborted) break;
     const now = nowS();
     next += intervalS * Math.max(1, Math.ceil((now - next) / intervalS));
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, (next - nowS()) * 1000));
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-    });
+    await sleepUnless((next - nowS()) * 1000, signal);
   }
 }
 

@@ -8,18 +8,32 @@ export interface ArrivalSource {
   /**
    * Arrivals in each of the `n` intervals of `stepS` seconds ending at `endS`: element i covers
    * [endS − (n − i)·stepS, endS − (n − 1 − i)·stepS). NaN where the source has no value.
-   * Rejects with a `SourceError` when the source cannot answer.
+   * Rejects with a `SourceError` when the source cannot answer. `limits` bound the whole read
+   * (all its requests): its time (ms) and a signal that ends it at once (shutdown).
    */
-  read(endS: number, n: number, stepS: number): Promise<Float64Array>;
+  read(endS: number, n: number, stepS: number, limits?: ReadLimits): Promise<Float64Array>;
+  /**
+   * Seconds since the newest raw sample behind the data (a scrape's last write), when the source
+   * can tell; a `rate()` over a dead scrape keeps answering for its window, this does not.
+   */
+  freshness?(nowS: number, limits?: ReadLimits): Promise<number>;
+}
+
+/** What one read may spend: wall milliseconds and a cancelling signal. */
+export interface ReadLimits {
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 /** Why a read failed, as counted in `/metrics` (`tidecast_scaler_errors_total{kind}`). */
-export type SourceErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad_response' | 'query';
+export type SourceErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad_response' | 'query' | 'too_large' | 'dead_scrape';
 
 export class SourceError extends Error {
   constructor(
     readonly kind: SourceErrorKind,
     message: string,
+    /** The server's Retry-After, seconds, when it sent one. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'SourceError';

@@ -41,9 +41,11 @@ export class PrometheusServer {
   private proc: ChildProcess | null = null;
   port = 0;
 
-  constructor(om: string) {
+  /** `om`: history to backfill ('' for none); `config`: prometheus.yml (scrape jobs for live data). */
+  constructor(om: string, config = 'global:\n  scrape_interval: 1h\n') {
+    writeFileSync(join(this.dir, 'prometheus.yml'), config);
+    if (om === '') return;
     writeFileSync(join(this.dir, 'data.om'), om);
-    writeFileSync(join(this.dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
     execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', join(this.dir, 'data.om'), join(this.dir, 'tsdb')], { stdio: 'pipe' });
   }
 

@@ -1,0 +1,15 @@
+import type { ReadLimits } from './source.js';
+
+/** What the scaler observes of the pool it sizes, each decision. */
+export interface PoolState {
+  /** The pool's desired size as it stands (`spec.replicas`): what the target was set to, by us or by someone else. */
+  replicas: number;
+  /** Sandboxes ready to be claimed now (agent-sandbox `status.readyReplicas`, OpenKruise `status.availableReplicas`). */
+  ready: number;
+}
+
+/** Reads the pool's state (the Kubernetes API, or a Prometheus query); rejects when it cannot. */
+export interface PoolReader {
+  readonly name: string;
+  read(limits: ReadLimits): Promise<PoolState>;
+}

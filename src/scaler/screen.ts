@@ -1,0 +1,68 @@
+/**
+ * Don't believe nonsense: a value many times beyond anything the history holds is not data until
+ * later reads confirm it. Pure: the scaler passes what it read and a reference level.
+ *
+ * A run of fewer than `confirm` values above `factor` × the reference that later values (lower
+ * again) end is a transient — a broken exporter, a unit slip, a 12-second burst of 1e9–1e15 claims/s — and is
+ * dropped for good (NaN: never merged into the history, re-dropped when re-read). A run still going
+ * at the newest interval is held back (NaN, the decision holds its target) until it is `confirm`
+ * intervals long; then it is a real new level and is let through.
+ */
+export interface ScreenLimits {
+  /** A value above `factor` × the reference is suspect. */
+  factor: number;
+  /** Intervals a suspect level must last (to the newest) before it is believed. */
+  confirm: number;
+  /** Reference floor (arrivals per interval): a near-empty history does not make every first burst suspect. */
+  minReference: number;
+}
+
+export interface ScreenResult {
+  /** Values dropped for good (transients) in this read. */
+  dropped: number;
+  /** Values held back at the newest end, awaiting confirmation (0 when none). */
+  held: number;
+}
+
+/**
+ * Screens `read` in place against `reference` (arrivals per interval: the largest value the
+ * history holds; NaN when there is none, then the read's own 99th percentile).
+ */
+export function screen(read: Float64Array, reference: number, L: ScreenLimits): ScreenResult {
+  const ref = Math.max(Number.isFinite(reference) && reference > 0 ? reference : quantile99(read), L.minReference);
+  const limit = L.factor * ref;
+  let dropped = 0;
+  let held = 0;
+  let runStart = -1;
+  for (let i = 0; i <= read.length; i++) {
+    const x = i < read.length ? read[i] : NaN;
+    const high = x > limit; // false for NaN: a gap neither starts nor ends a run
+    if (high) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart < 0 || (i < read.length && !Number.isFinite(x))) continue;
+    // the run [runStart, i) ended: by a believable value (a transient), or at the newest interval
+    const len = i - runStart;
+    if (len >= L.confirm) {
+      // lasted long enough to be a real level, over or not
+    } else if (i < read.length) {
+      for (let j = runStart; j < i; j++) read[j] = NaN;
+      dropped += len;
+    } else {
+      for (let j = runStart; j < i; j++) read[j] = NaN;
+      held = len;
+    }
+    runStart = -1;
+  }
+  return { dropped, held };
+}
+
+/** The 99th percentile of the finite, non-negative values (NaN when none). */
+function quantile99(a: Float64Array): number {
+  const v: number[] = [];
+  for (const x of a) if (Number.isFinite(x) && x >= 0) v.push(x);
+  if (v.length === 0) return NaN;
+  v.sort((p, q) => p - q);
+  return v[Math.min(v.length - 1, Math.floor(0.99 * v.length))];
+}
