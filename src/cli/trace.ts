@@ -7,6 +7,7 @@ import { autocorrelation, countsCsv, type CountSeries } from '../forecast/series
 import { synthCounts } from '../forecast/synth.js';
 import { parseRate } from '../scenario/units.js';
 import { intFlag } from './options.js';
+import { guardOutFile } from './outGuard.js';
 import { durationFlag, loadCounts } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
@@ -153,7 +154,8 @@ export function sparkline(s: CountSeries, width = 100): string {
 }
 
 /** `tidecast trace inspect`: statistics, a terminal chart, and optionally an HTML chart. */
-export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string }): Promise<string> {
+export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string; force?: boolean }): Promise<string> {
+  if (f.html !== undefined) guardOutFile('--html', f.html, f.force);
   const stepS = durationFlag('--step', f.step);
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
