@@ -14,7 +14,6 @@ import { traceImport, traceInspect, traceSynth, type SynthFlags } from './trace.
 import { writeOutputs } from './run.js';
 import { compareAction, compareContext, type CompareFlags } from './compare.js';
 import { progressBar } from './progress.js';
-import { guardOutFile } from './outGuard.js';
 import { runAction, runContext, type RunFlags } from './run.js';
 
 /**
@@ -234,7 +233,6 @@ trace
   .option('--force', 'replace what --out already holds')
   .action((file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }) => {
     if (flags.format !== undefined) process.stderr.write('tidecast: trace import --format is deprecated (other commands call it --trace-format); use --trace-format\n');
-    guardOut(flags);
     emit(traceImport(file, flags), flags.out);
   });
 trace
@@ -255,7 +253,6 @@ trace
   .option('--out <file>', 'write here instead of stdout')
   .option('--force', 'replace what --out already holds')
   .action((flags: SynthFlags & { out?: string; force?: boolean }) => {
-    guardOut(flags);
     emit(traceSynth(flags), flags.out);
   });
 trace
@@ -270,11 +267,6 @@ trace
   .action(async (file: string, flags: { step: string; format?: string; html?: string; traceFormat?: string }) => {
     process.stdout.write(await traceInspect(file, flags));
   });
-
-/** `--out FILE` must not replace a file unless `--force`: checked before the work. */
-function guardOut(flags: { out?: string; force?: boolean }): void {
-  if (flags.out !== undefined) guardOutFile('--out', flags.out, flags.force);
-}
 
 function emit(text: string, out?: string): void {
   if (out) {

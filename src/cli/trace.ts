@@ -11,7 +11,8 @@ import { guardOutFile } from './outGuard.js';
 import { durationFlag, loadCounts } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
-export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string }): string {
+export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }): string {
+  if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   // --format was this command's name for the input format; every other command says --trace-format
   const flag = f.traceFormat !== undefined || f.format === undefined ? '--trace-format' : '--format';
@@ -38,7 +39,8 @@ export interface SynthFlags {
 }
 
 /** `tidecast trace synth`: a seeded tidal trace (the scenarios' generator) as `time,count`. */
-export function traceSynth(f: SynthFlags): string {
+export function traceSynth(f: SynthFlags & { out?: string; force?: boolean }): string {
+  if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   const days = Number(f.days);
   if (!(days > 0)) throw new UserError(`--days: expected a positive number of days, got "${f.days}"`);
