@@ -105,13 +105,24 @@ function describeKeys(node: unknown, path: string[], missing: string[], defs: Re
  */
 function shareLeaf(child: Record<string, unknown>, defs: Record<string, unknown>): void {
   const body = JSON.stringify(child.anyOf);
-  const kind = /^[^:.]*?(distribution|duration|rate|whole number)/.exec(String(child.description).split('Accepts ')[1] ?? '')?.[1]?.replace(' ', '') ?? 'value';
   let name = Object.keys(defs).find((k) => JSON.stringify((defs[k] as { anyOf: unknown }).anyOf) === body);
   if (!name) {
+    const kind = leafName(child.anyOf as Record<string, unknown>[], String(child.description).split('Accepts ')[1] ?? '');
     name = kind;
     for (let i = 2; name in defs; i++) name = `${kind}${i}`;
     defs[name] = { anyOf: child.anyOf };
   }
   delete child.anyOf;
   child.$ref = `#/$defs/${name}`;
+}
+
+/** A readable `$defs` name for a leaf's alternatives: positiveDuration, durationOrNever, rateOrUnlimited, … */
+function leafName(anyOf: Record<string, unknown>[], accepts: string): string {
+  const kind = /^an? (distribution|duration|rate|whole number)/.exec(accepts)?.[1]?.replace('whole number', 'count') ?? 'value';
+  const first = anyOf[0] ?? {};
+  const strictlyPositive = first.exclusiveMinimum === 0 || (first.minimum as number) > 0;
+  const words = anyOf.flatMap((a) => (Array.isArray(a.enum) ? (a.enum as string[]) : typeof a.pattern === 'string' && /\[uU\]\[nN\]/.test(a.pattern) ? ['unlimited'] : []));
+  const cap = (w: string) => w[0].toUpperCase() + w.slice(1);
+  if (kind === 'distribution') return JSON.stringify(anyOf[1] ?? {}).includes('"exclusiveMinimum":0') ? 'positiveDistribution' : 'distribution';
+  return `${strictlyPositive ? `positive${cap(kind)}` : kind}${words.length ? `Or${cap(words[0])}` : ''}`;
 }
