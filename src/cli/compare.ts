@@ -10,6 +10,7 @@ import { get } from '../sim/summary.js';
 import { blameVary, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { loadScenario } from '../scenario/load.js';
 import { splitValues } from '../sweep/grid.js';
+import { guardOutDir } from './outGuard.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
@@ -21,6 +22,7 @@ export interface CompareFlags extends SimFlags {
   searchSteps?: string;
   searchTolerance?: string;
   out?: string;
+  force?: boolean;
   format?: string;
 }
 
@@ -55,6 +57,7 @@ export interface CompareContext {
 export function compareContext(files: string[], f: CompareFlags): CompareContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
+  if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
   const sets = simSets(f);
   let variants: VariantSpec[];
   if (f.policies) {

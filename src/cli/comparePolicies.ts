@@ -96,7 +96,7 @@ export async function comparePoliciesAction(
       data: { values },
       layer: [
         { mark: { type: 'rule', strokeDash: [4, 4], color: '#999' }, encoding: { y: { datum: budget.value } } },
-        { mark: { type: 'point', size: 70 }, encoding: { x: { field: 'cost', type: 'quantitative', scale: { zero: false }, title: 'cost (total)' }, y: { field: 'p99', type: 'quantitative', scale: { type: 'symlog' }, title: 'p99 start latency (s)' }, color: { field: 'policy', type: 'nominal' }, fill: { condition: { test: "datum.chosen !== 'tried'", field: 'policy', type: 'nominal' }, value: 'transparent' }, tooltip: [{ field: 'policy' }, { field: 'cost', format: ',.2f' }, { field: 'p99', format: '.3f' }] } },
+        { mark: { type: 'point', size: 70 }, encoding: { x: { field: 'cost', type: 'quantitative', scale: { zero: false }, title: 'total cost ($)', axis: { format: '$,~r' } }, y: { field: 'p99', type: 'quantitative', scale: { type: 'symlog' }, title: 'p99 start latency (s)' }, color: { field: 'policy', type: 'nominal' }, fill: { condition: { test: "datum.chosen !== 'tried'", field: 'policy', type: 'nominal' }, value: 'transparent' }, tooltip: [{ field: 'policy' }, { field: 'cost', format: ',.2f' }, { field: 'p99', format: '.3f' }] } },
       ],
     };
     const svg = await renderSvg(spec);

@@ -68,7 +68,8 @@ simOptions(
     .description('run a scenario and print its summary (a table, or JSON with --format json)')
     .argument('<scenario>', 'scenario YAML file (see scenarios/)')
     .option('--format <format>', 'text or json', 'text')
-    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder'),
+    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
+    .option('--force', 'replace what --out already holds'),
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const ctx = runContext(file, flags);
@@ -106,6 +107,7 @@ simOptions(
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by more than --search-tolerance)', '6')
     .option('--search-tolerance <pct>', 'with --policies: how close in cost the leanest setting meeting the budget and the richest missing it must be before a search stops (each policy is compared at its cheapest to within this)', '5%')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
+    .option('--force', 'replace what --out already holds')
     .option('--format <format>', 'text or json', 'text'),
   'every variant',
 ).action(async (files: string[], flags: CompareFlags) => {
@@ -122,6 +124,7 @@ simOptions(
     .option('--vary <key.path=a,b,c | key.path=lo..hi:step>', 'a key and its values (repeatable; the grid is their product)', collect, [])
     .option('--samples <n>', 'instead of the grid, n random points (ranges drawn uniformly; seeded by the scenario seed)')
     .option('--out <dir>', 'folder for sweep.csv, pareto.svg and report.html (default reports/sweep-<name>)')
+    .option('--force', 'write into a folder that holds other files, or start afresh over a sweep made with other settings')
     .option('--shard <i/n>', 'run only points i, i+n, i+2n, … (for a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX/n)'),
   'every point',
 ).action(async (file: string, flags: SweepFlags) => {
@@ -150,7 +153,8 @@ program
   .description('join sweep shard CSVs (from --shard) into one sweep')
   .argument('<csv...>', 'shard files')
   .option('--out <file>', 'write the merged CSV here (default: stdout)')
-  .action(async (files: string[], flags: { out?: string }) => emitResult(await mergeAction(files, flags.out)));
+  .option('--force', 'replace what --out already holds')
+  .action(async (files: string[], flags: { out?: string; force?: boolean }) => emitResult(await mergeAction(files, flags.out, flags.force)));
 
 const MODELS_HELP = MODEL_NAMES.join(', ');
 
@@ -226,7 +230,8 @@ trace
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions (default auto)')
   .option('--format <format>', 'deprecated: the old name of --trace-format')
   .option('--out <file>', 'write here instead of stdout')
-  .action((file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string }) => {
+  .option('--force', 'replace what --out already holds')
+  .action((file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }) => {
     if (flags.format !== undefined) process.stderr.write('tidecast: trace import --format is deprecated (other commands call it --trace-format); use --trace-format\n');
     emit(traceImport(file, flags), flags.out);
   });
@@ -246,7 +251,8 @@ trace
   .option('--seed <n>', 'random seed', '1')
   .option('--start <date>', 'start date (UTC)', '2026-01-05')
   .option('--out <file>', 'write here instead of stdout')
-  .action((flags: SynthFlags & { out?: string }) => {
+  .option('--force', 'replace what --out already holds')
+  .action((flags: SynthFlags & { out?: string; force?: boolean }) => {
     emit(traceSynth(flags), flags.out);
   });
 trace
@@ -256,6 +262,7 @@ trace
   .option('--step <duration>', 'step to resample to', '1m')
   .option('--format <format>', 'text or json', 'text')
   .option('--html <file>', 'also write an HTML page with a vega-lite chart of the series')
+  .option('--force', 'overwrite the --html file')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
   .action(async (file: string, flags: { step: string; format?: string; html?: string; traceFormat?: string }) => {
     process.stdout.write(await traceInspect(file, flags));

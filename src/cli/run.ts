@@ -8,6 +8,7 @@ import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
 import { buildReport } from '../report/build.js';
+import { guardOutDir } from './outGuard.js';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -33,12 +34,14 @@ export interface RunContext {
 export interface RunFlags extends SimFlags {
   format?: string;
   out?: string;
+  force?: boolean;
 }
 
 /** Turns command-line flags into a typed context, or throws a one-line `UserError`. */
 export function runContext(file: string, f: RunFlags): RunContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
+  if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
   return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
 }
 

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { judgeBudgets } from '../check/budgets.js';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
@@ -14,6 +14,9 @@ import { paretoFront, readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow
 import { blameVary, intFlag, simSets, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
+import { paretoSpec } from '../report/paretoChart.js';
+import { guardOutDir, guardOutFile } from './outGuard.js';
+import { settingsDiff, sweepSettings, type SweepSettings } from '../sweep/settings.js';
 
 /** Options of `tidecast sweep`. */
 export interface SweepFlags extends SimFlags {
@@ -21,6 +24,7 @@ export interface SweepFlags extends SimFlags {
   samples?: string;
   out?: string;
   shard?: string;
+  force?: boolean;
 }
 
 /**
@@ -51,12 +55,27 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
   const header = sweepHeader(keys);
   const notes: string[] = [];
   const done = new Map<number, SweepRow>();
-  if (existsSync(csv)) {
+  const settings = sweepSettings(file, base, sets, keys);
+  const metaName = csvName.replace(/\.csv$/, '.meta.json');
+  const meta = join(dir, metaName);
+  // a folder that holds something other than this sweep is not ours to write into
+  // (other shards of this very sweep may share it: their CSVs, and records with our fingerprint)
+  const sibling = (name: string): boolean =>
+    /^(pareto\.svg|report\.html|sweep(\.shard-\d+-of-\d+)?\.csv)$/.test(name) || (/^sweep(\.shard-\d+-of-\d+)?\.meta\.json$/.test(name) && readSettings(join(dir, name))?.fingerprint === settings.fingerprint);
+  if (!existsSync(csv)) guardOutDir('--out', dir, f.force, sibling);
+  if (existsSync(csv) && !f.force) {
     const prev = readSweep(readFileSync(csv, 'utf8'), csv);
-    if (prev.keys.join(',') !== keys.join(',')) throw new UserError(`${csv}: holds a sweep over ${prev.keys.join(', ') || 'nothing'}, not ${keys.join(', ')}; choose another --out`);
+    if (prev.keys.join(',') !== keys.join(',')) throw new UserError(`${csv}: holds a sweep over ${prev.keys.join(', ') || 'nothing'}, not ${keys.join(', ')}; choose another --out, or add --force to start afresh`);
+    const was = readSettings(meta);
+    if (prev.rows.length > 0) {
+      if (!was) throw new UserError(`${csv}: holds ${prev.rows.length} rows with no record of the settings that made them (${metaName} is missing); resuming could mix settings: choose another --out, or add --force to start afresh`);
+      const diff = settingsDiff(was, settings);
+      if (diff.length > 0) throw new UserError(`${csv}: its rows were made with other settings (${diff.join('; ')}); resuming would mix them: choose another --out, or add --force to start afresh`);
+    }
     for (const r of prev.rows) if (mine.some((p) => p.index === r.index && keys.every((k) => p.values[k] === r.values[k]))) done.set(r.index, r);
     if (done.size > 0) notes.push(`resuming: ${done.size} of ${mine.length} points already in ${csv}`);
-  } else writeOutputs(dir, { [csvName]: header + '\n' });
+    writeOutputs(dir, { [metaName]: JSON.stringify(settings, null, 2) + '\n' });
+  } else writeOutputs(dir, { [csvName]: header + '\n', [metaName]: JSON.stringify(settings, null, 2) + '\n' });
   const todo = mine.filter((p) => !done.has(p.index));
   const workers = f.workers !== undefined ? intFlag('--workers', f.workers, 0) : availableParallelism();
   let finished = done.size;
@@ -84,9 +103,37 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
   return { stdout: sweepTable(rows, keys), notes, rows };
 }
 
-/** `tidecast merge`: joins shard CSVs into one sweep, in point order. */
-export async function mergeAction(files: string[], out: string | undefined): Promise<{ stdout: string; notes: string[] }> {
+/** The settings recorded beside a sweep CSV, or undefined when there is no record. */
+function readSettings(metaFile: string): SweepSettings | undefined {
+  if (!existsSync(metaFile)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(metaFile, 'utf8')) as SweepSettings;
+    if (typeof m.fingerprint !== 'string') throw new Error('no fingerprint');
+    return m;
+  } catch (e) {
+    throw new UserError(`${metaFile}: not a sweep settings record (${(e as Error).message.split('\n')[0]}); remove it, or choose another --out`);
+  }
+}
+
+/**
+ * `tidecast merge`: joins shard CSVs into one sweep, in point order. Shards made under different
+ * settings (their `.meta.json` records disagree) are refused; the merged file gets the record.
+ */
+export async function mergeAction(files: string[], out: string | undefined, force?: boolean): Promise<{ stdout: string; notes: string[] }> {
   if (files.length === 0) throw new UserError('merge: give the shard CSV files');
+  if (out !== undefined) guardOutFile('--out', out, force);
+  let settings: { file: string; s: SweepSettings } | undefined;
+  const unrecorded: string[] = [];
+  for (const f of files) {
+    const s = readSettings(f.replace(/\.csv$/, '.meta.json'));
+    if (!s) unrecorded.push(f);
+    else if (!settings) settings = { file: f, s };
+    else {
+      const diff = settingsDiff(settings.s, s);
+      if (diff.length > 0) throw new UserError(`${f}: made with other settings than ${settings.file} (${diff.join('; ')}); merge shards of one sweep`);
+    }
+  }
+  if (settings && unrecorded.length > 0) throw new UserError(`${unrecorded[0]}: no record of the settings that made it (${unrecorded[0].replace(/\.csv$/, '.meta.json')} is missing), unlike ${settings.file}; merge shards of one sweep`);
   let keys: string[] | null = null;
   const rows = new Map<number, SweepRow>();
   for (const f of files) {
@@ -107,27 +154,17 @@ export async function mergeAction(files: string[], out: string | undefined): Pro
   }
   const sorted = [...rows.values()].sort((a, b) => a.index - b.index);
   const text = [sweepHeader(keys!), ...sorted.map((r) => sweepLine(r, keys!))].join('\n') + '\n';
-  if (!out) return { stdout: text, notes: [] };
-  writeOutputs(join(out, '..'), { [basename(out)]: text });
-  return { stdout: sweepTable(sorted, keys!), notes: [`wrote ${out} (${sorted.length} points)`] };
+  const notes = settings ? [] : [`the shards carry no record of their settings (made by an earlier tidecast): merged as they are`];
+  if (!out) return { stdout: text, notes };
+  const files_: Record<string, string> = { [basename(out)]: text };
+  if (settings && out.endsWith('.csv')) files_[basename(out).replace(/\.csv$/, '.meta.json')] = JSON.stringify(settings.s, null, 2) + '\n';
+  writeOutputs(dirname(out), files_);
+  return { stdout: sweepTable(sorted, keys!), notes: [...notes, `wrote ${out} (${sorted.length} points)`] };
 }
 
 async function paretoOutputs(name: string, rows: SweepRow[], keys: string[]): Promise<Record<string, string>> {
   const front = new Set(paretoFront(rows).map((r) => r.index));
-  const values = rows
-    .filter((r) => Number.isFinite(r.metrics['cost.total']) && Number.isFinite(r.metrics['startLatency.p99']))
-    .map((r) => ({ cost: r.metrics['cost.total'], p99: r.metrics['startLatency.p99'], front: front.has(r.index) ? 'Pareto front' : 'other', budgets: r.budgets, point: keys.map((k) => `${k.split('.').pop()}=${r.values[k]}`).join(' ') }));
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Sweep of ${name}: cost against p99 start latency`, subtitle: 'each point a configuration; the line joins those no other beats on both', anchor: 'start' },
-    width: 640,
-    height: 360,
-    data: { values },
-    layer: [
-      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: { field: 'cost', type: 'quantitative', title: 'cost (total)', scale: { zero: false } }, y: { field: 'p99', type: 'quantitative', title: 'p99 start latency (s)' }, color: { field: 'budgets', type: 'nominal', title: 'budgets' }, tooltip: [{ field: 'point' }, { field: 'cost', format: ',.2f' }, { field: 'p99', format: '.3f' }, { field: 'budgets' }] } },
-      { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'line', interpolate: 'step-after', color: '#444' }, encoding: { x: { field: 'cost', type: 'quantitative' }, y: { field: 'p99', type: 'quantitative' } } },
-    ],
-  };
+  const spec = paretoSpec(name, rows, keys, front);
   const svg = await renderSvg(spec);
   const html = reportHtml({ title: `tidecast sweep — ${name}`, subtitle: `${rows.length} points over ${keys.join(', ')}`, tableHtml: '', charts: [{ id: 'pareto', spec, svg }], appendix: [] });
   return { 'pareto.svg': svg, 'report.html': html };

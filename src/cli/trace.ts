@@ -7,10 +7,12 @@ import { autocorrelation, countsCsv, type CountSeries } from '../forecast/series
 import { synthCounts } from '../forecast/synth.js';
 import { parseRate } from '../scenario/units.js';
 import { intFlag } from './options.js';
+import { guardOutFile } from './outGuard.js';
 import { durationFlag, loadCounts } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
-export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string }): string {
+export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }): string {
+  if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   // --format was this command's name for the input format; every other command says --trace-format
   const flag = f.traceFormat !== undefined || f.format === undefined ? '--trace-format' : '--format';
@@ -37,7 +39,8 @@ export interface SynthFlags {
 }
 
 /** `tidecast trace synth`: a seeded tidal trace (the scenarios' generator) as `time,count`. */
-export function traceSynth(f: SynthFlags): string {
+export function traceSynth(f: SynthFlags & { out?: string; force?: boolean }): string {
+  if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   const days = Number(f.days);
   if (!(days > 0)) throw new UserError(`--days: expected a positive number of days, got "${f.days}"`);
@@ -153,7 +156,8 @@ export function sparkline(s: CountSeries, width = 100): string {
 }
 
 /** `tidecast trace inspect`: statistics, a terminal chart, and optionally an HTML chart. */
-export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string }): Promise<string> {
+export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string; force?: boolean }): Promise<string> {
+  if (f.html !== undefined) guardOutFile('--html', f.html, f.force);
   const stepS = durationFlag('--step', f.step);
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);

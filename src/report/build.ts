@@ -4,7 +4,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ReplicationResult } from '../sim/replication.js';
 import type { Summary } from '../sim/summary.js';
 import { arrivalsChart, concurrencyChart, costChart, latencyCdfChart, latencyChart, poolChart, queueChart, type VegaLiteSpec } from './charts.js';
-import { latencyCdf, seriesRows } from './data.js';
+import { latencyCdf, latencyTail, seriesRows } from './data.js';
 import { reportHtml, type ReportChart } from './html.js';
 import { renderSvg } from './svg.js';
 import { summaryTable } from './table.js';
@@ -21,13 +21,14 @@ export interface ReportVariant {
 export function reportSpecs(variants: readonly ReportVariant[]): Record<string, VegaLiteSpec> {
   const rows = variants.flatMap((v) => seriesRows(v.variant, v.results));
   const cdf = variants.flatMap((v) => latencyCdf(v.variant, v.results));
+  const tail = variants.flatMap((v) => latencyTail(v.variant, v.results));
   const first = variants[0].scenario;
   return {
     arrivals: arrivalsChart(rows, first.output.interval, first.infrastructure.reserved.slots),
     concurrency: concurrencyChart(rows),
     pool: poolChart(rows),
     latency: latencyChart(rows),
-    latencyCdf: latencyCdfChart(cdf),
+    latencyCdf: latencyCdfChart(cdf, tail),
     queue: queueChart(rows),
     cost: costChart(rows),
   };

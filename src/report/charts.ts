@@ -1,4 +1,4 @@
-import type { CdfPoint, SeriesRow } from './data.js';
+import type { CdfPoint, SeriesRow, TailMark } from './data.js';
 
 /**
  * The report's charts as vega-lite specs: pure functions from rows to specs (no I/O, no
@@ -10,7 +10,34 @@ export type VegaLiteSpec = Record<string, unknown>;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
 const HEIGHT = 200;
-const HOURS = { field: 'hours', type: 'quantitative', title: 'time (h)' };
+const HOURS = { field: 'hours', type: 'quantitative', title: 'time (h)', axis: { format: ',~r' } };
+
+/**
+ * Tick formats that fit the data: `~` trims trailing zeros (d3-format), so a count axis reads
+ * 0, 200, 400 and a rate 0%, 0.5%, 1% — never `0.000000` or `0.000000%`.
+ */
+export const FORMAT = { count: ',~r', share: '~%', money: '$,~r' } as const;
+
+/** Seconds on a log axis as people say them: 50 ms, 1.5 s, 2 min. */
+const SECONDS_LABEL = "datum.value >= 60 ? format(datum.value / 60, '~r') + ' min' : datum.value >= 1 ? format(datum.value, '~r') + ' s' : format(datum.value * 1000, '~r') + ' ms'";
+
+/** 1-2-5 tick values covering [lo, hi] on a log axis (vega labels every decade's nine ticks, which overlap). */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  if (!(lo > 0) || !(hi >= lo)) return out;
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(1));
+      if (v >= lo / 1.0001 && v <= hi * 1.0001) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** A linear y scale from 0 that stays readable when every value is 0 (a flat line on the axis, ticks 0 … `emptyMax`). */
+function fromZero(values: readonly number[], emptyMax: number): Record<string, unknown> {
+  return values.some((v) => v > 0) ? { zero: true } : { domain: [0, emptyMax] };
+}
 
 function base(title: string, description: string): VegaLiteSpec {
   return { $schema: SCHEMA, title: { text: title, subtitle: description, anchor: 'start' }, width: WIDTH, height: HEIGHT };
@@ -40,7 +67,7 @@ function lines(title: string, description: string, rows: SeriesRow[], columns: R
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
     encoding: {
       x: HOURS,
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale, axis: yScale.type === 'log' ? { labelExpr: SECONDS_LABEL, labelOverlap: 'greedy' } : { format: FORMAT.count } },
       color: { field: 'series', type: 'nominal', title: null },
       ...(multi ? { strokeDash: { field: 'variant', type: 'nominal', title: 'variant' } } : {}),
       tooltip: [{ field: 'variant' }, { field: 'series' }, { field: 'hours', format: '.2f' }, { field: 'value', format: ',.3~f' }],
@@ -48,14 +75,14 @@ function lines(title: string, description: string, rows: SeriesRow[], columns: R
   };
 }
 
-function stacked(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow) => number>, yTitle: string): VegaLiteSpec {
+function stacked(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow) => number>, yTitle: string, format: string = FORMAT.count): VegaLiteSpec {
   const multi = many(rows);
   const spec: VegaLiteSpec = {
     data: { values: fold(rows, columns) },
     mark: { type: 'area', interpolate: 'step-after', opacity: 0.85 },
     encoding: {
       x: HOURS,
-      y: { field: 'value', type: 'quantitative', stack: 'zero', title: yTitle },
+      y: { field: 'value', type: 'quantitative', stack: 'zero', title: yTitle, axis: { format } },
       color: { field: 'series', type: 'nominal', title: null, sort: Object.keys(columns) },
       order: { field: 'series' },
       tooltip: [{ field: 'variant' }, { field: 'series' }, { field: 'hours', format: '.2f' }, { field: 'value', format: ',.2f' }],
@@ -72,19 +99,38 @@ function stacked(title: string, description: string, rows: SeriesRow[], columns:
   };
 }
 
-/** Arrivals per second against reserved capacity and the pool target (independent axes). */
+/**
+ * Arrivals and capacity as three panels on one time axis: arrivals per second; demand (running
+ * plus waiting) against the reserved slots; and the warm-pool target on its own scale — beside
+ * 950 reserved slots a target of 20 would sit on the zero line.
+ */
 export function arrivalsChart(rows: SeriesRow[], intervalS: number, reservedSlots: number): VegaLiteSpec {
   const multi = many(rows);
-  const rate = fold(rows, { 'arrivals/s': (r) => r.arrivals / intervalS });
-  const cap = fold(rows, { 'reserved slots': () => (Number.isFinite(reservedSlots) ? reservedSlots : NaN), 'pool target': (r) => r.poolTarget, 'demand (running + waiting)': (r) => r.concurrency + r.queue });
   const dash = multi ? { strokeDash: { field: 'variant', type: 'nominal', title: 'variant' } } : {};
+  const rate = fold(rows, { 'arrivals/s': (r) => r.arrivals / intervalS });
+  const cap = fold(rows, { 'reserved slots': () => (Number.isFinite(reservedSlots) ? reservedSlots : NaN), 'demand (running + waiting)': (r) => r.concurrency + r.queue });
+  const target = fold(rows, { 'warm-pool target': (r) => r.poolTarget });
+  const panel = (values: unknown[], yTitle: string, height: number, color: Record<string, unknown>) => ({
+    width: WIDTH,
+    height,
+    data: { values },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    encoding: {
+      x: HOURS,
+      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format: FORMAT.count }, scale: fromZero((values as { value: number }[]).map((v) => v.value), 1) },
+      ...color,
+      ...dash,
+      tooltip: [{ field: 'variant' }, { field: 'series' }, { field: 'hours', format: '.2f' }, { field: 'value', format: ',.3~r' }],
+    },
+  });
   return {
-    ...base('Arrivals and capacity', 'arrivals per second (left) against reserved slots, demand and the warm-pool target (right)'),
-    layer: [
-      { data: { values: rate }, mark: { type: 'line', interpolate: 'step-after', color: '#4c78a8' }, encoding: { x: HOURS, y: { field: 'value', type: 'quantitative', title: 'arrivals / s', axis: { titleColor: '#4c78a8' } }, ...dash } },
-      { data: { values: cap }, mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 }, encoding: { x: HOURS, y: { field: 'value', type: 'quantitative', title: 'sandboxes' }, color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#e45756', '#54a24b', '#b279a2'] } }, ...dash } },
+    $schema: SCHEMA,
+    title: { text: 'Arrivals and capacity', subtitle: 'arrivals per second; demand against the reserved slots; the warm-pool target (each on its own scale)', anchor: 'start' },
+    vconcat: [
+      panel(rate, 'arrivals (per s)', 120, { color: { value: '#4c78a8' } }),
+      panel(cap, 'capacity (sandboxes)', 140, { color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['demand (running + waiting)', 'reserved slots'], range: ['#4c78a8', '#e45756'] } } }),
+      panel(target, 'pool target (sandboxes)', 90, { color: { value: '#54a24b' } }),
     ],
-    resolve: { scale: { y: 'independent' } },
   };
 }
 
@@ -101,13 +147,13 @@ export function concurrencyChart(rows: SeriesRow[]): VegaLiteSpec {
       serverless: (r) => r.runningServerless,
       ...(hibernation ? { hibernated: (r: SeriesRow) => r.hibernated } : {}),
     },
-    'sessions',
+    'running (sessions)',
   );
 }
 
 /** Ready sandboxes in the warm pool against the target. */
 export function poolChart(rows: SeriesRow[]): VegaLiteSpec {
-  return lines('Warm pool', 'ready sandboxes (interval mean) against the target', rows, { ready: (r) => r.poolReady, target: (r) => r.poolTarget }, 'sandboxes');
+  return lines('Warm pool', 'ready sandboxes (interval mean) against the target', rows, { ready: (r) => r.poolReady, target: (r) => r.poolTarget }, 'pool (sandboxes)');
 }
 
 /** Start latency p50 and p99 per interval (log scale). */
@@ -115,35 +161,59 @@ export function latencyChart(rows: SeriesRow[]): VegaLiteSpec {
   return lines('Start latency over time', 'p50 and p99 of sessions starting in each interval (log scale)', rows, {
     p50: (r) => (r.latencyP50 > 0 ? r.latencyP50 : NaN),
     p99: (r) => (r.latencyP99 > 0 ? r.latencyP99 : NaN),
-  }, 'seconds', { type: 'log' });
+  }, 'start latency (log scale)', { type: 'log' });
 }
 
-/** The distribution of start latency: its CDF on a log axis. */
-export function latencyCdfChart(points: CdfPoint[]): VegaLiteSpec {
+/**
+ * The start-latency tail as a survival curve: the share of sessions slower than x (1 − CDF), on
+ * log axes both ways, so the 1% and 0.1% a planner budgets are a decade apart instead of a flat
+ * line at the top of a linear CDF; p50, p99 and p99.9 marked and labelled with their values.
+ */
+export function latencyCdfChart(points: CdfPoint[], marks: TailMark[] = []): VegaLiteSpec {
+  const curve = points.filter((p) => p.exceed > 0);
+  const lo = Math.min(...curve.map((p) => p.latencyS));
+  const hi = Math.max(...curve.map((p) => p.latencyS));
+  const x = { field: 'latencyS', type: 'quantitative', scale: { type: 'log', nice: false, domain: curve.length ? [lo, hi] : undefined }, title: 'start latency (log scale)', axis: { labelExpr: SECONDS_LABEL, values: logTicks(lo, hi) } };
+  const y = { field: 'exceed', type: 'quantitative', scale: { type: 'log' }, title: 'share of sessions slower (log scale)', axis: { format: FORMAT.share } };
+  const label = marks.map((m) => ({ ...m, text: `${m.label} ${m.latencyS >= 1 ? `${+m.latencyS.toPrecision(3)} s` : `${+(m.latencyS * 1000).toPrecision(3)} ms`}` }));
   return {
-    ...base('Start latency distribution', 'fraction of sessions started within x seconds (log scale)'),
-    data: { values: points },
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
-    encoding: {
-      x: { field: 'latencyS', type: 'quantitative', scale: { type: 'log' }, title: 'start latency (s)' },
-      y: { field: 'fraction', type: 'quantitative', title: 'fraction of sessions', scale: { domain: [0, 1] } },
-      color: { field: 'variant', type: 'nominal', title: 'variant' },
-      tooltip: [{ field: 'variant' }, { field: 'latencyS', format: '.3~f' }, { field: 'fraction', format: '.4f' }],
-    },
+    ...base('Start latency tail', 'share of sessions that waited longer than x (1 − CDF), log scales; p50, p99 and p99.9 marked'),
+    height: 260,
+    layer: [
+      { data: { values: label.filter((m) => m.label !== 'p50') }, mark: { type: 'rule', strokeDash: [3, 3], color: '#bbb' }, encoding: { y: { field: 'exceed', type: 'quantitative' } } },
+      {
+        data: { values: curve },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+        encoding: { x, y, color: { field: 'variant', type: 'nominal', title: 'variant' }, tooltip: [{ field: 'variant' }, { field: 'latencyS', title: 'latency (s)', format: '.3~r' }, { field: 'exceed', title: 'share slower', format: '.3~%' }] },
+      },
+      { data: { values: label }, mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color: { field: 'variant', type: 'nominal' }, tooltip: [{ field: 'variant' }, { field: 'text' }] } },
+      { data: { values: label }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 11 }, encoding: { x, y, text: { field: 'text' }, color: { field: 'variant', type: 'nominal' } } },
+    ],
   };
 }
 
-/** Queue length and the share of arrivals overflowing, per interval (independent axes). */
+/** Queue length and the share of arrivals overflowing, per interval, in two panels. */
 export function queueChart(rows: SeriesRow[]): VegaLiteSpec {
   const multi = many(rows);
   const dash = multi ? { strokeDash: { field: 'variant', type: 'nominal', title: 'variant' } } : {};
+  const queue = fold(rows, { queue: (r) => r.queue });
+  const overflow = fold(rows, { 'overflow rate': (r) => (r.arrivals > 0 ? r.overflowed / r.arrivals : NaN) });
+  const panel = (values: { value: number }[], yTitle: string, color: string, format: string, emptyMax: number) => ({
+    width: WIDTH,
+    height: 110,
+    data: { values },
+    mark: { type: 'line', interpolate: 'step-after', color },
+    encoding: {
+      x: HOURS,
+      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format }, scale: fromZero(values.map((v) => v.value), emptyMax) },
+      ...dash,
+      tooltip: [{ field: 'variant' }, { field: 'hours', format: '.2f' }, { field: 'value', format: format === FORMAT.share ? '.3~%' : ',.3~r' }],
+    },
+  });
   return {
-    ...base('Queue and overflow', 'mean requests waiting for a reserved slot (left) and the share of arrivals overflowing to serverless (right)'),
-    layer: [
-      { data: { values: fold(rows, { queue: (r) => r.queue }) }, mark: { type: 'line', interpolate: 'step-after', color: '#4c78a8' }, encoding: { x: HOURS, y: { field: 'value', type: 'quantitative', title: 'waiting', axis: { titleColor: '#4c78a8' } }, ...dash } },
-      { data: { values: fold(rows, { 'overflow rate': (r) => (r.arrivals > 0 ? r.overflowed / r.arrivals : NaN) }) }, mark: { type: 'line', interpolate: 'step-after', color: '#f58518' }, encoding: { x: HOURS, y: { field: 'value', type: 'quantitative', title: 'overflow rate', axis: { format: '%', titleColor: '#f58518' } }, ...dash } },
-    ],
-    resolve: { scale: { y: 'independent' } },
+    $schema: SCHEMA,
+    title: { text: 'Queue and overflow', subtitle: 'mean requests waiting for a reserved slot, and the share of arrivals overflowing to serverless', anchor: 'start' },
+    vconcat: [panel(queue, 'waiting (requests)', '#4c78a8', FORMAT.count, 1), panel(overflow, 'overflow (% of arrivals)', '#f58518', FORMAT.share, 0.01)],
   };
 }
 
@@ -160,5 +230,5 @@ export function costChart(rows: SeriesRow[]): VegaLiteSpec {
   return stacked('Cumulative cost by tier', 'reserved slots (billed whether used or not) and serverless slot-seconds, over the whole horizon', withCum as SeriesRow[], {
     reserved: (r) => (r as unknown as { cumReserved: number }).cumReserved,
     serverless: (r) => (r as unknown as { cumServerless: number }).cumServerless,
-  }, 'cost');
+  }, 'cumulative cost ($)', FORMAT.money);
 }

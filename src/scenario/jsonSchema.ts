@@ -12,11 +12,21 @@ export const SCHEMA_FILE = 'schema/scenario.schema.json';
  * which are required, which are unknown (rejected), the leaf notations (durations with units,
  * rates, distributions; see leafJson.ts), defaults in the file's own notation, and a description
  * with units for every key (keyDocs.ts). Editors with the YAML language server use it for
- * completion, hover and validation via `# yaml-language-server: $schema=…`. It checks shape,
+ * completion, hover and validation via `# yaml-language-server: $schema=…`. A key missing from
+ * keyDocs.ts gets no description (the schema test lists it). It checks shape,
  * not meaning: cross-key rules (shares adding up to 1, warm-up shorter than the duration) stay
  * with `tidecast check`/`run`, whose messages name the file and line.
  */
 export function scenarioJsonSchema(): Record<string, unknown> {
+  return generate().schema;
+}
+
+/** Scenario keys without an entry in keyDocs.ts (the schema test requires none). */
+export function undocumentedScenarioKeys(): string[] {
+  return generate().missing;
+}
+
+function generate(): { schema: Record<string, unknown>; missing: string[] } {
   const missing: string[] = [];
   const schema = z.toJSONSchema(scenarioSchema, {
     io: 'input',
@@ -34,7 +44,6 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   const defs: Record<string, unknown> = {};
   describeKeys(schema, [], missing, defs);
   schema.$defs = defs;
-  schema.$id = 'https://tidecast.dev/schema/scenario.schema.json';
   schema.title = 'tidecast scenario';
   schema.description =
     'A tidecast scenario: a workload (arrivals, session lengths) and the infrastructure serving it (reserved capacity, serverless overflow, warm pools), with budgets that `tidecast check` judges. Durations are seconds or text with units ("50ms", "2s", "10m", "4h"); rates are per second or "N/unit" ("9/s", "500/min").';
@@ -48,8 +57,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     pattern: '^\\s*(<=|>=|≤|≥)\\s*\\$?\\s*\\S.*$',
     description: 'a bound: "<= 2s", ">= 0.95", "<= 5%", "<= $120"',
   };
-  if (missing.length > 0) throw new Error(`scenario keys without a description in keyDocs.ts: ${missing.join(', ')}`);
-  return schema;
+  // an undocumented key does not break the build; test/scenario/jsonSchema.test.ts names it
+  return { schema, missing };
 }
 
 /** The schema as the text written to dist/ and schema/ (stable: two-space JSON, final newline). */
@@ -96,13 +105,24 @@ function describeKeys(node: unknown, path: string[], missing: string[], defs: Re
  */
 function shareLeaf(child: Record<string, unknown>, defs: Record<string, unknown>): void {
   const body = JSON.stringify(child.anyOf);
-  const kind = /^[^:.]*?(distribution|duration|rate|whole number)/.exec(String(child.description).split('Accepts ')[1] ?? '')?.[1]?.replace(' ', '') ?? 'value';
   let name = Object.keys(defs).find((k) => JSON.stringify((defs[k] as { anyOf: unknown }).anyOf) === body);
   if (!name) {
+    const kind = leafName(child.anyOf as Record<string, unknown>[], String(child.description).split('Accepts ')[1] ?? '');
     name = kind;
     for (let i = 2; name in defs; i++) name = `${kind}${i}`;
     defs[name] = { anyOf: child.anyOf };
   }
   delete child.anyOf;
   child.$ref = `#/$defs/${name}`;
+}
+
+/** A readable `$defs` name for a leaf's alternatives: positiveDuration, durationOrNever, rateOrUnlimited, … */
+function leafName(anyOf: Record<string, unknown>[], accepts: string): string {
+  const kind = /^an? (distribution|duration|rate|whole number)/.exec(accepts)?.[1]?.replace('whole number', 'count') ?? 'value';
+  const first = anyOf[0] ?? {};
+  const strictlyPositive = first.exclusiveMinimum === 0 || (first.minimum as number) > 0;
+  const words = anyOf.flatMap((a) => (Array.isArray(a.enum) ? (a.enum as string[]) : typeof a.pattern === 'string' && /\[uU\]\[nN\]/.test(a.pattern) ? ['unlimited'] : []));
+  const cap = (w: string) => w[0].toUpperCase() + w.slice(1);
+  if (kind === 'distribution') return JSON.stringify(anyOf[1] ?? {}).includes('"exclusiveMinimum":0') ? 'positiveDistribution' : 'distribution';
+  return `${strictlyPositive ? `positive${cap(kind)}` : kind}${words.length ? `Or${cap(words[0])}` : ''}`;
 }

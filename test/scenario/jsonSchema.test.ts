@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE } from '../../src/scenario/jsonSchema.js';
+import { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE, undocumentedScenarioKeys } from '../../src/scenario/jsonSchema.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
 const SHIPPED = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
@@ -96,6 +96,7 @@ describe('the scenario JSON Schema', () => {
     };
     walk(s, '');
     expect(undocumented).toEqual([]);
+    expect(undocumentedScenarioKeys(), 'add these keys to src/scenario/keyDocs.ts').toEqual([]);
     expect(existsSync(SCHEMA_FILE)).toBe(true);
   });
 });
