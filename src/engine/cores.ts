@@ -67,15 +67,23 @@ export function cgroupCpuQuota(root = '/sys/fs/cgroup', selfCgroup = read('/proc
   return quota;
 }
 
+/**
+ * Cores a process may keep busy given the CPUs it may run on and its cgroup quota (in cores):
+ * the quota rounded down (a pod limited to 1.5 CPUs gets 1: a second busy thread would be
+ * throttled), at least 1. Pure, for tests.
+ */
+export function coresFor(cpus: number, quota: number): number {
+  return Math.max(1, Math.min(cpus, Math.floor(quota + 1e-6)));
+}
+
 let cachedUsable = 0;
 
 /**
- * Cores this process may use: `os.availableParallelism()` (the CPUs it may run on), capped by
- * the cgroup quota rounded down (a pod limited to 1.5 CPUs gets 1: a second busy thread would be
- * throttled), at least 1. Worker pools size themselves by it.
+ * Cores this process may use: `os.availableParallelism()` (the CPUs it may run on) capped by the
+ * cgroup quota (`coresFor`). Worker pools size themselves by it.
  */
 export function usableCores(): number {
-  if (cachedUsable === 0) cachedUsable = Math.max(1, Math.min(availableParallelism(), Math.floor(cgroupCpuQuota() + 1e-6)));
+  if (cachedUsable === 0) cachedUsable = coresFor(availableParallelism(), cgroupCpuQuota());
   return cachedUsable;
 }
 

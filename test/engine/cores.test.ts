@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cgroupCpuQuota, idleCores, parseCfsQuota, parseCpuList, parseCpuMax, parseProcStat, usableCores } from '../../src/engine/cores.js';
+import { cgroupCpuQuota, coresFor, idleCores, parseCfsQuota, parseCpuList, parseCpuMax, parseProcStat, usableCores } from '../../src/engine/cores.js';
 import { helperCostsMore } from '../../src/engine/helper.js';
 
 describe('cores this process can use', () => {
@@ -33,6 +33,15 @@ describe('cores this process can use', () => {
     put('cpu,cpuacct/docker/abc/cpu.cfs_period_us', '100000\n');
     expect(cgroupCpuQuota(root, '4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n')).toBe(1.5);
     expect(cgroupCpuQuota(join(root, 'nothing-here'), '0::/x\n')).toBe(Infinity);
+  });
+
+  it('a pod limited to 1 CPU (or 1.5) gets 1 worker; an unlimited one gets its CPUs; never 0', () => {
+    expect(coresFor(8, 1)).toBe(1);
+    expect(coresFor(8, 1.5)).toBe(1);
+    expect(coresFor(8, 2)).toBe(2);
+    expect(coresFor(2, Infinity)).toBe(2);
+    expect(coresFor(2, 0.25)).toBe(1);
+    expect(coresFor(4, 3.9999999)).toBe(4);
   });
 
   it('usable cores are at least 1 and at most the CPUs allowed', async () => {
