@@ -47,6 +47,11 @@ const PARK_MS = 2;
  * and the previous one), so contention that starts mid-run is seen within about a second.
  */
 const WINDOW_MS = 500;
+/**
+ * Waits in the first this-many ms after the helper is ready are not judged: its code is still
+ * being compiled (cold, it can fall behind main for a few ms even with a core of its own).
+ */
+const GRACE_MS = 250;
 /** Waits under this (s) per window never count against the helper: noise on a quiet machine. */
 const MIN_WAIT_S = 0.005;
 
@@ -81,7 +86,9 @@ export class Helper {
   private readonly clients: HelperClient[] = [];
   private readonly detachable: Detachable[] = [];
   private detached = false;
-  private winStart = performance.now();
+  /** When judging starts (NaN: the helper is not ready yet). */
+  private judgeFrom = NaN;
+  private winStart = 0;
   private winWaitS = 0;
   private winSavedBase = 0;
   private prevWaitS = 0;
@@ -151,11 +158,18 @@ export class Helper {
     this.waits++;
     // the thread's start-up (~50-100 ms loading its module) is paid once, whoever waits for it
     if (Atomics.load(this.bell, Bell.Ready) === 0) return;
-    this.winWaitS += waitS;
+    const now = performance.now();
+    if (this.judgeFrom !== this.judgeFrom) this.judgeFrom = now + GRACE_MS;
+    if (now < this.judgeFrom) return;
     const saved = this.savedS();
+    if (this.winStart === 0) {
+      // the first window starts here: what was saved and waited during the grace is not judged
+      this.winStart = now;
+      this.winSavedBase = saved;
+    }
+    this.winWaitS += waitS;
     const winSaved = saved - this.winSavedBase;
     if (!this.detached && helperCostsMore(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS)) this.abandon = true;
-    const now = performance.now();
     if (now - this.winStart > WINDOW_MS) {
       this.prevWaitS = this.winWaitS;
       this.prevSavedS = winSaved;
