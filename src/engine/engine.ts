@@ -295,6 +295,9 @@ export class Engine {
       this.events++;
       const kind = (p / ID_SPAN) | 0;
       handlers[kind](p - kind * ID_SPAN);
+      // the account may have found the helper too costly in a wait inside a handler (a full ring,
+      // a sampler's refill), and barriers may be rare while main keeps the helper fed: look every 1,024 events
+      if ((this.events & 1023) === 0 && this.helper !== null && this.helper.abandon) this.dropHelper();
     }
     if (!this.stopped && untilS !== Infinity && this.now < untilS) this.now = untilS;
   }

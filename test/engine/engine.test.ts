@@ -229,11 +229,16 @@ describe('far calendars on a helper thread', () => {
     const dropped = run(true, 100);
     expect(dropped.log).toEqual(local.log);
     expect(local.log.length).toBe(2 * 20_000);
-    // dropped at the first barrier after t = 100 s, well before the end (or sooner: on a busy
-    // machine the account itself finds the helper's waits outweigh this small model's savings)
+    // dropped at the first barrier after t = 100 s or within 1,024 events of it, well before the
+    // end (or sooner: on a busy machine the account itself finds the helper's waits outweigh this
+    // small model's savings)
+    const times = local.log.filter((_, j) => j % 2 === 1);
+    const atMark = times.findIndex((t) => t >= 100);
+    const bound = times[atMark + 1024];
+    expect(bound).toBeLessThan(times[times.length - 1]);
     expect(dropped.droppedAtS).toBeGreaterThanOrEqual(0);
-    expect(dropped.droppedAtS).toBeLessThan(110);
-    expect(dropped.droppedSeenAt).toBeLessThan(111);
+    expect(dropped.droppedAtS).toBeLessThanOrEqual(bound);
+    expect(dropped.droppedSeenAt).toBeLessThanOrEqual(bound + 1);
   });
 
   it('fills both rings and waits: 150k events scheduled at once, with lookaheads short and past them all', async () => {
