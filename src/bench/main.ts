@@ -5,6 +5,7 @@ import { loadScenario, parseScenario } from '../scenario/load.js';
 import { runReplication } from '../sim/replication.js';
 import { prepareInputs } from '../workload/build.js';
 import { forecastSpeed } from './forecastSpeed.js';
+import { contentionRows, helperDropCase, mmcLoopCase, simpyRow } from './contention.js';
 import { heapHold } from './heapHold.js';
 import { scalerBench, SIDECAR_NODE_OPTIONS } from './scalerBench.js';
 
@@ -40,13 +41,17 @@ async function runCase(kind: string): Promise<Record<string, number>> {
     const m = r.metrics as { sessions: { arrived: number } };
     return { events: r.events, wallSeconds: r.wallSeconds, eventsPerSecond: r.events / r.wallSeconds, sessionsPerSecond: m.sessions.arrived / r.wallSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024 };
   }
+  if (kind === 'mmc-1m-loop') return mmcLoopCase();
+  if (kind === 'kimi-2h-helper') return helperDropCase(true);
+  if (kind === 'kimi-2h-auto') return helperDropCase('auto');
+  if (kind === 'kimi-2h-inthread') return helperDropCase(false);
   if (kind.startsWith('kimi')) {
     // kimi (kimi-peak.yaml) or kimi-core
     const file = new URL(`../../scenarios/${kind === 'kimi' ? 'kimi-peak' : kind}.yaml`, import.meta.url);
     const s = loadScenario(fileURLToPath(file), ['replications=1']);
     const t0 = performance.now();
     // with a core to spare, the engine's helper thread sorts the far calendars (as `tidecast run` does for one replication)
-    const r = runReplication(s, prepareInputs(s), 0, { helper: availableParallelism() >= 2 });
+    const r = runReplication(s, prepareInputs(s), 0, { helper: 'auto' });
     const wall = (performance.now() - t0) / 1000;
     const m = r.metrics as { sessions: { arrived: number }; concurrency: { mean: number; peak: number } };
     return {
@@ -70,9 +75,16 @@ async function runCase(kind: string): Promise<Record<string, number>> {
 const i = process.argv.indexOf('--case');
 if (i >= 0) {
   console.log(JSON.stringify(await runCase(process.argv[i + 1])));
+} else if (process.argv.includes('--only')) {
+  // `npm run bench -- --only contention` or `--only simpy`: just those rows
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  if (only === 'contention') contentionRows(child);
+  else if (only === 'simpy') simpyRow(child);
+  else throw new Error(`--only: expected contention or simpy, got ${only}`);
 } else {
   const f = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
   console.log(`tidecast bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  simpyRow(child);
   const h = child('heap');
   console.log(`event heap, hold (pop + push): ${f(h.soa100, 0)} ns at 100 pending, ${f(h.soa200k, 0)} ns at 200k  (heap of objects: ${f(h.obj100, 0)} / ${f(h.obj200k, 0)} ns)`);
   const m = child('mmc');
@@ -90,6 +102,7 @@ if (i >= 0) {
       `peak RSS ${f(sc.maxRssMB, 0)} MB (KEDA route: HTTP + metrics + gRPC), ${f(sk.maxRssMB, 0)} MB (Kubernetes route: HTTP + metrics + client-node)  [target ≤ 20 ms per decision, ≤ 120 MB]`,
   );
   if (process.argv.includes('--no-kimi')) process.exit(0);
+  contentionRows(child);
   // Three runs each in fresh processes: this machine is a shared VM whose speed drifts by ±15%.
   for (const [kind, what] of [
     ['kimi-core', 'scenarios/kimi-core.yaml: the core model'],

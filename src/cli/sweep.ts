@@ -1,5 +1,4 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { judgeBudgets } from '../check/budgets.js';
 import { UserError } from '../errors.js';
@@ -9,6 +8,7 @@ import { renderSvg } from '../report/svg.js';
 import { loadScenario } from '../scenario/load.js';
 import { simulateFile } from '../sim/simulate.js';
 import { runOnWorkers } from '../sim/workerPool.js';
+import { usableCores } from '../engine/cores.js';
 import { gridPoints, parseAxis, parseShard, samplePoints, type Point } from '../sweep/grid.js';
 import { paretoFront, readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow } from '../sweep/results.js';
 import { blameVary, intFlag, simSets, type SimFlags } from './options.js';
@@ -77,7 +77,7 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
     writeOutputs(dir, { [metaName]: JSON.stringify(settings, null, 2) + '\n' });
   } else writeOutputs(dir, { [csvName]: header + '\n', [metaName]: JSON.stringify(settings, null, 2) + '\n' });
   const todo = mine.filter((p) => !done.has(p.index));
-  const workers = f.workers !== undefined ? intFlag('--workers', f.workers, 0) : availableParallelism();
+  const workers = f.workers !== undefined ? intFlag('--workers', f.workers, 0) : usableCores();
   let finished = done.size;
   const record = (row: SweepRow) => {
     appendFileSync(csv, sweepLine(row, keys) + '\n');
