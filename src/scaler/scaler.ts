@@ -221,6 +221,8 @@ export class Scaler {
 /** Waits `ms`, or less when `signal` aborts; its timer and listener are released either way. */
 export function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
+  // nothing to wait for (a late loop): yield to I/O once, without a timer's 1 ms minimum
+  if (!(ms > 0)) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(t);
