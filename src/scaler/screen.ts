@@ -29,21 +29,22 @@ export interface ScreenResult {
  * history holds; NaN when there is none, then the read's own 99th percentile).
  */
 export function screen(read: Float64Array, reference: number, L: ScreenLimits): ScreenResult {
-  const ref = Math.max(Number.isFinite(reference) && reference > 0 ? reference : quantile99(read), L.minReference);
+  const ref = Math.max(Number.isFinite(reference) ? reference : quantile99(read), L.minReference);
   const limit = L.factor * ref;
   let dropped = 0;
   let held = 0;
   let runStart = -1;
+  let len = 0; // high values in the run (a gap inside it does not confirm it)
   for (let i = 0; i <= read.length; i++) {
     const x = i < read.length ? read[i] : NaN;
     const high = x > limit; // false for NaN: a gap neither starts nor ends a run
     if (high) {
       if (runStart < 0) runStart = i;
+      len++;
       continue;
     }
     if (runStart < 0 || (i < read.length && !Number.isFinite(x))) continue;
     // the run [runStart, i) ended: by a believable value (a transient), or at the newest interval
-    const len = i - runStart;
     if (len >= L.confirm) {
       // lasted long enough to be a real level, over or not
     } else if (i < read.length) {
@@ -54,6 +55,7 @@ export function screen(read: Float64Array, reference: number, L: ScreenLimits): 
       held = len;
     }
     runStart = -1;
+    len = 0;
   }
   return { dropped, held };
 }
