@@ -122,7 +122,7 @@ export class Scaler {
         // values after the newest raw sample come from a thinning rate() window: not data
         if (age > step) for (let i = read.length - 1; i >= 0 && (read.length - 1 - i) * step < age - 1e-6; i--) read[i] = NaN;
       }
-      const r = screen(read, this.history.maxValue(), { factor: sus.factor, confirm: sus.confirm, minReference: sus.minRate * step });
+      const r = screen(read, this.history.maxValue(), { factor: sus.factor, confirm: sus.confirm, minReference: sus.minRate * step, maxValue: sus.maxRate * step });
       if (r.dropped > 0 || r.held > 0) suspect = r;
       this.history.merge(nowS, step, read);
       if (r.held > 0) status = 'suspect';

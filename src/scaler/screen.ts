@@ -15,6 +15,11 @@ export interface ScreenLimits {
   confirm: number;
   /** Reference floor (arrivals per interval): a near-empty history does not make every first burst suspect. */
   minReference: number;
+  /**
+   * Arrivals per interval above which a value is never data, confirmed or not: the pool sizing's
+   * work grows with the load (Erlang-loss at 1e4 claims/s × 30 s: ~0.3 s; at 1e5/s: ~3.6 s).
+   */
+  maxValue?: number;
 }
 
 export interface ScreenResult {
@@ -33,6 +38,17 @@ export function screen(read: Float64Array, reference: number, L: ScreenLimits): 
   const limit = L.factor * ref;
   let dropped = 0;
   let held = 0;
+  const cap = L.maxValue ?? Infinity;
+  // over the cap at the newest end: held (the decision holds its target), though it will never be data
+  let capTrail = 0;
+  let tail = read.length; // the newest values that are over the cap or missing
+  while (tail > 0 && (read[tail - 1] > cap || Number.isNaN(read[tail - 1]))) if (read[--tail] > cap) capTrail++;
+  for (let i = 0; i < read.length; i++) {
+    if (read[i] > cap) {
+      read[i] = NaN;
+      if (i < tail) dropped++;
+    }
+  }
   let runStart = -1;
   let len = 0; // high values in the run (a gap inside it does not confirm it)
   for (let i = 0; i <= read.length; i++) {
@@ -57,7 +73,7 @@ export function screen(read: Float64Array, reference: number, L: ScreenLimits): 
     runStart = -1;
     len = 0;
   }
-  return { dropped, held };
+  return { dropped, held: Math.max(held, capTrail) };
 }
 
 /** The 99th percentile of the finite, non-negative values (NaN when none). */

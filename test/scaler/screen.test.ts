@@ -35,6 +35,14 @@ describe('screen: implausible values against the history', () => {
     expect(Number.isNaN(r.values[500])).toBe(true);
   });
 
+  it('above maxValue a value is never data, however long it lasts', () => {
+    const a = Float64Array.from([20, 2e9, 2e9, 2e9, 2e9]);
+    expect(screen(a, 30, { ...L, maxValue: 1e9 })).toEqual({ dropped: 0, held: 4 }); // at the newest end: the decision holds
+    const b = Float64Array.from([20, 2e9, 2e9, 2e9, 2e9, 25]);
+    expect(screen(b, 30, { ...L, maxValue: 1e9 })).toEqual({ dropped: 4, held: 0 });
+    expect(Array.from(a)).toEqual([20, NaN, NaN, NaN, NaN]);
+  });
+
   it('gaps (NaN) neither start nor end a run; +Inf is implausible', () => {
     expect(run([20, 1e12, NaN, 1e12, 22], 30)).toMatchObject({ dropped: 2, values: [20, NaN, NaN, NaN, 22] });
     expect(run([20, 21, Infinity], 30)).toMatchObject({ held: 1 });
