@@ -69,6 +69,15 @@ const source = z
          * is missing data, and values after it are not believed.
          */
         freshness: z.strictObject({ query: str('a PromQL query such as max(timestamp(agent_sandbox_claim_creation_total))'), maxAge: duration({ positive: true }).default(45) }).optional(),
+        /**
+         * Learn `leadTime` (the refill time) from an observed claim-to-ready latency: an instant query
+         * in seconds, e.g. a histogram_quantile over the controller's latency histogram; clamped to
+         * [min, max]; the static `leadTime` when it has no answer.
+         */
+        leadTimeQuery: z
+          .strictObject({ query: str('a PromQL query giving seconds'), min: duration({ positive: true }).default(1), max: duration({ positive: true }).default(600) })
+          .refine((q) => q.min <= q.max, { error: 'expected min ≤ max' })
+          .optional(),
         ...auth,
       })
       .optional(),

@@ -44,6 +44,8 @@ export interface Decision {
     /** Seconds since the newest raw sample behind the data (the freshness query), when there is one. */
     scrapeAgeS?: number | null;
   };
+  /** The lead time the policy used: learned (the leadTimeQuery's answer, clamped) or the static `leadTime`. */
+  leadTime: { leadTimeS: number; learned: boolean };
   /** The pool as observed at this decision (null: not observed, or the read failed — then `ready` was taken to be the target). */
   pool: (PoolState & { source: string }) | null;
   /** Why the pool could not be read, when it could not. */
@@ -108,6 +110,7 @@ export class Scaler {
     let suspect: Decision['inputs']['suspect'];
     let scrapeAgeS: number | null | undefined;
     const poolRead = this.readPool(deadline, o.signal);
+    const leadRead = this.readLeadTime(nowS, deadline, o.signal);
     try {
       const sus = c.safety.suspect;
       const overlap = Math.max(Math.ceil(c.safety.staleAfter / step), sus.confirm + 1);
@@ -133,6 +136,7 @@ export class Scaler {
       error = e instanceof SourceError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: (e as Error).message };
     }
     const pool = await poolRead;
+    const lead = await leadRead;
     const view = this.history.view(step);
     if (status === 'ok') {
       if (view.arrivals.length === 0) status = 'empty';
@@ -143,7 +147,7 @@ export class Scaler {
     let valid = false;
     if (status === 'ok') {
       const d0 = this.wallMs();
-      const obs = { nowS, intervalS: step, arrivals: view.arrivals, ready: pool.state?.ready ?? this.governor.target, target: this.governor.target, leadTimeS: c.leadTime };
+      const obs = { nowS, intervalS: step, arrivals: view.arrivals, ready: pool.state?.ready ?? this.governor.target, target: this.governor.target, leadTimeS: lead.leadTimeS };
       let d = this.deps.policy.decide(obs);
       if (o.settle && !d.valid && this.deps.policy.runDeferred) {
         // one decision only (--once): fit now, then decide on the fit
@@ -178,11 +182,25 @@ export class Scaler {
         ...(scrapeAgeS !== undefined ? { scrapeAgeS } : {}),
       },
       pool: pool.state ? { ...pool.state, source: this.deps.pool!.name } : null,
+      leadTime: lead,
       ...(pool.error ? { poolError: pool.error } : {}),
       durationMs: this.wallMs() - t0,
       decideMs,
     };
     return this.last;
+  }
+
+  /** The learned lead time (clamped to [min, max]) within the read deadline, else the static one; never rejects. */
+  private async readLeadTime(nowS: number, deadline: number, signal?: AbortSignal): Promise<Decision['leadTime']> {
+    const q = this.config.source.prometheus?.leadTimeQuery;
+    if (!q || !this.deps.source.scalar) return { leadTimeS: this.config.leadTime, learned: false };
+    try {
+      const v = await this.deps.source.scalar(q.query, nowS, { timeoutMs: deadline - this.wallMs(), signal });
+      if (Number.isFinite(v) && v > 0) return { leadTimeS: Math.min(q.max, Math.max(q.min, v)), learned: true };
+    } catch {
+      // the static value stands in; the arrival read reports the source's health
+    }
+    return { leadTimeS: this.config.leadTime, learned: false };
   }
 
   /** The pool's state within the read deadline; never rejects. */

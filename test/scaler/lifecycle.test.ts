@@ -28,8 +28,10 @@ let kube: KubeStandIn;
 beforeAll(async () => {
   expect(available(), MISSING).toBe(true);
   const samples: [number, number][] = [];
+  const latency: [number, number][] = [];
   for (let t = NOW - 3 * 86400; t <= NOW; t += 5) samples.push([t, rate(t)]);
-  prom = new PrometheusServer(openMetrics({ tidecast_life_rate: samples }));
+  for (let t = NOW - 3600; t <= NOW; t += 5) latency.push([t, 42]);
+  prom = new PrometheusServer(openMetrics({ tidecast_life_rate: samples, tidecast_life_ready_latency_seconds: latency }));
   await prom.start();
   proxy = new ChaosProxy(() => prom.url);
   await proxy.start();
@@ -98,6 +100,38 @@ describe('tidecast scaler --once', () => {
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/source\.prometheus\.url: expected .*http:\/\/ or https:\/\/.*got "ftp:\/\/prom"/);
+  }, 30_000);
+});
+
+describe('learned lead time', () => {
+  it('from a claim-to-ready latency query, clamped to [min, max], the static leadTime without an answer; in /metrics', async () => {
+    const decide = async (query: string) => {
+      const c = parseScalerConfig(`
+interval: 1m
+history: 1h
+leadTime: 30s
+policy: { little: {} }
+source: { prometheus: { url: "${prom.url}", query: tidecast_life_rate, leadTimeQuery: { query: "${query}", min: 5s, max: 5m } } }
+sinks: { http: { listen: "127.0.0.1:0" } }
+`);
+      const r = await startScaler(c, { log: () => {} });
+      try {
+        const d = await r.step(NOW);
+        const m = await (await fetch(`http://127.0.0.1:${r.ports.http}/metrics`)).text();
+        return { d, m };
+      } finally {
+        await r.close();
+      }
+    };
+    const a = await decide('max(tidecast_life_ready_latency_seconds)');
+    expect(a.d.leadTime).toEqual({ leadTimeS: 42, learned: true });
+    expect(a.m).toMatch(/^tidecast_scaler_lead_time_seconds\{source="learned"\} 42$/m);
+    // little sizes rate × lead time × 1.5: the policy used the learned 42 s (against 30 s: 1.4 times the pool)
+    const b = await decide('vector(30)');
+    expect(b.d.leadTime).toEqual({ leadTimeS: 30, learned: true });
+    expect(a.d.target / b.d.target).toBeCloseTo(1.4, 1);
+    expect((await decide('max(tidecast_life_ready_latency_seconds) * 100')).d.leadTime).toEqual({ leadTimeS: 300, learned: true });
+    expect((await decide('max(no_such_metric)')).d.leadTime).toEqual({ leadTimeS: 30, learned: false });
   }, 30_000);
 });
 
