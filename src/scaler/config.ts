@@ -70,6 +70,12 @@ const source = z
          */
         freshness: z.strictObject({ query: str('a PromQL query such as max(timestamp(agent_sandbox_claim_creation_total))'), maxAge: duration({ positive: true }).default(45) }).optional(),
         /**
+         * The pool's state from Prometheus (the KEDA route, where the scaler does not call the API
+         * server): instant queries for its ready sandboxes and, optionally, its spec.replicas, e.g.
+         * `sum(agent_sandbox_warm_pool_ready{pool="python-pool"})`. A Kubernetes sink's own status read takes precedence.
+         */
+        poolQuery: z.strictObject({ ready: str('a PromQL query giving the ready sandboxes'), replicas: str('a PromQL query giving spec.replicas').optional() }).optional(),
+        /**
          * Learn `leadTime` (the refill time) from an observed claim-to-ready latency: an instant query
          * in seconds, e.g. a histogram_quantile over the controller's latency histogram; clamped to
          * [min, max]; the static `leadTime` when it has no answer.

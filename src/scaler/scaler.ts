@@ -109,7 +109,7 @@ export class Scaler {
     let error: Decision['inputs']['error'];
     let suspect: Decision['inputs']['suspect'];
     let scrapeAgeS: number | null | undefined;
-    const poolRead = this.readPool(deadline, o.signal);
+    const poolRead = this.readPool(nowS, deadline, o.signal);
     const leadRead = this.readLeadTime(nowS, deadline, o.signal);
     try {
       const sus = c.safety.suspect;
@@ -204,11 +204,11 @@ export class Scaler {
   }
 
   /** The pool's state within the read deadline; never rejects. */
-  private async readPool(deadline: number, signal?: AbortSignal): Promise<{ state?: PoolState; error?: string }> {
+  private async readPool(nowS: number, deadline: number, signal?: AbortSignal): Promise<{ state?: PoolState; error?: string }> {
     if (!this.deps.pool) return {};
     try {
-      const s = await this.deps.pool.read({ timeoutMs: deadline - this.wallMs(), signal });
-      if (!(s.replicas >= 0) || !(s.ready >= 0)) return { error: `implausible pool state: replicas ${s.replicas}, ready ${s.ready}` };
+      const s = await this.deps.pool.read({ timeoutMs: deadline - this.wallMs(), signal }, nowS);
+      if (!(s.replicas === null || s.replicas >= 0) || !(s.ready >= 0)) return { error: `implausible pool state: replicas ${s.replicas}, ready ${s.ready}` };
       return { state: s };
     } catch (e) {
       return { error: (e as Error).message.split('\n')[0] };

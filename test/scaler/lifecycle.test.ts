@@ -30,8 +30,10 @@ beforeAll(async () => {
   const samples: [number, number][] = [];
   const latency: [number, number][] = [];
   for (let t = NOW - 3 * 86400; t <= NOW; t += 5) samples.push([t, rate(t)]);
+  const ready: [number, number][] = [];
   for (let t = NOW - 3600; t <= NOW; t += 5) latency.push([t, 42]);
-  prom = new PrometheusServer(openMetrics({ tidecast_life_rate: samples, tidecast_life_ready_latency_seconds: latency }));
+  for (let t = NOW - 3600; t <= NOW; t += 5) ready.push([t, 17]);
+  prom = new PrometheusServer(openMetrics({ tidecast_life_rate: samples, tidecast_life_ready_latency_seconds: latency, tidecast_life_pool_ready: ready }));
   await prom.start();
   proxy = new ChaosProxy(() => prom.url);
   await proxy.start();
@@ -132,6 +134,30 @@ sinks: { http: { listen: "127.0.0.1:0" } }
     expect(a.d.target / b.d.target).toBeCloseTo(1.4, 1);
     expect((await decide('max(tidecast_life_ready_latency_seconds) * 100')).d.leadTime).toEqual({ leadTimeS: 300, learned: true });
     expect((await decide('max(no_such_metric)')).d.leadTime).toEqual({ leadTimeS: 30, learned: false });
+  }, 30_000);
+});
+
+describe('the pool from Prometheus (poolQuery)', () => {
+  it('ready is read at the decision time and passed on; replicas unknown without its query', async () => {
+    const c = parseScalerConfig(`
+interval: 1m
+history: 1h
+policy: { kpa: {} }
+source: { prometheus: { url: "${prom.url}", query: tidecast_life_rate, poolQuery: { ready: "sum(tidecast_life_pool_ready)" } } }
+sinks: { http: { listen: "127.0.0.1:0" } }
+`);
+    const r = await startScaler(c, { log: () => {} });
+    try {
+      const d = await r.step(NOW);
+      expect(d.pool).toMatchObject({ ready: 17, replicas: null });
+      expect(await (await fetch(`http://127.0.0.1:${r.ports.http}/metrics`)).text()).toMatch(/^tidecast_scaler_pool_ready 17$/m);
+      // an hour before the series began: no value, so the status read fails and ready is the target
+      const e = await r.step(NOW - 7200);
+      expect(e.pool).toBeNull();
+      expect(e.poolError).toMatch(/poolQuery.ready: no value/);
+    } finally {
+      await r.close();
+    }
   }, 30_000);
 });
 
