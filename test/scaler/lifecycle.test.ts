@@ -168,6 +168,7 @@ describe('SIGTERM', () => {
     try {
       const r = await run(['scaler', '--config', config('term-read', `{ prometheus: { url: "${proxy.url}", query: tidecast_life_rate, timeout: 60s } }`, '', '30s')], () => proxy.requests > before);
       expect(r.code, r.err).toBe(0);
+      console.log(`SIGTERM to exit: ${r.afterSignalMs.toFixed(0)} ms`);
       expect(r.afterSignalMs).toBeLessThan(2000);
     } finally {
       proxy.fault = 'pass';
@@ -184,6 +185,7 @@ describe('SIGTERM', () => {
       const f = config('term-publish', `{ prometheus: { url: "${prom.url}", query: tidecast_life_rate } }`, `sinks: { kubernetes: { namespace: agents, name: pool, kubeconfig: ${kube.kubeconfig} } }`);
       const r = await run(['scaler', '--config', f], () => patches() > before);
       expect(r.code, r.err).toBe(0);
+      console.log(`SIGTERM to exit: ${r.afterSignalMs.toFixed(0)} ms`);
       expect(r.afterSignalMs).toBeLessThan(2000);
     } finally {
       kube.fault = 'ok';
