@@ -129,7 +129,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
       // every sink at once, all under one deadline: a hung API server costs its own sink this
       // decision, never the others or the loop
       const budgetMs = c.interval * 1000 * PUBLISH_SHARE - (wallMs() - t0);
-      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(SHUTDOWN_PUBLISH_MS, budgetMs);
+      // (never more than the interval's 90% plus the 5% grace below, so a decision ends inside its interval)
+      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(0, budgetMs);
       // sinks get `soft` (they end their own calls and count their own failures); the loop stops
       // waiting at `hard`, a moment later, for a sink that does not honour it
       const soft = deadlineSignal(softMs, so.signal?.aborted ? undefined : so.signal);
