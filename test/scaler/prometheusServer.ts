@@ -53,7 +53,9 @@ export class PrometheusServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server; a no-op while it runs (a second process could not bind the port, and the first would be orphaned). */
   async start(): Promise<void> {
+    if (this.proc && this.proc.exitCode === null) return;
     if (!this.port) this.port = await freePort();
     this.proc = spawn(
       PROMETHEUS,
