@@ -69,6 +69,21 @@ const source = z
          * is missing data, and values after it are not believed.
          */
         freshness: z.strictObject({ query: str('a PromQL query such as max(timestamp(agent_sandbox_claim_creation_total))'), maxAge: duration({ positive: true }).default(45) }).optional(),
+        /**
+         * The pool's state from Prometheus (the KEDA route, where the scaler does not call the API
+         * server): instant queries for its ready sandboxes and, optionally, its spec.replicas, e.g.
+         * `sum(agent_sandbox_warm_pool_ready{pool="python-pool"})`. A Kubernetes sink's own status read takes precedence.
+         */
+        poolQuery: z.strictObject({ ready: str('a PromQL query giving the ready sandboxes'), replicas: str('a PromQL query giving spec.replicas').optional() }).optional(),
+        /**
+         * Learn `leadTime` (the refill time) from an observed claim-to-ready latency: an instant query
+         * in seconds, e.g. a histogram_quantile over the controller's latency histogram; clamped to
+         * [min, max]; the static `leadTime` when it has no answer.
+         */
+        leadTimeQuery: z
+          .strictObject({ query: str('a PromQL query giving seconds'), min: duration({ positive: true }).default(1), max: duration({ positive: true }).default(600) })
+          .refine((q) => q.min <= q.max, { error: 'expected min ≤ max' })
+          .optional(),
         ...auth,
       })
       .optional(),
@@ -177,10 +192,12 @@ const safety = z
         confirm: count({ min: 1 }).default(3),
         /** Arrivals per second below which nothing is suspect (a near-empty history must not make every burst suspect). */
         minRate: z.number({ error: 'expected a non-negative number' }).min(0, { error: 'expected a non-negative number' }).default(1),
+        /** Arrivals per second above which a value is never data (the pool sizing's work grows with the load: ~0.3 s a decision at 10,000/s and a 30 s lead time). */
+        maxRate: z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10000),
       })
-      .default({ factor: 10, confirm: 3, minRate: 1 }),
+      .default({ factor: 10, confirm: 3, minRate: 1, maxRate: 10000 }),
   })
-  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600, suspect: { factor: 10, confirm: 3, minRate: 1 } });
+  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600, suspect: { factor: 10, confirm: 3, minRate: 1, maxRate: 10000 } });
 
 export const scalerConfigSchema = z.strictObject({
   /** Seconds between decisions. */

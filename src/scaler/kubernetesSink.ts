@@ -147,7 +147,7 @@ export class KubernetesSink implements Sink {
   }
 
   async publish(d: Decision, signal?: AbortSignal): Promise<void> {
-    const observed = this.c.reconcile && d.pool ? d.pool.replicas : null;
+    const observed = this.c.reconcile && d.pool ? d.pool.replicas : null; // null: not observed
     if (observed === null ? d.target === this.sent : observed === d.target) {
       this.sent = d.target;
       return;

@@ -27,6 +27,7 @@ export class ScalerMetrics implements Sink {
   private readonly suspectValues = new Counter({ name: 'tidecast_scaler_suspect_values_total', help: 'Implausible arrival values: dropped as transients, or held back awaiting confirmation (per decision)', labelNames: ['action'], registers: [this.registry] });
   private readonly poolReady = new Gauge({ name: 'tidecast_scaler_pool_ready', help: "Ready sandboxes in the pool as last observed (NaN when not observed)", registers: [this.registry] });
   private readonly poolReplicas = new Gauge({ name: 'tidecast_scaler_pool_spec_replicas', help: "The pool's spec.replicas as last observed (NaN when not observed)", registers: [this.registry] });
+  private readonly leadTime = new Gauge({ name: 'tidecast_scaler_lead_time_seconds', help: 'Lead time the policy used (learned from leadTimeQuery, or the static leadTime)', labelNames: ['source'], registers: [this.registry] });
   private readonly scrapeAge = new Gauge({ name: 'tidecast_scaler_source_scrape_age_seconds', help: 'Age of the newest raw sample behind the data (freshness query; +Inf when none, NaN without the query)', registers: [this.registry] });
   private readonly decisions = new Counter({ name: 'tidecast_scaler_decisions_total', help: 'Decisions by reason (policy, hold, floor)', labelNames: ['reason'], registers: [this.registry] });
 
@@ -44,6 +45,8 @@ export class ScalerMetrics implements Sink {
     this.lastTs.set(d.nowS);
     this.duration.observe(d.durationMs / 1000);
     this.decisions.inc({ reason: d.reason });
+    this.leadTime.reset();
+    if (d.leadTime) this.leadTime.set({ source: d.leadTime.learned ? 'learned' : 'static' }, d.leadTime.leadTimeS);
     this.poolReady.set(d.pool?.ready ?? NaN);
     this.poolReplicas.set(d.pool?.replicas ?? NaN);
     this.scrapeAge.set(d.inputs.scrapeAgeS === undefined ? NaN : (d.inputs.scrapeAgeS ?? Infinity));

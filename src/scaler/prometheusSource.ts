@@ -65,6 +65,17 @@ export class PrometheusSource implements ArrivalSource {
     return newest === -Infinity ? Infinity : Math.max(0, nowS - newest);
   }
 
+  async scalar(query: string, nowS: number, limits: ReadLimits = {}): Promise<number> {
+    const u = this.api('query');
+    u.searchParams.set('query', query);
+    u.searchParams.set('time', String(nowS));
+    const data = await this.call(u, limits);
+    if (data.resultType === 'scalar' && Array.isArray(data.result)) return promValue(data.result[1]);
+    if (data.resultType !== 'vector' || !Array.isArray(data.result)) throw new SourceError('bad_response', `${u.host}: expected a scalar or vector result, got ${data.resultType ?? 'nothing'}`);
+    const r = data.result as { value?: [number, string] }[];
+    return r.length === 1 ? promValue(r[0]?.value?.[1]) : NaN;
+  }
+
   private api(path: string): URL {
     return new URL(`api/v1/${path}`, this.url.endsWith('/') ? this.url : this.url + '/');
   }

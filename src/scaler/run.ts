@@ -28,6 +28,18 @@ export function makeSource(c: ScalerConfig): ArrivalSource {
   return FileSource.open(s.file!.path, s.file!.timeColumn);
 }
 
+/** The pool's state from Prometheus instant queries (ready, and spec.replicas when asked for). */
+function prometheusPool(source: ArrivalSource & Required<Pick<ArrivalSource, 'scalar'>>, q: { ready: string; replicas?: string }): PoolReader {
+  return {
+    name: `${source.name} (poolQuery)`,
+    async read(limits, now) {
+      const [ready, replicas] = await Promise.all([source.scalar(q.ready, now, limits), q.replicas ? source.scalar(q.replicas, now, limits) : null]);
+      if (!Number.isFinite(ready)) throw new Error('poolQuery.ready: no value');
+      return { ready: Math.round(ready), replicas: replicas === null || !Number.isFinite(replicas) ? null : Math.round(replicas) };
+    },
+  };
+}
+
 /** A scaler with its sinks, started (servers listening). */
 export interface Running {
   scaler: Scaler;
@@ -96,6 +108,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
     pool = k.poolReader() ?? undefined;
     sinks.push(k);
   }
+  const pq = c.source.prometheus?.poolQuery;
+  if (!pool && pq && source.scalar) pool = prometheusPool(source as Required<Pick<ArrivalSource, 'scalar'>> & ArrivalSource, pq);
   const wallMs = o.wallMs ?? (() => performance.now());
   const scaler = new Scaler(c, { source, policy, pool, sleep: o.sleep, wallMs });
   if (c.sinks.stdout) sinks.push(new StdoutSink(o.write));
@@ -119,7 +133,8 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
       // every sink at once, all under one deadline: a hung API server costs its own sink this
       // decision, never the others or the loop
       const budgetMs = c.interval * 1000 * PUBLISH_SHARE - (wallMs() - t0);
-      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(SHUTDOWN_PUBLISH_MS, budgetMs);
+      // (never more than the interval's 90% plus the 5% grace below, so a decision ends inside its interval)
+      const softMs = so.signal?.aborted ? SHUTDOWN_PUBLISH_MS : Math.max(0, budgetMs);
       // sinks get `soft` (they end their own calls and count their own failures); the loop stops
       // waiting at `hard`, a moment later, for a sink that does not honour it
       const soft = deadlineSignal(softMs, so.signal?.aborted ? undefined : so.signal);

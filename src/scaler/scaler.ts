@@ -44,6 +44,8 @@ export interface Decision {
     /** Seconds since the newest raw sample behind the data (the freshness query), when there is one. */
     scrapeAgeS?: number | null;
   };
+  /** The lead time the policy used: learned (the leadTimeQuery's answer, clamped) or the static `leadTime`. */
+  leadTime: { leadTimeS: number; learned: boolean };
   /** The pool as observed at this decision (null: not observed, or the read failed — then `ready` was taken to be the target). */
   pool: (PoolState & { source: string }) | null;
   /** Why the pool could not be read, when it could not. */
@@ -107,7 +109,8 @@ export class Scaler {
     let error: Decision['inputs']['error'];
     let suspect: Decision['inputs']['suspect'];
     let scrapeAgeS: number | null | undefined;
-    const poolRead = this.readPool(deadline, o.signal);
+    const poolRead = this.readPool(nowS, deadline, o.signal);
+    const leadRead = this.readLeadTime(nowS, deadline, o.signal);
     try {
       const sus = c.safety.suspect;
       const overlap = Math.max(Math.ceil(c.safety.staleAfter / step), sus.confirm + 1);
@@ -122,7 +125,7 @@ export class Scaler {
         // values after the newest raw sample come from a thinning rate() window: not data
         if (age > step) for (let i = read.length - 1; i >= 0 && (read.length - 1 - i) * step < age - 1e-6; i--) read[i] = NaN;
       }
-      const r = screen(read, this.history.maxValue(), { factor: sus.factor, confirm: sus.confirm, minReference: sus.minRate * step });
+      const r = screen(read, this.history.maxValue(), { factor: sus.factor, confirm: sus.confirm, minReference: sus.minRate * step, maxValue: sus.maxRate * step });
       if (r.dropped > 0 || r.held > 0) suspect = r;
       this.history.merge(nowS, step, read);
       if (r.held > 0) status = 'suspect';
@@ -133,6 +136,7 @@ export class Scaler {
       error = e instanceof SourceError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: (e as Error).message };
     }
     const pool = await poolRead;
+    const lead = await leadRead;
     const view = this.history.view(step);
     if (status === 'ok') {
       if (view.arrivals.length === 0) status = 'empty';
@@ -143,7 +147,7 @@ export class Scaler {
     let valid = false;
     if (status === 'ok') {
       const d0 = this.wallMs();
-      const obs = { nowS, intervalS: step, arrivals: view.arrivals, ready: pool.state?.ready ?? this.governor.target, target: this.governor.target, leadTimeS: c.leadTime };
+      const obs = { nowS, intervalS: step, arrivals: view.arrivals, ready: pool.state?.ready ?? this.governor.target, target: this.governor.target, leadTimeS: lead.leadTimeS };
       let d = this.deps.policy.decide(obs);
       if (o.settle && !d.valid && this.deps.policy.runDeferred) {
         // one decision only (--once): fit now, then decide on the fit
@@ -178,6 +182,7 @@ export class Scaler {
         ...(scrapeAgeS !== undefined ? { scrapeAgeS } : {}),
       },
       pool: pool.state ? { ...pool.state, source: this.deps.pool!.name } : null,
+      leadTime: lead,
       ...(pool.error ? { poolError: pool.error } : {}),
       durationMs: this.wallMs() - t0,
       decideMs,
@@ -185,12 +190,25 @@ export class Scaler {
     return this.last;
   }
 
+  /** The learned lead time (clamped to [min, max]) within the read deadline, else the static one; never rejects. */
+  private async readLeadTime(nowS: number, deadline: number, signal?: AbortSignal): Promise<Decision['leadTime']> {
+    const q = this.config.source.prometheus?.leadTimeQuery;
+    if (!q || !this.deps.source.scalar) return { leadTimeS: this.config.leadTime, learned: false };
+    try {
+      const v = await this.deps.source.scalar(q.query, nowS, { timeoutMs: deadline - this.wallMs(), signal });
+      if (Number.isFinite(v) && v > 0) return { leadTimeS: Math.min(q.max, Math.max(q.min, v)), learned: true };
+    } catch {
+      // the static value stands in; the arrival read reports the source's health
+    }
+    return { leadTimeS: this.config.leadTime, learned: false };
+  }
+
   /** The pool's state within the read deadline; never rejects. */
-  private async readPool(deadline: number, signal?: AbortSignal): Promise<{ state?: PoolState; error?: string }> {
+  private async readPool(nowS: number, deadline: number, signal?: AbortSignal): Promise<{ state?: PoolState; error?: string }> {
     if (!this.deps.pool) return {};
     try {
-      const s = await this.deps.pool.read({ timeoutMs: deadline - this.wallMs(), signal });
-      if (!(s.replicas >= 0) || !(s.ready >= 0)) return { error: `implausible pool state: replicas ${s.replicas}, ready ${s.ready}` };
+      const s = await this.deps.pool.read({ timeoutMs: deadline - this.wallMs(), signal }, nowS);
+      if (!(s.replicas === null || s.replicas >= 0) || !(s.ready >= 0)) return { error: `implausible pool state: replicas ${s.replicas}, ready ${s.ready}` };
       return { state: s };
     } catch (e) {
       return { error: (e as Error).message.split('\n')[0] };
@@ -221,6 +239,8 @@ export class Scaler {
 /** Waits `ms`, or less when `signal` aborts; its timer and listener are released either way. */
 export function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
+  // nothing to wait for (a late loop): yield to I/O once, without a timer's 1 ms minimum
+  if (!(ms > 0)) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(t);

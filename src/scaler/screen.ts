@@ -15,6 +15,11 @@ export interface ScreenLimits {
   confirm: number;
   /** Reference floor (arrivals per interval): a near-empty history does not make every first burst suspect. */
   minReference: number;
+  /**
+   * Arrivals per interval above which a value is never data, confirmed or not: the pool sizing's
+   * work grows with the load (Erlang-loss at 1e4 claims/s × 30 s: ~0.3 s; at 1e5/s: ~3.6 s).
+   */
+  maxValue?: number;
 }
 
 export interface ScreenResult {
@@ -29,21 +34,33 @@ export interface ScreenResult {
  * history holds; NaN when there is none, then the read's own 99th percentile).
  */
 export function screen(read: Float64Array, reference: number, L: ScreenLimits): ScreenResult {
-  const ref = Math.max(Number.isFinite(reference) && reference > 0 ? reference : quantile99(read), L.minReference);
+  const ref = Math.max(Number.isFinite(reference) ? reference : quantile99(read), L.minReference);
   const limit = L.factor * ref;
   let dropped = 0;
   let held = 0;
+  const cap = L.maxValue ?? Infinity;
+  // over the cap at the newest end: held (the decision holds its target), though it will never be data
+  let capTrail = 0;
+  let tail = read.length; // the newest values that are over the cap or missing
+  while (tail > 0 && (read[tail - 1] > cap || Number.isNaN(read[tail - 1]))) if (read[--tail] > cap) capTrail++;
+  for (let i = 0; i < read.length; i++) {
+    if (read[i] > cap) {
+      read[i] = NaN;
+      if (i < tail) dropped++;
+    }
+  }
   let runStart = -1;
+  let len = 0; // high values in the run (a gap inside it does not confirm it)
   for (let i = 0; i <= read.length; i++) {
     const x = i < read.length ? read[i] : NaN;
     const high = x > limit; // false for NaN: a gap neither starts nor ends a run
     if (high) {
       if (runStart < 0) runStart = i;
+      len++;
       continue;
     }
     if (runStart < 0 || (i < read.length && !Number.isFinite(x))) continue;
     // the run [runStart, i) ended: by a believable value (a transient), or at the newest interval
-    const len = i - runStart;
     if (len >= L.confirm) {
       // lasted long enough to be a real level, over or not
     } else if (i < read.length) {
@@ -54,8 +71,9 @@ export function screen(read: Float64Array, reference: number, L: ScreenLimits): 
       held = len;
     }
     runStart = -1;
+    len = 0;
   }
-  return { dropped, held };
+  return { dropped, held: Math.max(held, capTrail) };
 }
 
 /** The 99th percentile of the finite, non-negative values (NaN when none). */

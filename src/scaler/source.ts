@@ -17,6 +17,8 @@ export interface ArrivalSource {
    * can tell; a `rate()` over a dead scrape keeps answering for its window, this does not.
    */
   freshness?(nowS: number, limits?: ReadLimits): Promise<number>;
+  /** One number from an instant query at `nowS` (NaN when it has none); Prometheus only. */
+  scalar?(query: string, nowS: number, limits?: ReadLimits): Promise<number>;
 }
 
 /** What one read may spend: wall milliseconds and a cancelling signal. */

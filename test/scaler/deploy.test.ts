@@ -83,8 +83,8 @@ describe('the routes differ only where they must', () => {
     const k = c.sinks.kubernetes!;
     expect(c.sinks.keda).toBeUndefined();
     expect(one(direct, 'Role').rules).toEqual([
-      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxwarmpools/scale'], resourceNames: [k.name], verbs: ['get', 'patch'] },
-      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxwarmpools'], resourceNames: [k.name], verbs: ['get'] },
+      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxwarmpools/scale'], resourceNames: [k.name], verbs: ['patch'] },
+      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxwarmpools/status'], resourceNames: [k.name], verbs: ['get'] },
     ]);
     expect(k).toMatchObject({ resource: 'sandboxwarmpools', namespace: 'agents', name: 'python-pool' });
     const rb = one(direct, 'RoleBinding');

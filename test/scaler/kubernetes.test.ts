@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScalerConfig } from '../../src/scaler/config.js';
 import { loadKubernetesClient, type KubernetesClient } from '../../src/scaler/kubernetesClient.js';
-import { KubernetesSink } from '../../src/scaler/kubernetesSink.js';
+import { classify, KubernetesSink } from '../../src/scaler/kubernetesSink.js';
 import type { Decision } from '../../src/scaler/scaler.js';
 
 /**
@@ -136,5 +136,15 @@ describe.each(clients)('Kubernetes sink (%s): the exact PATCH an API server expe
     expect(logs).toEqual([
       { e: 'dry-run patch', method: 'PATCH', path: '/apis/extensions.agents.x-k8s.io/v1beta1/namespaces/agents/sandboxwarmpools/python-pool/scale', contentType: 'application/merge-patch+json', body: { spec: { replicas: 5 } } },
     ]);
+  });
+});
+
+describe('Kubernetes errors', () => {
+  it('network errors carry string codes and are retried; statuses are numbers; aborts end the call', () => {
+    expect(classify(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({ retriable: true, status: 0 });
+    expect(classify(Object.assign(new Error('connect'), { code: 'ECONNREFUSED', errno: 'ECONNREFUSED' }))).toMatchObject({ retriable: true });
+    expect(classify({ code: 429, headers: { 'retry-after': '600' } })).toEqual({ status: 429, retriable: true, aborted: false, retryAfterS: 600 });
+    expect(classify({ code: 403 })).toMatchObject({ status: 403, retriable: false });
+    expect(classify(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ aborted: true, retriable: false });
   });
 });

@@ -55,6 +55,31 @@ describe('HTTP JSON source', () => {
     await expect(src.read(60, 2, 30)).rejects.toMatchObject({ kind: 'bad_response' });
     answer = () => ({ status: 200, body: '[]', delayMs: 600 });
     await expect(src.read(60, 2, 30)).rejects.toMatchObject({ kind: 'timeout' });
+    // null is a broken answer (retried), not a bad query
+    answer = () => ({ status: 200, body: 'null' });
+    await expect(src.read(60, 2, 30)).rejects.toMatchObject({ kind: 'bad_response' });
+  });
+
+  it('bounds: a body over maxBytes is too_large; the deadline is total (the read\'s own limit is shorter than the timeout)', async () => {
+    answer = () => ({ status: 200, body: JSON.stringify({ start: 0, step: 30, values: new Array(5000).fill(1) }) });
+    await expect(new HttpSource(base, 'count', { timeout: 2, maxBytes: 4096 }).read(60, 2, 30)).rejects.toMatchObject({ kind: 'too_large' });
+    answer = () => ({ status: 200, body: '[]', delayMs: 400 });
+    const t0 = performance.now();
+    await expect(new HttpSource(base, 'count', { timeout: 10 }).read(60, 2, 30, { timeoutMs: 150 })).rejects.toMatchObject({ kind: 'timeout' });
+    expect(performance.now() - t0).toBeLessThan(350);
+  });
+});
+
+describe('trace file source', () => {
+  it('interval traces are kept as counts (not one element per arrival) and read exactly as the arrivals they stand for', async () => {
+    const text = 'time,count\n0,3\n60,0\n120,7\n180,2\n';
+    const f = FileSource.fromText(text, 'x.csv');
+    // the arrivals the simulator replays: each interval's count at its start
+    const times = [0, 0, 0, 120, 120, 120, 120, 120, 120, 120, 180, 180];
+    const { binRequests } = await import('../../src/scaler/source.js');
+    for (const [end, n, step] of [[240, 4, 60], [240, 8, 30], [300, 3, 90], [200, 5, 45], [60, 3, 60]] as const) {
+      expect(Array.from(await f.read(end, n, step)), `${end} ${n} ${step}`).toEqual(Array.from(binRequests(times, f.startS, f.endS, end, n, step)));
+    }
   });
 });
 
