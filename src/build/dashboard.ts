@@ -117,6 +117,13 @@ export function scalerDashboard(exported: ReadonlySet<string> = exportedSeriesNa
       q(`sum by (instance, kind) (rate(tidecast_scaler_errors_total${SEL}[$__rate_interval]))`, '{{kind}} {{instance}}'),
     ),
   );
+  if (has('tidecast_scaler_lead_time_seconds')) {
+    add(
+      series('Lead time', 's', 'Lead time the policy sizes the pool for: learned from leadTimeQuery (claim-to-ready latency), or the static leadTime.').withTarget(
+        q(`tidecast_scaler_lead_time_seconds${SEL}`, '{{source}} {{instance}}'),
+      ),
+    );
+  }
   if (has('tidecast_scaler_suspect_values_total')) {
     add(
       series('Suspect arrival values', 'ops', 'Implausible values dropped as transients or held back awaiting confirmation.').withTarget(
