@@ -34,7 +34,8 @@ for (const cycles of [7, 14]) for (const width of [0, 1]) for (const stat of ['m
  * No parameter is fitted by a filter, so nothing can run away: every forecast is an order
  * statistic (or a trimmed mean) of past values, times at most 4. The shape (cycles 2/4/8,
  * neighbours 0/1, median/trimmed, re-levelled or not) is chosen by the mean absolute error of
- * `horizon`-step forecasts from origins over the last third of the history (at most two weeks).
+ * `horizon`-step forecasts from 12 origins (24 for the recent level) over the last third of the
+ * history (at most two weeks).
  */
 export class RobustProfile implements ForecastModel {
   readonly name: string;
@@ -59,13 +60,26 @@ export class RobustProfile implements ForecastModel {
     const n = y.length;
     const h = Math.max(1, this.horizon);
     const m = this.period(s, n);
-    const shapes = m === 0 ? LEVEL_SHAPES : m === s.weekly ? SHAPES : SHAPES.filter((x) => !x.days);
+    // weekday-levelled days need every weekday once and a day more
+    const days = s.weekly > 0 && s.daily > 0 && n >= s.weekly + s.daily && this.season === 'auto';
+    const shapes = m === 0 ? LEVEL_SHAPES : days ? SHAPES : SHAPES.filter((x) => !x.days);
     let best = shapes[0];
     const validation = Math.min(Math.floor(n / 3), Math.max(2 * h, s.daily > 0 ? 2 * s.daily : 2 * h), s.weekly > 0 ? 2 * s.weekly : Infinity);
     if (validation >= h && n - validation >= 2) {
       let bestErr = Infinity;
-      const stride = Math.max(1, Math.floor(validation / 24));
+      // 24 origins for the recent level (cheap), 12 for profiles
+      const stride = Math.max(1, Math.floor(validation / (m === 0 ? 24 : 12)));
+      // shapes asking for more cycles than the history holds read the same values as a shorter
+      // one: validate each distinct reading once (3 weeks of hours hold 2 weekly cycles, not 4 or 8)
+      const o0 = n - validation;
+      const p0 = this.period(s, o0);
+      const seen = new Set<string>();
       for (const shape of shapes) {
+        const per = shape.days ? s.daily : p0;
+        const cycles = per > 0 ? Math.min(shape.cycles, Math.floor(o0 / per)) : Math.min(shape.cycles, o0);
+        const key = `${cycles}/${shape.width}/${shape.stat}/${shape.relevel}/${shape.days ?? false}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         let err = 0;
         for (let o = n - validation; o + h <= n; o += stride) {
           const fc = this.from(y, o, h, s, shape);
@@ -98,7 +112,7 @@ export class RobustProfile implements ForecastModel {
     }
     let period = m;
     let levels: Float64Array | null = null;
-    if (shape.days && m === s.weekly && s.daily > 0) {
+    if (shape.days && s.weekly > 0 && s.daily > 0 && o >= s.weekly + s.daily) {
       period = s.daily;
       levels = weekdayLevels(y, o, s.daily);
     }
@@ -169,7 +183,17 @@ for (const cycles of [2, 4, 8, 16, 32]) for (const stat of ['median', 'trimmed']
 /** The median or the 25%-trimmed mean (a quarter cut from each end) of buf[0..n); sorts that part in place. */
 export function statistic(buf: Float64Array, n: number, stat: 'median' | 'trimmed'): number {
   if (n === 0) return 0;
-  const a = buf.subarray(0, n).sort();
+  // insertion sort: these are a few dozen values, where it is several times faster than TypedArray.sort
+  const a = buf;
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
   if (stat === 'median') return n % 2 ? a[(n - 1) >> 1] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
   const cut = Math.floor(n / 4);
   let sum = 0;
