@@ -51,6 +51,7 @@ export class Aggregated implements ForecastModel {
       forecast: (h) => from(y, y.length, h, agg),
       forecastFrom: (series, o, h) => from(series, o, h, null),
       notes: inner.notes,
+      suspect: inner.suspect,
     };
   }
 }

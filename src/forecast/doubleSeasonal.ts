@@ -1,4 +1,5 @@
 import type { Fitted, ForecastModel, Seasons } from './model.js';
+import { touchesZero } from './holtWinters.js';
 import { nelderMead } from './nelderMead.js';
 
 const EPS = 1e-6;
@@ -40,7 +41,12 @@ export class DoubleSeasonal implements ForecastModel {
   fit(y: Float64Array, s: Seasons): Fitted {
     const m1 = s.daily;
     const m2 = s.weekly;
-    const mul = this.multiplicative;
+    const notes: string[] = [];
+    // not multiplicative where levels touch zero (see HoltWinters): additive instead, with a note
+    const mul = this.multiplicative && !touchesZero(y, m1);
+    if (this.multiplicative && !mul) notes.push(`${this.name}: levels touch zero (a day's mean under 2% of the series' mean); fitted with additive components`);
+    let lowLevel = Infinity;
+    let highIndex = 0;
     const data = y;
     const run = (x: number[], upto: number, h: number, sse: boolean, y: Float64Array = data) => {
       const [alpha, delta, omega, phi] = x;
@@ -86,6 +92,10 @@ export class DoubleSeasonal implements ForecastModel {
           level = Math.max(lNew, EPS);
           d[i1] = Math.max(dNew, EPS);
           w[i2] = Math.max(wNew, EPS);
+          if (!sse) {
+            if (level < lowLevel) lowLevel = level;
+            if (d[i1] * w[i2] > highIndex) highIndex = d[i1] * w[i2];
+          }
         } else {
           const lNew = alpha * (yt - d[i1] - w[i2]) + (1 - alpha) * level;
           const dNew = delta * (yt - level - w[i2]) + (1 - delta) * d[i1];
@@ -106,6 +116,20 @@ export class DoubleSeasonal implements ForecastModel {
       return { err, fc };
     };
     const opt = nelderMead((x) => run(x, y.length, 0, true).err, [0.1, 0.2, 0.2, 0.5], [0.001, 0.001, 0.001, 0], [0.999, 0.999, 0.999, 0.99], 240);
-    return { forecast: (h) => run(opt.x, y.length, h, false).fc, forecastFrom: (series, o, h) => run(opt.x, o, h, false, series).fc, notes: [] };
+    run(opt.x, y.length, 0, false);
+    let mean = 0;
+    for (let i = 0; i < y.length; i++) mean += y[i];
+    mean /= y.length;
+    // the level's α at its upper bound: the level chases every step (the seasonal rates may sit
+    // high legitimately: with one week of history the weekly component is learnt in one pass)
+    const suspect =
+      opt.x[0] >= 0.998
+        ? `α = ${opt.x[0].toFixed(3)} at its bound`
+        : mul && lowLevel < 0.01 * mean
+          ? `level fell to ${lowLevel.toPrecision(3)} (under 1% of the mean ${mean.toPrecision(3)}): indices divided by a near-zero level`
+          : mul && highIndex > 10
+            ? `a seasonal index reached ${highIndex.toPrecision(3)}`
+            : undefined;
+    return { forecast: (h) => run(opt.x, y.length, h, false).fc, forecastFrom: (series, o, h) => run(opt.x, o, h, false, series).fc, notes, suspect };
   }
 }

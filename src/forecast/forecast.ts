@@ -1,12 +1,16 @@
 import { AutoModel } from './auto.js';
+import { countQuantile, errorMoments, isCounts, SMALL_COUNT } from './countQuantiles.js';
 import { DoubleSeasonal } from './doubleSeasonal.js';
+import { envelope, ENVELOPE_DEFAULTS, type EnvelopeOptions } from './envelope.js';
 import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
 import { HoltWinters } from './holtWinters.js';
+import { Intermittent } from './intermittent.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
+import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
 /** Model names accepted by `forecast` (and `--model`). */
-export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days'] as const;
+export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Builds a model by name. */
@@ -30,6 +34,12 @@ export function makeModel(name: ModelName, horizon: number): ForecastModel {
       return new DoubleSeasonal(true);
     case 'double-seasonal-mul-days':
       return new DoubleSeasonal(true, true);
+    case 'robust-profile':
+      return new RobustProfile(horizon);
+    case 'robust-profile-daily':
+      return new RobustProfile(horizon, 'daily');
+    case 'intermittent-tsb':
+      return new Intermittent();
   }
 }
 
@@ -48,7 +58,7 @@ export function seasonsFor(stepS: number): Seasons {
  */
 export function forecast(
   y: Float64Array,
-  opts: { stepS: number; horizon: number; quantiles?: readonly number[]; model?: ModelName | ForecastModel },
+  opts: { stepS: number; horizon: number; quantiles?: readonly number[]; model?: ModelName | ForecastModel; envelope?: Partial<EnvelopeOptions> },
 ): Forecast {
   const h = opts.horizon;
   const levels = [...(opts.quantiles ?? [0.5, 0.9, 0.99])].sort((a, b) => a - b);
@@ -60,7 +70,7 @@ export function forecast(
     clean = Float64Array.from(y, (v) => (v >= 0 ? v : 0));
     notes.push(`${bad} missing or negative values counted as 0`);
   }
-  const empty = () => ({ model: 'none', mean: new Float64Array(h), quantiles: new Map(levels.map((q) => [q, new Float64Array(h)])), valid: false, notes: [...notes, 'no history: nothing to forecast from'] });
+  const empty = () => ({ model: 'none', mean: new Float64Array(h), quantiles: new Map(levels.map((q) => [q, new Float64Array(h)])), upper: new Float64Array(h), valid: false, notes: [...notes, 'no history: nothing to forecast from'] });
   if (clean.length === 0) return empty();
   const seasons = seasonsFor(opts.stepS);
   let model = typeof opts.model === 'object' ? opts.model : makeModel(opts.model ?? 'auto', h);
@@ -69,21 +79,46 @@ export function forecast(
     model = new SeasonalNaive('auto');
   }
   const fitted = model.fit(clean, seasons);
-  const mean = fitted.forecast(h);
+  // Never explode: every value inside the plausibility envelope (finite, ≥ 0, no higher than the
+  // history allows); a point forecast that is not finite is replaced by seasonal naive's
+  const upper = envelope(clean, clean.length, seasons, h, { ...ENVELOPE_DEFAULTS, ...opts.envelope });
+  let mean = fitted.forecast(h);
+  if (!mean.every(Number.isFinite)) {
+    notes.push(`${model.name} forecast a non-finite value: seasonal naive stands in`);
+    mean = new SeasonalNaive('auto').fit(clean, seasons).forecast(h);
+  }
+  let clipped = 0;
+  for (let k = 0; k < h; k++) {
+    if (mean[k] > upper[k]) clipped++;
+    mean[k] = Math.min(upper[k], Math.max(0, mean[k]));
+  }
+  if (clipped > 0) notes.push(`${clipped} of ${h} point forecasts above the plausibility envelope were cut to it (${model.name})`);
   // origins for the error quantiles: after a week of history when there are two, so seasonal
   // models forecast from a full state
   const minOrigin = seasons.weekly > 0 && clean.length >= 2 * seasons.weekly ? seasons.weekly : 8;
   const floor = levelFloorOf(clean);
   const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin), 240, floor);
   const eq = errorQuantiles(errs, levels);
+  // small counts: negative-binomial quantiles with the errors' bias and variance at that level
+  const counts = isCounts(clean);
+  const moments = counts ? errorMoments(errs) : null;
   const quantiles = new Map<number, Float64Array>();
   let prev: Float64Array | null = null;
   for (const q of levels) {
     const z = eq.get(q)!;
     const out = new Float64Array(h);
     for (let k = 0; k < h; k++) {
-      const e = Number.isFinite(z[k]) ? z[k] : 0;
-      let v = Math.max(0, mean[k] + e * errorScale(mean[k], floor));
+      const sc = errorScale(mean[k], floor);
+      let v: number;
+      if (moments && mean[k] < SMALL_COUNT && Number.isFinite(moments.mean[k])) {
+        const mu = Math.max(0, mean[k] + moments.mean[k] * sc);
+        const variance = Math.max(0, moments.meanSquare[k] - moments.mean[k] ** 2) * sc * sc;
+        v = countQuantile(mu, variance, q);
+      } else {
+        const e = Number.isFinite(z[k]) ? z[k] : 0;
+        v = mean[k] + e * sc;
+      }
+      v = Math.min(upper[k], Math.max(0, Number.isFinite(v) ? v : mean[k]));
       if (prev && v < prev[k]) v = prev[k]; // quantiles never cross
       out[k] = v;
     }
@@ -91,5 +126,5 @@ export function forecast(
     prev = out;
   }
   const name = model instanceof AutoModel && model.lastChoice ? `auto:${model.lastChoice.model}` : model.name;
-  return { model: name, mean, quantiles, valid: true, notes: [...notes, ...fitted.notes] };
+  return { model: name, mean, quantiles, upper, valid: true, notes: [...notes, ...fitted.notes] };
 }

@@ -45,7 +45,13 @@ export class HoltWinters implements ForecastModel {
     const m = this.period(s, y.length);
     const notes: string[] = [];
     if (m === 0) notes.push(`${this.name}: history shorter than two seasons; fitted without seasonality`);
-    const mult = this.seasonality === 'multiplicative' && m > 0;
+    // multiplicative seasonality is not fitted where levels touch zero: dividing by a level or an
+    // index near zero is how a sparse series (hours of 0–40, bursts of 400) was forecast at 1.1 million
+    const zero = this.seasonality === 'multiplicative' && m > 0 && touchesZero(y, s.daily > 0 ? s.daily : m);
+    if (zero) notes.push(`${this.name}: levels touch zero (a day's mean under 2% of the series' mean); fitted with additive seasonality`);
+    const mult = this.seasonality === 'multiplicative' && m > 0 && !zero;
+    let lowLevel = Infinity;
+    let highIndex = 0;
     const data = y;
     const run = (p: Params, upto: number, h: number, sse: boolean, y: Float64Array = data): { sse: number; fc: Float64Array } => {
       // Initial state from the first season(s).
@@ -90,6 +96,10 @@ export class HoltWinters implements ForecastModel {
         if (mult && season[si] < EPS) season[si] = EPS;
         level = mult ? Math.max(lNew, EPS) : lNew;
         trend = bNew;
+        if (mult && !sse) {
+          if (level < lowLevel) lowLevel = level;
+          if (season[si] > highIndex) highIndex = season[si];
+        }
       }
       const fc = new Float64Array(h);
       let damp = 0;
@@ -108,10 +118,41 @@ export class HoltWinters implements ForecastModel {
     const toP = (x: number[]): Params => ({ alpha: x[0], beta: x[1], gamma: m > 0 ? x[2] : 0, phi: x[3] });
     const opt = nelderMead((x) => run(toP(x), y.length, 0, true).sse, [0.3, 0.01, 0.2, this.damped ? 0.95 : 1], lo, hi, 240);
     const p = toP(opt.x);
+    run(p, y.length, 0, false);
+    const suspect = suspicion(opt.x, hi, m > 0, mult, lowLevel, highIndex, y);
     return {
+      suspect,
       forecast: (h) => run(p, y.length, h, false).fc,
       forecastFrom: (series, o, h) => run(p, o, h, false, series).fc,
       notes,
     };
   }
+}
+
+/** Whether some whole day (`m` steps) of the series has a mean under 2% of the series' mean. */
+export function touchesZero(y: Float64Array, m: number): boolean {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) total += y[i];
+  const mean = total / Math.max(1, y.length);
+  if (!(mean > 0)) return true;
+  for (let d = 0; d + m <= y.length; d += m) {
+    let s = 0;
+    for (let i = d; i < d + m; i++) s += y[i];
+    if (s / m < 0.02 * mean) return true;
+  }
+  return false;
+}
+
+/** Why a Holt–Winters fit is not to be trusted: α or γ at the upper bound, or a multiplicative level near zero / index above 10. */
+function suspicion(x: number[], hi: number[], seasonal: boolean, mult: boolean, lowLevel: number, highIndex: number, y: Float64Array): string | undefined {
+  if (x[0] >= hi[0] - 1e-3) return `α = ${x[0].toFixed(3)} at its bound`;
+  if (seasonal && x[2] >= hi[2] - 1e-3) return `γ = ${x[2].toFixed(3)} at its bound`;
+  if (mult) {
+    let mean = 0;
+    for (let i = 0; i < y.length; i++) mean += y[i];
+    mean /= Math.max(1, y.length);
+    if (lowLevel < 0.01 * mean) return `level fell to ${lowLevel.toPrecision(3)} (under 1% of the mean ${mean.toPrecision(3)}): seasonal indices divided by a near-zero level`;
+    if (highIndex > 10) return `a seasonal index reached ${highIndex.toPrecision(3)}`;
+  }
+  return undefined;
 }

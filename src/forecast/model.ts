@@ -23,6 +23,11 @@ export interface Fitted {
   forecastFrom(y: Float64Array, o: number, h: number): Float64Array;
   /** Why a simpler model stood in, or anything else the user should know. */
   notes: string[];
+  /**
+   * Why this fit should not be trusted, when it should not: its parameters sit at a bound, or a
+   * multiplicative index was divided by a near-zero level. `auto` drops such a candidate, with a note.
+   */
+  suspect?: string;
 }
 
 /** A forecasting model. */
@@ -40,6 +45,8 @@ export interface Forecast {
   mean: Float64Array;
   /** Quantile level → values per step ahead. */
   quantiles: Map<number, Float64Array>;
+  /** The plausibility envelope: the highest value each step may take (see `envelope`); mean and quantiles stay within it. */
+  upper: Float64Array;
   /** False when there was no history to forecast from (everything is 0 then). */
   valid: boolean;
   notes: string[];

@@ -21,6 +21,9 @@ import { recentRate, type PoolDecision, type PoolObservation, type PoolPolicy } 
 /** Tolerance for time differences (s): epoch times carry ~1e-7 s of rounding. */
 const EPS_S = 1e-4;
 
+/** The window of the floor's second rate (s): the last minute, as `little` reads it. */
+const FLOOR_WINDOW_S = 60;
+
 /** Decision intervals whose prediction errors spread the rate (an hour at 15 s, 20 minutes at 5 s), and the fewest to use them. */
 const JUDGED_WINDOW = 240;
 const MIN_JUDGED = 40;
@@ -59,7 +62,22 @@ export class ForecastPolicy implements PoolPolicy {
     private readonly nowcastS = 300,
   ) {}
 
+  /** The reactive floor for an observation: the Erlang-loss pool of the freshest observed rate (0 with no arrivals). */
+  floor(obs: PoolObservation): number {
+    if (obs.arrivals.length === 0) return 0;
+    const rate = Math.max(recentRate(obs, obs.intervalS), recentRate(obs, FLOOR_WINDOW_S));
+    return rate > 0 ? poolSizeFor([rate], obs.leadTimeS, this.hitRate) : 0;
+  }
+
   decide(obs: PoolObservation): PoolDecision {
+    const floor = this.floor(obs);
+    const d = this.decideForecast(obs);
+    // with no forecast yet the target is held (not valid), but raised to the floor
+    if (!d.valid) return floor > obs.target ? { target: floor, valid: true } : d;
+    return { target: Math.max(d.target, floor), valid: true };
+  }
+
+  private decideForecast(obs: PoolObservation): PoolDecision {
     const per = Math.max(1, Math.round(this.stepS / obs.intervalS));
     const steps = Math.floor(obs.arrivals.length / per);
     if (steps < 2) return { target: obs.target, valid: false };

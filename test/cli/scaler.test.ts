@@ -25,7 +25,9 @@ describe('tidecast scaler', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBe(57);
-    expect(lines[0]).toMatchObject({ time: '2023-11-16T18:18:03.979Z', target: 10, policy: 'forecast', inputs: { status: 'ok', points: 1 } });
+    // the first minute held 63 arrivals (1.05/s): no forecast yet, but the reactive floor raises the
+    // initial 10 to the Erlang-loss pool of that rate over the 20 s lead time at 99%, 31
+    expect(lines[0]).toMatchObject({ time: '2023-11-16T18:18:03.979Z', target: 31, policy: 'forecast', inputs: { status: 'ok', points: 1 } });
     expect(lines.at(-1).inputs.points).toBe(57);
     expect(new Set(lines.map((l) => l.target)).size).toBeGreaterThan(3);
   });
