@@ -145,6 +145,20 @@ simOptions(
   emitResult(await optimizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
 });
 
+simOptions(
+  program
+    .command('size')
+    .description('the cheapest reserved capacity, pool and overflow setting that meets every budget (common random numbers, confirmed over more replications)')
+    .argument('<scenario>', 'scenario YAML file (with budgets)')
+    .option('--confirm-replications <n>', 'replications of the confirming run (default: twice the search\'s)')
+    .option('--format <format>', 'text or json', 'text'),
+  'every setting tried',
+).action(async (file: string, flags: import('./size.js').SizeFlags) => {
+  const { sizeAction } = await import('./size.js');
+  const progress = phasedProgress(!!flags.quiet);
+  emitResult(await sizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
+});
+
 program
   .command('merge')
   .description('join sweep shard CSVs (from --shard) into one sweep')
