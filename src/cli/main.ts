@@ -68,7 +68,8 @@ simOptions(
     .description('run a scenario and print its summary (a table, or JSON with --format json)')
     .argument('<scenario>', 'scenario YAML file (see scenarios/)')
     .option('--format <format>', 'text or json', 'text')
-    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder'),
+    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
+    .option('--csv <file>', 'also write the summary as CSV (metric, value, 95% interval) for spreadsheets'),
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const ctx = runContext(file, flags);
@@ -106,6 +107,7 @@ simOptions(
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by more than --search-tolerance)', '6')
     .option('--search-tolerance <pct>', 'with --policies: how close in cost the leanest setting meeting the budget and the richest missing it must be before a search stops (each policy is compared at its cheapest to within this)', '5%')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
+    .option('--csv <file>', 'also write every variant\'s metrics and paired differences as CSV')
     .option('--format <format>', 'text or json', 'text'),
   'every variant',
 ).action(async (files: string[], flags: CompareFlags) => {

@@ -6,19 +6,12 @@ import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { intFlag, simSets, workersFlag, type SimFlags } from './options.js';
 import { textTable } from '../report/textTable.js';
+import { budgetUnit } from './budgetLines.js';
 
 /** Options of `tidecast size`. */
 export interface SizeFlags extends SimFlags {
   format?: string;
   confirmReplications?: string;
-}
-
-/** How a budgeted metric is shown (its unit guessed from its name). */
-function unitOf(metric: string): Row[2] {
-  if (/Rate$|tilization$/.test(metric)) return 'rate';
-  if (/^cost\.|\.cost\./.test(metric)) return 'money';
-  if (/Latency|Wait|completion|recovery/.test(metric)) return 'seconds';
-  return 'number';
 }
 
 /** A margin as text: rate margins in percentage points. */
@@ -86,7 +79,7 @@ export async function sizeAction(file: string, f: SizeFlags, progress?: (label: 
   const lines: string[] = [];
   if (!c) {
     lines.push(`${s.name}: no setting tried meets every budget with confidence over ${reps} replications (${runs} runs); the scenario as written:`);
-    lines.push(...textTable(['budget', 'value', 'verdict'], own.verdicts.map((v) => [`${v.metric} ${v.text}`, formatValue(v.value, unitOf(v.metric)), v.verdict])));
+    lines.push(...textTable(['budget', 'value', 'verdict'], own.verdicts.map((v) => [`${v.metric} ${v.text}`, formatValue(v.value, budgetUnit(v.metric)), v.verdict])));
     return { stdout: lines.join('\n') + '\n' };
   }
   const money = (x: number, hw?: number) => formatValue(x, 'money', hw);
@@ -100,7 +93,7 @@ export async function sizeAction(file: string, f: SizeFlags, progress?: (label: 
   lines.push(...textTable(
     ['budget', 'value', '95% CI', 'margin', `confirmed ×${confirmReps}`],
     margins(c).map((m, i) => {
-      const u = unitOf(m.metric);
+      const u = budgetUnit(m.metric);
       const cm = margins(conf)[i];
       const w = m.ci ? (m.ci[1] - m.ci[0]) / 2 : undefined;
       return [

@@ -108,12 +108,16 @@ export function formatValue(v: number, unit: Row[2], halfWidth?: number): string
     case 'seconds':
       return Math.abs(v) < 1 ? `${(v * 1000).toFixed(dec(1000, 1))} ms` : `${v.toFixed(dec(1, 3))} s`;
     case 'money': {
-      if (Math.abs(v) < 1 && halfWidth === undefined) return `$${v.toPrecision(3)}`;
-      const d = Math.abs(v) < 1 ? dec(1, Math.max(2, 2 - Math.floor(Math.log10(Math.abs(v) || 1)))) : dec(1, 2);
-      return `$${v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
+      const sign = v < 0 ? '−' : '';
+      const a = Math.abs(v);
+      if (a < 1 && halfWidth === undefined) return `${sign}$${a.toPrecision(3)}`;
+      const d = a < 1 ? dec(1, Math.max(2, 2 - Math.floor(Math.log10(a || 1)))) : dec(1, 2);
+      return `${sign}$${a.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
     }
-    default:
-      return v.toLocaleString('en-US', { maximumFractionDigits: dec(1, 1) });
+    default: {
+      const d = dec(1, 1);
+      return v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: halfWidth === undefined ? 0 : d });
+    }
   }
 }
 
