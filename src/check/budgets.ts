@@ -52,7 +52,10 @@ export function judgeBudget(scenario: string, metric: string, op: '<=' | '>=', b
   const half = Math.max(hi - value, value - lo);
   const gap = Math.abs(value - bound);
   const need = Math.max(gap > 0 ? Math.ceil(n * (half / gap) ** 2 * 1.1) : Infinity, s.ciNeeded?.[metric] ?? 0);
-  const hint = Number.isFinite(need) && need > n ? `about ${need} replications would settle it (now ${n})` : 'the estimate sits on the budget: more replications will not settle it';
+  // (from the wider side of a skewed interval the estimate is rough, so beyond 1,000 it says only that)
+  const hint = !Number.isFinite(need) || need <= n
+    ? 'the estimate sits on the budget: more replications will not settle it'
+    : need > 1000 ? `over 1,000 replications would be needed to settle it (now ${n}): the replications disagree widely` : `about ${need} replications would settle it (now ${n})`;
   return { ...base, verdict: 'inconclusive', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] straddles ${text}; ${hint}` };
 }
 

@@ -95,8 +95,9 @@ export interface SizingResult {
  * pool either way — by the ready pool's cost) whose every budget passes with confidence. All
  * settings run on the same seed and replications (common random numbers), so a cheaper setting
  * wins by its setting, not its luck. For each pool × overflow combination (the scenario's own
- * first) it starts at the cheapest passing capacity so far — a combination that misses its
- * budgets there is dropped after one run — steps down by 10% while the budgets hold, then bisects
+ * first) it starts at the cheapest passing capacity so far (before any passes: as written, else
+ * 10% less — a cost budget — else 10% or 20% more) — a combination that misses its budgets there
+ * is dropped after one run — steps down by 10% while the budgets hold, then bisects
  * the last step to `resolution` (1% of the capacity as written). The chosen setting is
  * then run again over `confirmReplications` (the first replications are the same streams, the
  * rest new); if a budget no longer passes, capacity goes up a step at a time (at most 4).
@@ -142,9 +143,15 @@ export async function sizeSearch(
       // combination that misses there cannot be cheaper, and costs one run
       let hi = best ? (best.setting[cap.key] ?? cap.value) : cap.value;
       let hiT = await at({ ...base, [cap.key]: hi });
-      for (let i = 0; !hiT.passes && !best && i < 2; i++) {
-        hi = Math.ceil(hi * 1.1);
-        hiT = await at({ ...base, [cap.key]: hi });
+      // nothing passes yet: a cost budget may want less capacity, a latency budget more
+      for (const f of best ? [] : [0.9, 1.1, 1.2]) {
+        if (hiT.passes) break;
+        const v = f < 1 ? Math.max(cap.lo, Math.floor(cap.value * f)) : Math.ceil(cap.value * f);
+        const t = await at({ ...base, [cap.key]: v });
+        if (t.passes) {
+          hi = v;
+          hiT = t;
+        }
       }
       if (!hiT.passes) continue;
       if (better(hiT, best)) best = hiT;
