@@ -105,7 +105,7 @@ export async function sizeAction(file: string, f: SizeFlags, progress?: (label: 
       ];
     }),
   ));
-  lines.push(`check it: npx tidecast check ${file} ${setsOf(c.setting).map((x) => `--set ${x}`).join(' ')}`.trimEnd());
+  lines.push(`check it: npx tidecast check ${file} ${[...sets, ...setsOf(c.setting)].map((x) => `--set ${x}`).join(' ')}`.trimEnd());
   lines.push(`${runs} runs in ${wallS.toFixed(1)} s`);
   return { stdout: lines.join('\n') + '\n' };
 }
