@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatEstimate } from '../../src/report/format.js';
 import { summaryTable } from '../../src/cli/format.js';
+import { summaryTable as reportTable } from '../../src/report/table.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runReplication } from '../../src/sim/replication.js';
 import { summarize } from '../../src/sim/summary.js';
@@ -124,6 +125,12 @@ infrastructure:
             }
           }
           expect(summaryTable(sum)).not.toMatch(/ 0\.0 ms …/);
+          // the report's summary table (report.html)
+          for (const row of reportTable([{ variant: 'prop', summary: sum }]).objects() as Record<string, string>[]) {
+            if (!/^(start latency mean|p50|p90|p99|max)$/.test(row.metric)) continue;
+            const m = /^(.+) … (.+)$/.exec(row['95% CI']);
+            if (m) expect(seconds(m[1]), `${row.metric}: ${row['95% CI']}`).toBeGreaterThanOrEqual(floor * 0.999);
+          }
         },
       ),
       { numRuns: 12 },
