@@ -49,8 +49,10 @@ export function judgeBudget(scenario: string, metric: string, op: '<=' | '>=', b
   if (within(lo) && within(hi)) return { ...base, verdict: 'pass', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies within ${text}` };
   if (!within(lo) && !within(hi)) return { ...base, verdict: 'fail', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies beyond ${text}` };
   // The interval may be skewed (log scale) or cut at the metric's edge; the wider side is the one to shrink.
-  const half = Math.max(hi - value, value - lo);
-  const gap = Math.abs(value - bound);
+  // a right-skewed interval (log scale) shrinks on the log scale: measure both there
+  const skewed = lo > 0 && bound > 0 && hi - value > 1.5 * (value - lo);
+  const half = skewed ? Math.log(hi / lo) / 2 : Math.max(hi - value, value - lo);
+  const gap = skewed ? Math.abs(Math.log(value / bound)) : Math.abs(value - bound);
   const need = Math.max(gap > 0 ? Math.ceil(n * (half / gap) ** 2 * 1.1) : Infinity, s.ciNeeded?.[metric] ?? 0);
   // (from the wider side of a skewed interval the estimate is rough, so beyond 1,000 it says only that)
   const hint = !Number.isFinite(need) || need <= n

@@ -132,6 +132,6 @@ export function formatEstimate(s: Summary, path: string, unit: Row[2]): { value:
   const needed = s.ciNeeded?.[path];
   if (!ci) return { value: formatValue(v, unit), ci: '' };
   if (needed !== undefined) return { value: formatValue(v, unit), ci: `too few replications (${s.replications}; ~${needed >= 1000 ? '1,000+' : needed} would do)` };
-  const hw = (ci[1] - ci[0]) / 2;
+  const hw = ci[1] > ci[0] ? (ci[1] - ci[0]) / 2 : undefined;
   return { value: formatValue(v, unit, hw), ci: ci[0] === ci[1] ? `${formatValue(ci[0], unit)} … ${formatValue(ci[1], unit)}` : `${formatValue(ci[0], unit, hw)} … ${formatValue(ci[1], unit, hw)}` };
 }

@@ -19,20 +19,28 @@ describe('replicationInterval', () => {
     expect(iv.needed).toBeNull();
   });
 
-  it('goes to the log scale above the floor for a skewed quantile (the 0.0 ms … 3.354 s of issue 20)', () => {
-    // three p99s of default.yaml-like runs: one replication met a burst
-    const iv = replicationInterval([0.4, 0.6, 3.35], { lo: 0.05, hi: Infinity });
+  it('goes to the log scale above the floor for a skewed quantile', () => {
+    // five p99s, one replication met a burst: t on the values would reach −0.06 s, below the 50 ms floor
+    const iv = replicationInterval([0.3, 0.35, 0.4, 0.45, 1.6], { lo: 0.05, hi: Infinity });
     expect(iv.method).toBe('log-t');
     expect(iv.ci![0]).toBeGreaterThan(0.05);
+    expect(iv.ci![0]).toBeCloseTo(0.05 + Math.exp(-0.8236 - 0.906), 2);
     expect(iv.ci![1]).toBeGreaterThan(iv.mean);
-    // logs of x − 0.05 span a factor ~9.4: a factor-10 interval needs more replications
-    expect(iv.needed).toBeGreaterThan(3);
+    expect(iv.needed).toBeNull();
   });
 
-  it('keeps rates in [0, 1] (logit scale near the edge) and says when replications are too few', () => {
-    const iv = replicationInterval([0.97, 0.995, 0.999], { lo: 0, hi: 1 });
-    expect(iv.method).toBe('logit-t');
-    expect(iv.ci![1]).toBeLessThan(1);
+  it('says when replications are too few (the 0.0 ms … 106 s of issue 20) and stays inside the support', () => {
+    // kimi-pool-like: two replications whose p99s differ 5×
+    const iv = replicationInterval([2.6, 13], { lo: 0.05, hi: Infinity });
+    expect(iv.method).toBe('t-clipped');
+    expect(iv.ci![0]).toBe(0.05);
+    expect(iv.needed).toBeGreaterThan(2);
+    const rate = replicationInterval([0.97, 0.995, 0.999], { lo: 0, hi: 1 });
+    expect(rate.ci![1]).toBeLessThanOrEqual(1);
+    expect(rate.needed).toBeGreaterThan(3);
+    const logit = replicationInterval([0.9, 0.93, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995], { lo: 0, hi: 1 });
+    expect(['t', 'logit-t']).toContain(logit.method);
+    expect(logit.ci![1]).toBeLessThan(1);
     const cut = replicationInterval([0, 0, 0.003], { lo: 0, hi: 1 });
     expect(cut.method).toBe('t-clipped');
     expect(cut.ci![0]).toBe(0);
