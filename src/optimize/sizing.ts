@@ -98,7 +98,8 @@ export interface SizingResult {
  * first) it starts at the cheapest passing capacity so far (before any passes: as written, else
  * 10% less — a cost budget — else 10% or 20% more) — a combination that misses its budgets there
  * is dropped after one run — steps down by 10% while the budgets hold, then bisects
- * the last step to `resolution` (1% of the capacity as written). The chosen setting is
+ * the last step to `resolution` (1% of the capacity as written), then walks back up in 4% steps
+ * while that is cheaper (overflow to a pricier serverless tier makes cost U-shaped in capacity). The chosen setting is
  * then run again over `confirmReplications` (the first replications are the same streams, the
  * rest new); if a budget no longer passes, capacity goes up a step at a time (at most 4).
  * `evaluate(setting, replications)` runs the scenario; the rest is pure.
@@ -115,9 +116,10 @@ export async function sizeSearch(
     const verdicts = judgeBudgets(s.name, s.budgets, summary);
     return { setting, summary, verdicts, passes: verdicts.every((v) => v.verdict === 'pass'), cost: get(summary, 'cost.total') };
   };
+  // keys at the scenario's own value are left out: one setting, one run
+  const normal = (raw: Setting): Setting => Object.fromEntries(Object.entries(raw).filter(([k, v]) => get(s, k) !== v));
   const at = async (raw: Setting): Promise<Tried> => {
-    // keys at the scenario's own value are left out: one setting, one run
-    const setting = Object.fromEntries(Object.entries(raw).filter(([k, v]) => get(s, k) !== v));
+    const setting = normal(raw);
     const key = JSON.stringify(setting);
     const seen = tried.find((t) => JSON.stringify(t.setting) === key);
     if (seen) return seen;
@@ -175,6 +177,17 @@ export async function sizeSearch(
           hi = mid;
           if (better(t, best)) best = t;
         } else lo = mid;
+      }
+      // Cost need not fall with capacity all the way down: below the peak, sessions overflow to
+      // serverless, which may cost more a slot-hour than reserved (default.yaml: 2.2×) — walk back
+      // up in 4% steps while that is cheaper (900 slots: $178.3 where the least passing, 870, costs $179.8)
+      let here = tried.find((t) => JSON.stringify(t.setting) === JSON.stringify(normal({ ...base, [cap.key]: hi })));
+      for (let i = 0; here && here.passes && i < 4; i++) {
+        const up = await at({ ...base, [cap.key]: hi + Math.max(step, Math.round(cap.value * 0.04)) });
+        if (!up.passes || !(up.cost < here.cost)) break;
+        hi += Math.max(step, Math.round(cap.value * 0.04));
+        here = up;
+        if (better(up, best)) best = up;
       }
     }
   }
