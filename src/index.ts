@@ -12,7 +12,7 @@ export { makeDistribution, type Distribution, type DistributionSpec } from './ra
 export { Rng, stream } from './random/rng.js';
 export { LogHistogram } from './stats/histogram.js';
 export { TimeWeighted } from './stats/timeWeighted.js';
-export { meanCI95 } from './stats/confidence.js';
+export { meanCI95, replicationInterval, type Interval, type Support } from './stats/confidence.js';
 export { loadScenario, parseScenario, validateScenario } from './scenario/load.js';
 export { scenarioAsRun } from './scenario/asRun.js';
 export type { Scenario } from './scenario/schema.js';

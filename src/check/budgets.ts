@@ -20,7 +20,8 @@ export interface BudgetResult {
 }
 
 /**
- * Judges a budget honestly against the replication confidence interval: it passes when the
+ * Judges a budget honestly against the replication confidence interval (`replicationInterval`,
+ * the one every report prints): it passes when the
  * whole 95% interval lies within the bound, fails when the whole interval lies beyond it, and
  * is inconclusive when the interval straddles it (or there is no interval: one replication).
  * For an inconclusive verdict it estimates the replications that would settle it: the interval
@@ -43,13 +44,20 @@ export function judgeBudget(scenario: string, metric: string, op: '<=' | '>=', b
     };
   }
   const [lo, hi] = ci;
+  // A too-wide interval (summary.ciNeeded) still lies inside the metric's support and covers the
+  // mean, so a verdict it settles stands; only a straddle needs more replications.
   if (within(lo) && within(hi)) return { ...base, verdict: 'pass', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies within ${text}` };
   if (!within(lo) && !within(hi)) return { ...base, verdict: 'fail', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] lies beyond ${text}` };
-  // The interval may be clipped at 0 on one side; the other side keeps the true half-width.
-  const half = Math.max(hi - value, value - lo);
-  const gap = Math.abs(value - bound);
-  const need = gap > 0 ? Math.ceil(n * (half / gap) ** 2 * 1.1) : Infinity;
-  const hint = Number.isFinite(need) && need > n ? `about ${need} replications would settle it (now ${n})` : 'the estimate sits on the budget: more replications will not settle it';
+  // The interval may be skewed (log scale) or cut at the metric's edge; the wider side is the one to shrink.
+  // a right-skewed interval (log scale) shrinks on the log scale: measure both there
+  const skewed = lo > 0 && bound > 0 && hi - value > 1.5 * (value - lo);
+  const half = skewed ? Math.log(hi / lo) / 2 : Math.max(hi - value, value - lo);
+  const gap = skewed ? Math.abs(Math.log(value / bound)) : Math.abs(value - bound);
+  const need = Math.max(gap > 0 ? Math.ceil(n * (half / gap) ** 2 * 1.1) : Infinity, s.ciNeeded?.[metric] ?? 0);
+  // (from the wider side of a skewed interval the estimate is rough, so beyond 1,000 it says only that)
+  const hint = !Number.isFinite(need) || need <= n
+    ? 'the estimate sits on the budget: more replications will not settle it'
+    : need > 1000 ? `over 1,000 replications would be needed to settle it (now ${n}): the replications disagree widely` : `about ${need} replications would settle it (now ${n})`;
   return { ...base, verdict: 'inconclusive', reason: `the 95% interval [${fmt(lo)}, ${fmt(hi)}] straddles ${text}; ${hint}` };
 }
 

@@ -43,9 +43,28 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
     `${(s.coverage90 * 100).toFixed(1)}%`,
     `${(s.coverage99 * 100).toFixed(1)}%`,
     s.fitMs.toFixed(1),
-    Object.entries(s.chosen).map(([k, v]) => `${k}×${v}`).join(' '),
+    chosenText(s.chosen),
   ]);
   const lines = textTable(head, rows, 'l' + 'r'.repeat(head.length - 2) + 'l');
   lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error`);
   return { stdout: lines.join('\n') + '\n' };
+}
+
+/**
+ * What a model chose across origins, short enough for a table cell: the most frequent choices
+ * first while they fit in `maxChars`, then how many others (`auto` can pick a different model at
+ * every origin, and listing them all made 400-character lines). The JSON keeps the full map.
+ */
+export function chosenText(chosen: Record<string, number>, maxChars = 48): string {
+  const items = Object.entries(chosen).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  let out = '';
+  let shown = 0;
+  for (const [k, v] of items) {
+    const part = `${k}×${v}`;
+    if (shown > 0 && out.length + 1 + part.length > maxChars) break;
+    out = shown ? `${out} ${part}` : part.length > maxChars ? `${part.slice(0, maxChars - 1)}…` : part;
+    shown++;
+  }
+  const rest = items.length - shown;
+  return rest > 0 ? `${out} +${rest} more` : out;
 }

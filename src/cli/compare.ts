@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { compareCsv } from '../report/summaryCsv.js';
 import { pairedDifference, type Difference } from '../compare/paired.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
@@ -10,7 +11,7 @@ import { get } from '../sim/summary.js';
 import { blameVary, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { loadScenario } from '../scenario/load.js';
 import { splitValues } from '../sweep/grid.js';
-import { guardOutDir } from './outGuard.js';
+import { guardOutDir, guardOutFile } from './outGuard.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
@@ -23,6 +24,7 @@ export interface CompareFlags extends SimFlags {
   searchTolerance?: string;
   out?: string;
   force?: boolean;
+  csv?: string;
   format?: string;
 }
 
@@ -45,6 +47,8 @@ export interface CompareContext {
   sets: string[];
   workers?: number;
   outDir?: string;
+  /** `--csv FILE`: every variant's metrics and paired differences as CSV. */
+  csv?: string;
   format: 'text' | 'json';
   quiet: boolean;
 }
@@ -58,6 +62,7 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
+  if (f.csv !== undefined) guardOutFile('--csv', f.csv, f.force);
   const sets = simSets(f);
   let variants: VariantSpec[];
   if (f.policies) {
@@ -101,7 +106,7 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (!Number.isInteger(searchSteps) || searchSteps < 0 || searchSteps > 30) throw new UserError(`--search-steps: expected a whole number from 0 to 30, got "${f.searchSteps}"`);
   const searchTolerance = toleranceFlag(f.searchTolerance ?? '5%', '--search-tolerance');
   if (!(searchTolerance > 0 && searchTolerance < 1)) throw new UserError(`--search-tolerance: expected a percentage above 0 and below 100%, got "${f.searchTolerance}"`);
-  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
@@ -121,6 +126,12 @@ export async function compareAction(ctx: CompareContext, progress?: (label: stri
   const differences: Record<string, Record<string, Difference>> = {};
   for (const r of runs.slice(1)) {
     differences[r.name] = Object.fromEntries(SUMMARY_ROWS.map(([, path]) => [path, pairedDifference(base.results, r.results, path)]));
+  }
+  if (ctx.csv) {
+    // every metric of the summary, not only the table's rows
+    const all = Object.fromEntries(runs.slice(1).map((r) => [r.name, Object.fromEntries(Object.keys(base.summary.ci95).map((p) => [p, pairedDifference(base.results, r.results, p)]))]));
+    writeOutputs(dirname(ctx.csv), { [basename(ctx.csv)]: compareCsv(runs.map((r) => ({ name: r.name, summary: r.summary })), all) });
+    notes.push(`wrote ${ctx.csv}`);
   }
   if (ctx.outDir) {
     const report = await buildReport(runs.map((r) => ({ variant: r.name, scenario: r.scenario, results: r.results, summary: r.summary })));
@@ -154,7 +165,9 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
       const d = differences[r.name][path];
       if (!Number.isFinite(d.delta)) return v;
       const sign = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±');
-      const abs = (x: number) => formatValue(Math.abs(x), unit);
+      // rounded to the difference's interval; a difference of rates is in percentage points
+      const hw = d.ci ? (d.ci[1] - d.ci[0]) / 2 : undefined;
+      const abs = (x: number) => (unit === 'rate' ? `${formatValue(Math.abs(x), 'rate', hw).replace('%', '')} pp` : formatValue(Math.abs(x), unit, hw));
       const ci = d.ci ? ` [${sign(d.ci[0])}${abs(d.ci[0])}, ${sign(d.ci[1])}${abs(d.ci[1])}]` : '';
       return `${v}  (${sign(d.delta)}${abs(d.delta)}${ci})`;
     }),

@@ -108,9 +108,12 @@ export async function comparePoliciesAction(
     notes.push(`wrote ${opts.outDir}/policies.json, policies.svg and report.html`);
   }
   if (opts.format === 'json') return { stdout: JSON.stringify(json, null, 2) + '\n', notes };
-  const rows = [['policy', 'setting', 'meets', 'p99 s', 'warm-hit', 'cost', 'pool cost', '× oracle', '× best reactive']];
+  // total-cost ratios, and the ready pool's (where a fixed reserved baseline pays for the pool, totals are all 1.000 and only these differ)
+  const rows = [['policy', 'setting', 'meets', 'p99 s', 'warm-hit', 'cost', 'pool cost', '× oracle', '× best reactive', 'pool × oracle', 'pool × best reactive']];
+  const x = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(3));
   for (const r of results) {
     const ratio = json.ratios[r.policy];
+    const pr = json.poolCostRatios[r.policy];
     rows.push([
       r.policy,
       `${r.key.split('.').pop()}=${r.best.value}`,
@@ -121,9 +124,11 @@ export async function comparePoliciesAction(
       pool(r).toFixed(2),
       ratio.vsOracle === null ? '—' : ratio.vsOracle.toFixed(3),
       ratio.vsBestReactive === null ? '—' : ratio.vsBestReactive.toFixed(3),
+      x(pr.vsOracle),
+      x(pr.vsBestReactive),
     ]);
   }
-  const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrr');
+  const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
   lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by bisection on its capacity knob; common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }

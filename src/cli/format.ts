@@ -1,13 +1,11 @@
 import type { Summary } from '../sim/summary.js';
-import { get } from '../sim/summary.js';
-import { formatValue, rowsFor } from '../report/format.js';
+import { formatEstimate, rowsFor } from '../report/format.js';
 
 /** The run summary as an aligned text table with 95% intervals (a pure function of the summary). */
 export function summaryTable(s: Summary): string {
   const rows = rowsFor([s]).map(([label, path, unit]) => {
-    const ci = s.ci95[path];
-    const ciText = ci ? `${formatValue(ci[0], unit)} … ${formatValue(ci[1], unit)}` : '';
-    return [label, formatValue(get(s, path), unit), ciText];
+    const e = formatEstimate(s, path, unit);
+    return [label, e.value, e.ci];
   });
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

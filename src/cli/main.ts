@@ -69,7 +69,8 @@ simOptions(
     .argument('<scenario>', 'scenario YAML file (see scenarios/)')
     .option('--format <format>', 'text or json', 'text')
     .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
-    .option('--force', 'replace what --out already holds'),
+    .option('--force', 'replace what --out or --csv already holds')
+    .option('--csv <file>', 'also write the summary as CSV (metric, value, 95% interval) for spreadsheets'),
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const ctx = runContext(file, flags);
@@ -107,7 +108,8 @@ simOptions(
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by more than --search-tolerance)', '6')
     .option('--search-tolerance <pct>', 'with --policies: how close in cost the leanest setting meeting the budget and the richest missing it must be before a search stops (each policy is compared at its cheapest to within this)', '5%')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
-    .option('--force', 'replace what --out already holds')
+    .option('--force', 'replace what --out or --csv already holds')
+    .option('--csv <file>', 'also write every variant\'s metrics and paired differences as CSV')
     .option('--format <format>', 'text or json', 'text'),
   'every variant',
 ).action(async (files: string[], flags: CompareFlags) => {
@@ -146,6 +148,20 @@ simOptions(
 ).action(async (file: string, flags: OptimizeFlags) => {
   const progress = phasedProgress(!!flags.quiet);
   emitResult(await optimizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
+});
+
+simOptions(
+  program
+    .command('size')
+    .description('the cheapest reserved capacity, pool and overflow setting that meets every budget (common random numbers, confirmed over more replications)')
+    .argument('<scenario>', 'scenario YAML file (with budgets)')
+    .option('--confirm-replications <n>', 'replications of the confirming run (default: twice the search\'s)')
+    .option('--format <format>', 'text or json', 'text'),
+  'every setting tried',
+).action(async (file: string, flags: import('./size.js').SizeFlags) => {
+  const { sizeAction } = await import('./size.js');
+  const progress = phasedProgress(!!flags.quiet);
+  emitResult(await sizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
 });
 
 program

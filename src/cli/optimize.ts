@@ -6,6 +6,8 @@ import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { gridPoints, parseAxis, samplePoints, type Point } from '../sweep/grid.js';
 import { intFlag, simSets, workersFlag, type SimFlags } from './options.js';
+import { formatValue } from '../report/format.js';
+import { budgetUnit } from './budgetLines.js';
 
 /** Options of `tidecast optimize`. */
 export interface OptimizeFlags extends SimFlags {
@@ -68,17 +70,23 @@ export async function optimizeAction(file: string, f: OptimizeFlags, progress?: 
     evaluations: result.evaluations,
   };
   if (format === 'json') return { stdout: JSON.stringify(json, null, 2) + '\n' };
-  const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : '—');
+  // rounded to what each interval supports (cost.total 85.5239 ± 0.4 → $85.52)
+  const unit = budgetUnit(minimize);
+  const halfOf = (ci: [number, number] | null | undefined) => (ci ? (ci[1] - ci[0]) / 2 : undefined);
+  const fmt = (x: number, hw?: number) => formatValue(x, unit, hw);
   const lines: string[] = [];
   if (!result.winner) lines.push(`no configuration passed every budget with confidence (${result.rounds.at(-1)?.replications} replications); runners-up below`);
   else {
     const w = result.winner;
     lines.push(`winner: ${Object.entries(w.point.values).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    lines.push(`  ${minimize} ${fmt(w.objective)} (95% CI ${w.summary.ci95[minimize]?.map(fmt).join(' … ') ?? '—'}), every budget passes over ${w.replications} replications`);
-    lines.push(`  the scenario as written: ${minimize} ${fmt(get(own.summary, minimize))}`);
-    if (result.margin) lines.push(`  runner-up costs ${fmt(result.margin.delta)} more (95% CI ${result.margin.ci ? result.margin.ci.map(fmt).join(' … ') : '—'}), paired over common random numbers`);
+    const wci = w.summary.ci95[minimize];
+    const whw = halfOf(wci);
+    lines.push(`  ${minimize} ${fmt(w.objective, whw)} (95% CI ${wci?.map((x) => fmt(x, whw)).join(' … ') ?? '—'}), every budget passes over ${w.replications} replications`);
+    lines.push(`  the scenario as written: ${minimize} ${fmt(get(own.summary, minimize), halfOf(own.summary.ci95[minimize]))}`);
+    const m = result.margin;
+    if (m) lines.push(`  runner-up costs ${fmt(m.delta, halfOf(m.ci))} more (95% CI ${m.ci ? m.ci.map((x) => fmt(x, halfOf(m.ci))).join(' … ') : '—'}), paired over common random numbers`);
   }
-  for (const c of result.runnersUp) lines.push(`runner-up: ${Object.entries(c.point.values).map(([k, v]) => `${k}=${v}`).join(' ')}  ${minimize} ${fmt(c.objective)}  budgets ${c.status}`);
+  for (const c of result.runnersUp) lines.push(`runner-up: ${Object.entries(c.point.values).map(([k, v]) => `${k}=${v}`).join(' ')}  ${minimize} ${fmt(c.objective, halfOf(c.summary.ci95[minimize]))}  budgets ${c.status}`);
   lines.push(`successive halving: ${result.rounds.map((r) => `${r.candidates} × ${r.replications} reps (${r.passing} passing)`).join(' → ')}; ${result.evaluations} runs`);
   return { stdout: lines.join('\n') + '\n' };
 }

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { seriesCsv } from '../sim/seriesCsv.js';
@@ -8,7 +7,11 @@ import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
 import { buildReport } from '../report/build.js';
-import { guardOutDir } from './outGuard.js';
+import { guardOutDir, guardOutFile } from './outGuard.js';
+import { judgeBudgets, type BudgetResult } from '../check/budgets.js';
+import { summaryCsv } from '../report/summaryCsv.js';
+import { budgetLines } from './budgetLines.js';
+import { basename, dirname, join } from 'node:path';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -25,6 +28,8 @@ export interface RunContext {
   scenarioFile: string;
   format: 'text' | 'json';
   outDir?: string;
+  /** `--csv FILE`: the summary as CSV. */
+  csv?: string;
   sets: string[];
   workers?: number;
   quiet: boolean;
@@ -35,6 +40,7 @@ export interface RunFlags extends SimFlags {
   format?: string;
   out?: string;
   force?: boolean;
+  csv?: string;
 }
 
 /** Turns command-line flags into a typed context, or throws a one-line `UserError`. */
@@ -42,13 +48,21 @@ export function runContext(file: string, f: RunFlags): RunContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
+  if (f.csv !== undefined) guardOutFile('--csv', f.csv, f.force);
   return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
+  return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
 export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
   const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
-  const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
+  // budgets judged as `check` judges them (the same intervals), shown under the table
+  const budgets: BudgetResult[] = judgeBudgets(scenario.name, scenario.budgets, summary);
+  const full = { ...summary, ...(budgets.length ? { budgets } : {}), scenarioAsRun: scenarioAsRun(scenario) };
+  if (ctx.csv) {
+    writeOutputs(dirname(ctx.csv), { [basename(ctx.csv)]: summaryCsv(summary) });
+    notes.push(`wrote ${ctx.csv}`);
+  }
   if (ctx.outDir) {
     const report = await buildReport([{ variant: scenario.name, scenario, results, summary }]);
     writeOutputs(ctx.outDir, {
@@ -59,6 +73,6 @@ export async function runAction(ctx: RunContext, progress?: (done: number, total
     });
     notes.push(`wrote ${join(ctx.outDir, 'report.html')}, summary.json, timeseries.csv and ${Object.keys(report.svgs).length} SVG charts`);
   }
-  const stdout = ctx.format === 'json' ? JSON.stringify(full, null, 2) + '\n' : summaryTable(summary) + '\n';
+  const stdout = ctx.format === 'json' ? JSON.stringify(full, null, 2) + '\n' : [summaryTable(summary), ...budgetLines(budgets)].join('\n') + '\n';
   return { stdout, notes, summary };
 }

@@ -89,20 +89,49 @@ export function rowsFor(summaries: readonly Summary[]): Row[] {
   return rows;
 }
 
-/** Formats a value for the terminal. */
-export function formatValue(v: number, unit: Row[2]): string {
+/**
+ * Formats a value for the terminal. With `halfWidthS` (half the width of its 95% interval, in the
+ * value's own units) the value is rounded to what the interval supports: the last digit shown is
+ * the one where the interval's half-width has its second significant digit, never more digits
+ * than the unit's usual format (`$85.5239 ± $0.13` → `$85.52`, `1.449 s ± 2.1 s` → `1.4 s`).
+ */
+export function formatValue(v: number, unit: Row[2], halfWidth?: number): string {
   if (!Number.isFinite(v)) return '—';
+  // decimals for a display scale: capped at `max`, fewer when the interval is wide
+  const dec = (scale: number, max: number) =>
+    halfWidth !== undefined && Number.isFinite(halfWidth) && halfWidth > 0 ? Math.min(max, Math.max(0, 1 - Math.floor(Math.log10(halfWidth * scale)))) : max;
   switch (unit) {
     case 'count':
       return Math.round(v).toLocaleString('en-US');
     case 'rate':
-      return `${(v * 100).toFixed(2)}%`;
+      return `${(v * 100).toFixed(dec(100, 2))}%`;
     case 'seconds':
-      return v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(3)} s`;
-    case 'money':
-      return v < 1 ? `$${v.toPrecision(3)}` : `$${v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`;
-    default:
-      return v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+      return Math.abs(v) < 1 ? `${(v * 1000).toFixed(dec(1000, 1))} ms` : `${v.toFixed(dec(1, 3))} s`;
+    case 'money': {
+      const sign = v < 0 ? '−' : '';
+      const a = Math.abs(v);
+      if (a < 1 && halfWidth === undefined) return `${sign}$${a.toPrecision(3)}`;
+      const d = a < 1 ? dec(1, Math.max(2, 2 - Math.floor(Math.log10(a || 1)))) : dec(1, 2);
+      return `${sign}$${a.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
+    }
+    default: {
+      const d = dec(1, 1);
+      return v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: halfWidth === undefined ? 0 : d });
+    }
   }
 }
 
+/**
+ * A metric's value and its 95% interval as text, both rounded to the interval's precision; when
+ * the summary marks the replications as too few for a meaningful interval, says so and how many
+ * would do instead of printing it.
+ */
+export function formatEstimate(s: Summary, path: string, unit: Row[2]): { value: string; ci: string } {
+  const v = get(s, path);
+  const ci = s.ci95?.[path] ?? null;
+  const needed = s.ciNeeded?.[path];
+  if (!ci) return { value: formatValue(v, unit), ci: '' };
+  if (needed !== undefined) return { value: formatValue(v, unit), ci: `too few replications (${s.replications}; ~${needed >= 1000 ? '1,000+' : needed} would do)` };
+  const hw = ci[1] > ci[0] ? (ci[1] - ci[0]) / 2 : undefined;
+  return { value: formatValue(v, unit, hw), ci: ci[0] === ci[1] ? `${formatValue(ci[0], unit)} … ${formatValue(ci[1], unit)}` : `${formatValue(ci[0], unit, hw)} … ${formatValue(ci[1], unit, hw)}` };
+}

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
-import { get, type Summary } from '../sim/summary.js';
-import { formatValue, rowsFor } from './format.js';
+import type { Summary } from '../sim/summary.js';
+import { formatEstimate, rowsFor } from './format.js';
 
 /** A variant's summary, named. */
 export interface NamedSummary {
@@ -17,11 +17,9 @@ export function summaryTable(items: readonly NamedSummary[]): aq.ColumnTable {
   const cols: Record<string, string[]> = { metric: ROWS.map(([label]) => label.trim()) };
   for (const { variant, summary } of items) {
     const key = items.length > 1 ? variant : 'value';
-    cols[key] = ROWS.map(([, path, unit]) => formatValue(get(summary, path), unit));
-    cols[items.length > 1 ? `${variant} 95% CI` : '95% CI'] = ROWS.map(([, path, unit]) => {
-      const ci = summary.ci95[path];
-      return ci ? `${formatValue(ci[0], unit)} … ${formatValue(ci[1], unit)}` : '';
-    });
+    const est = ROWS.map(([, path, unit]) => formatEstimate(summary, path, unit));
+    cols[key] = est.map((e) => e.value);
+    cols[items.length > 1 ? `${variant} 95% CI` : '95% CI'] = est.map((e) => e.ci);
   }
   return aq.table(cols);
 }

@@ -1,4 +1,5 @@
-import { meanCI95 } from '../stats/confidence.js';
+import { replicationInterval } from '../stats/confidence.js';
+import { metricSupport, minStartS } from './support.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { MetricTree, ReplicationResult } from './replication.js';
 
@@ -9,6 +10,11 @@ export interface Summary {
   replications: number;
   [metric: string]: unknown;
   ci95: Record<string, [number, number] | null>;
+  /**
+   * Metrics whose replications are too few for an interval worth printing, with about how many
+   * would do (their `ci95` is still given, inside the metric's support).
+   */
+  ciNeeded: Record<string, number>;
   engine: { events: number; wallSeconds: number; eventsPerSecond: number };
 }
 
@@ -17,25 +23,27 @@ const MAX_LEAVES = /(^|\.)(peak|max)$/;
 
 /**
  * Aggregates replications: each metric is the mean over replications (the maximum for peaks
- * and maxima), with a 95% Student-t interval across replications in `ci95` (null with one
- * replication). `wallSeconds` is the wall time of the whole run, so `eventsPerSecond` includes
- * the speed-up of parallel replications.
+ * and maxima), with a 95% interval across replications in `ci95` (null with one replication)
+ * made by `replicationInterval` inside the metric's support (`metricSupport`: never below a
+ * start latency the scenario cannot produce, rates within [0, 1]). `wallSeconds` is the wall
+ * time of the whole run, so `eventsPerSecond` includes the speed-up of parallel replications.
  */
 export function summarize(s: Scenario, results: readonly ReplicationResult[], wallSeconds: number): Summary {
   const paths = leafPaths(results[0].metrics);
   const tree: MetricTree = {};
   const ci95: Record<string, [number, number] | null> = {};
+  const ciNeeded: Record<string, number> = {};
+  const fastest = minStartS(s);
   for (const p of paths) {
     const values = results.map((r) => get(r.metrics, p));
     const finite = values.filter((v) => Number.isFinite(v));
+    const iv = replicationInterval(values, metricSupport(s, p, fastest));
     let point: number;
     if (MAX_LEAVES.test(p)) point = finite.length ? Math.max(...finite) : NaN;
-    else point = finite.length === values.length ? meanCI95(values).mean : NaN;
+    else point = iv.mean;
     set(tree, p, point);
-    let ci = finite.length === values.length ? meanCI95(values).ci : null;
-    // Every metric is non-negative and rates are at most 1: clip the symmetric t-interval there.
-    if (ci) ci = [Math.max(0, ci[0]), /Rate$|Utilization$/.test(p) ? Math.min(1, ci[1]) : ci[1]];
-    ci95[p] = ci;
+    ci95[p] = iv.ci;
+    if (iv.needed !== null && iv.ci) ciNeeded[p] = iv.needed;
   }
   const events = results.reduce((a, r) => a + r.events, 0);
   return {
@@ -44,6 +52,7 @@ export function summarize(s: Scenario, results: readonly ReplicationResult[], wa
     replications: results.length,
     ...tree,
     ci95,
+    ciNeeded,
     engine: { events, wallSeconds, eventsPerSecond: wallSeconds > 0 ? events / wallSeconds : 0 },
   };
 }

@@ -97,7 +97,7 @@ describe('tidecast compare', () => {
     const r = tidecast('compare', 'scenarios/default.yaml', 'scenarios/default.yaml', '--set', 'duration=1h', '--set', 'warmup=5m', '--out', out, '--quiet');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^metric\s+default\s+default#2\s+\(Δ vs default, 95% CI\)/);
-    expect(r.stdout).toMatch(/warm-hit rate\s+[\d.]+%\s+[\d.]+%\s+\(±0\.00%/); // same file, same streams: no difference at all
+    expect(r.stdout).toMatch(/warm-hit rate\s+[\d.]+%\s+[\d.]+%\s+\(±0\.00 pp/); // same file, same streams: no difference at all
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('tidecast compare');
   });
 });
