@@ -49,7 +49,6 @@ export function runContext(file: string, f: RunFlags): RunContext {
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
   if (f.csv !== undefined) guardOutFile('--csv', f.csv, f.force);
-  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
   return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
 }
 
