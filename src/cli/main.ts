@@ -68,7 +68,9 @@ simOptions(
     .description('run a scenario and print its summary (a table, or JSON with --format json)')
     .argument('<scenario>', 'scenario YAML file (see scenarios/)')
     .option('--format <format>', 'text or json', 'text')
-    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder'),
+    .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
+    .option('--openmetrics <file>', 'also write the run (its first replication) as OpenMetrics: counters, gauges and histograms per output interval, for promtool tsdb create-blocks-from openmetrics')
+    .option('--openmetrics-start <time>', 'the UTC date-time (or epoch seconds) that simulated time 0 maps to in --openmetrics (default 2026-01-05T00:00:00Z)'),
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const ctx = runContext(file, flags);

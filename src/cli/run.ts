@@ -8,6 +8,7 @@ import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
 import { buildReport } from '../report/build.js';
+import { openMetricsTarget, writeOpenMetrics, type OpenMetricsTarget } from './runOpenMetrics.js';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -27,24 +28,30 @@ export interface RunContext {
   sets: string[];
   workers?: number;
   quiet: boolean;
+  /** `--openmetrics`: where to write the run as OpenMetrics. */
+  openMetrics?: OpenMetricsTarget;
 }
 
 /** Options as commander hands them over. */
 export interface RunFlags extends SimFlags {
   format?: string;
   out?: string;
+  openmetrics?: string;
+  openmetricsStart?: string;
 }
 
 /** Turns command-line flags into a typed context, or throws a one-line `UserError`. */
 export function runContext(file: string, f: RunFlags): RunContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
-  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
+  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet, openMetrics: openMetricsTarget(f.openmetrics, f.openmetricsStart) };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
 export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
+  const sim = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, exportHistograms: ctx.openMetrics !== undefined });
+  const { scenario, results, summary, notes } = sim;
+  if (ctx.openMetrics) notes.push(writeOpenMetrics(ctx.openMetrics, sim));
   const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
   if (ctx.outDir) {
     const report = await buildReport([{ variant: scenario.name, scenario, results, summary }]);

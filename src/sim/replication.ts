@@ -9,6 +9,7 @@ import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import { makeArrivals, type PreparedInputs } from '../workload/build.js';
 import type { LogHistogram } from '../stats/histogram.js';
+import type { ExportedHistograms } from '../model/exportHistograms.js';
 
 /** A nested record of numbers: one replication's metrics, shaped like the summary. */
 export interface MetricTree {
@@ -26,6 +27,8 @@ export interface ReplicationResult {
   wallSeconds: number;
   /** The pool policy's targets, one per decision (null without a policy): for sim-to-live parity. */
   poolTargets: number[] | null;
+  /** Prometheus-style histogram tables, when asked for (`exportHistograms`). */
+  exported?: ExportedHistograms;
 }
 
 /**
@@ -33,12 +36,12 @@ export interface ReplicationResult {
  * component drawing from streams seeded by (seed, replication, component), so replication r is
  * the same wherever and in whatever order it runs.
  */
-export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: { helper?: boolean } = {}): ReplicationResult {
+export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: { helper?: boolean; exportHistograms?: boolean } = {}): ReplicationResult {
   const engine = new Engine({ helper: opts.helper });
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const plans = templatePlans(s);
   const own = plans.map((t) => (t.arrivals ? makeArrivals(s, inputs, stream(s.seed, replication, `templates.${t.name}.arrivals`), t.name) : null));
-  const fleet = new Fleet(engine, s, arrivals, replication, own);
+  const fleet = new Fleet(engine, s, arrivals, replication, own, { exportHistograms: opts.exportHistograms });
   const interval = s.infrastructure.warmPool.decisionInterval;
   // a pool controller per template whose pool has a (non-static) policy
   const controllers = plans.map((t) =>
@@ -138,7 +141,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null };
+  const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null };
+  if (m.exported) out.exported = m.exported.toJSON();
+  return out;
 }
 
 /** Mean time to refill a pool sandbox (of the first template): one scheduler service time plus the pool tier's mean cold start. */
