@@ -187,6 +187,11 @@ export function fitBuckets(b: Buckets): BucketFit[] | null {
     const values = Array.from({ length: 200 }, (_, j) => +bucketQuantile(b, (j + 0.5) / 200).toPrecision(6));
     fits.push({ kind: 'empirical', spec: { kind: 'empirical', values }, params: nonEmpty - 1, logLik: ll, aic: 2 * (nonEmpty - 1) - 2 * ll, ks: 0, median: bucketQuantile(b, 0.5), p99: bucketQuantile(b, 0.99) });
   }
-  return fits.sort((x, y) => x.aic - y.aic);
+  fits.sort((x, y) => x.aic - y.aic);
+  // Models within 2 AIC of each other are not told apart by the data (Burnham & Anderson): then a
+  // two-parameter family beats the bucket-by-bucket empirical one, which only copies the buckets.
+  const para = fits.findIndex((f) => f.kind !== 'empirical');
+  if (fits[0].kind === 'empirical' && para > 0 && fits[para].aic - fits[0].aic <= 2) fits.unshift(...fits.splice(para, 1));
+  return fits;
 }
 

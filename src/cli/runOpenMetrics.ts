@@ -25,7 +25,7 @@ export function openMetricsTarget(file: string | undefined, start: string | unde
 
 /** Writes the first replication as OpenMetrics; returns the note to print. */
 export function writeOpenMetrics(t: OpenMetricsTarget, sim: Simulated): string {
-  const text = openMetricsText(sim.results[0], { startS: t.startS, scenario: sim.scenario.name });
+  const text = openMetricsText(sim.results[0], { startS: t.startS, scenario: sim.scenario.name, reservedSlots: sim.scenario.infrastructure.reserved.nodes ? undefined : sim.scenario.infrastructure.reserved.slots });
   try {
     writeFileSync(t.file, text);
   } catch (e) {

@@ -22,6 +22,7 @@ export const OM = {
   queue: 'tidecast_queue_length', // gauge
   reservedBusy: 'tidecast_reserved_busy_slots', // gauge
   serverlessBusy: 'tidecast_serverless_busy_slots', // gauge
+  reservedCapacity: 'tidecast_reserved_capacity_slots', // gauge: reserved slots (fixed capacity)
   startLatency: 'agent_sandbox_claim_startup_latency_ms', // histogram {launch_type}, ms
   creation: 'agent_sandbox_creation_latency_ms', // histogram {launch_type=cold|warm}, ms: reserved cold starts, pool refills
   serverlessCreation: 'tidecast_serverless_creation_latency_seconds', // histogram, s
@@ -34,6 +35,8 @@ export interface OpenMetricsOptions {
   startS: number;
   /** The value of the `scenario` label on every series (tells a simulated fleet from a real one). */
   scenario: string;
+  /** Fixed reserved capacity, slots (written as a gauge when finite). */
+  reservedSlots?: number;
 }
 
 const num = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
@@ -108,6 +111,11 @@ export function openMetricsText(r: ReplicationResult, o: OpenMetricsOptions): st
   gauge(OM.reservedBusy, '', s.reservedBusy);
   family(OM.serverlessBusy, 'gauge', 'Serverless slots held (time-weighted mean).');
   gauge(OM.serverlessBusy, '', s.serverlessBusy);
+
+  if (o.reservedSlots !== undefined && Number.isFinite(o.reservedSlots)) {
+    family(OM.reservedCapacity, 'gauge', 'Reserved slots (capacity).');
+    gauge(OM.reservedCapacity, '', new Float64Array(n).fill(o.reservedSlots));
+  }
 
   const x = r.exported;
   if (x) {
