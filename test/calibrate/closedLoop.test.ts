@@ -108,6 +108,7 @@ describe.skipIf(!available())(`closed loop through Prometheus (${MISSING})`, () 
   it('calibrates: counts exact, session and cold-start medians within 5% and p99s within 10%', () => {
     const r = cli('calibrate', '--prometheus', prom!.url, '--start', START, '--end', String(END_S), '--out', out);
     expect(r.status, r.stderr).toBe(0);
+    console.log(r.stdout);
     const text = readFileSync(out, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*schema\/scenario\.schema\.json$/);
     const s = loadScenario(out);
