@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, type ConfigKind } from '../config/yamlConfig.js';
+import { loadConfig, parseConfig, type ConfigKind } from '../config/yamlConfig.js';
 import { duration } from '../scenario/leaves.js';
 import { OM } from '../sim/openMetrics.js';
 
@@ -53,7 +53,7 @@ export const calibrateConfigSchema = z.strictObject({
   name: z.string().min(1).optional(),
   /** Overrides of the profile's queries, by input. */
   queries: inputs.default({} as never),
-  /** Prometheus: a deadline per query (seconds), the largest answer (bytes), a bearer token file. */
+  /** Prometheus: a deadline for the whole read (seconds, every query included), the largest answer (bytes), a bearer token file. */
   timeout: duration({ positive: true }).default(30),
   maxBytes: z.number().int().positive().optional(),
   bearerTokenFile: z.string().optional(),
@@ -64,7 +64,7 @@ const KIND: ConfigKind<CalibrateConfig> = { schema: calibrateConfigSchema as nev
 
 /** Reads and validates a calibrate config (one-line errors naming file, line and key); defaults without a file. */
 export function loadCalibrateConfig(file: string | undefined, sets: readonly string[] = []): CalibrateConfig {
-  if (file === undefined) return calibrateConfigSchema.parse({});
+  if (file === undefined) return parseConfig(KIND, '{}', '<calibrate defaults>', sets);
   return loadConfig(KIND, file, sets);
 }
 

@@ -17,8 +17,9 @@ type Matrix = { metric: Record<string, string>; values: [number, number][] }[];
 const bad = (key: InputKey, spec: InputSpec, what: string) => new UserError(`calibrate: ${key} (query \`${spec.query}\`): ${what}; expected ${EXPECTED[key]}`);
 
 /**
- * Reads a window from the Prometheus HTTP API with the scaler's HTTP client (one deadline per
- * query covering connect, headers and body; a size cap; a bearer token re-read per call; TLS).
+ * Reads a window from the Prometheus HTTP API with the scaler's HTTP client (one deadline for
+ * the whole read, every query's connect, headers and body included; a size cap; a bearer token
+ * re-read per call; TLS).
  * Counters and gauges are read with `query_range` at the step (summing any series they return);
  * histograms as their `le` series at the window's two ends. Any failure is a one-line
  * `UserError` naming the input and its query (exit 2).
@@ -33,6 +34,8 @@ export async function readPrometheus(
   if (!(n >= 1) || Math.abs(n * win.stepS - (win.endS - win.startS)) > 1e-6) throw new UserError(`calibrate: --end − --start (${win.endS - win.startS} s) must be a positive whole number of steps of ${win.stepS} s`);
   if (n + 1 > MAX_POINTS) throw new UserError(`calibrate: ${n + 1} points per series is more than Prometheus answers (${MAX_POINTS}); use a longer --step or a shorter window`);
   const base = new URL(url.endsWith('/') ? url : url + '/');
+  // one deadline for the whole read: every query spends what the ones before it left
+  const until = performance.now() + http.timeout * 1000;
   const range = async (key: InputKey, spec: InputSpec, startS: number, endS: number, stepS: number, maxSeries: number): Promise<Matrix> => {
     const u = new URL('api/v1/query_range', base);
     u.searchParams.set('query', spec.query);
@@ -41,7 +44,9 @@ export async function readPrometheus(
     u.searchParams.set('step', String(stepS));
     let body: { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: unknown } };
     try {
-      body = (await getJson(u, http)) as typeof body;
+      const left = until - performance.now();
+      if (left <= 0) throw new SourceError('timeout', `${base.host}: out of time (the read's deadline of ${http.timeout} s passed)`);
+      body = (await getJson(u, http, { timeoutMs: left })) as typeof body;
     } catch (e) {
       if (e instanceof SourceError) throw bad(key, spec, e.message);
       throw e;

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInputs, GAUGE_KEYS, HISTOGRAM_KEYS, COUNTER_KEYS } from '../../src/calibrate/config.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { available, MISSING, PrometheusServer } from '../scaler/prometheusServer.js';
+import { available, FaultProxy, MISSING, PrometheusServer } from '../scaler/prometheusServer.js';
 
 /**
  * The closed loop: a fleet simulated with parameters the calibrator is not told (tidal arrivals,
@@ -36,6 +36,14 @@ const END_S = START_S + 6 * 3600;
 
 const dir = mkdtempSync(join(tmpdir(), 'tidecast-loop-'));
 const cli = (...args: string[]) => spawnSync('node', ['dist/cli/main.js', ...args], { encoding: 'utf8' });
+/** The CLI without blocking this process (a proxy in it must keep answering). */
+const cliAsync = (...args: string[]) =>
+  new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const p = spawn('node', ['dist/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stderr }));
+  });
 let prom: PrometheusServer | null = null;
 let om = '';
 
@@ -184,5 +192,24 @@ describe.skipIf(!available())(`closed loop through Prometheus (${MISSING})`, () 
     const k = cli('calibrate', '--prometheus', prom!.url, '--start', START, '--end', String(END_S), '--config', cfg, '--out', join(dir, 'x.yaml'));
     expect(k.status).toBe(2);
     expect(k.stderr).toMatch(/bad\.yaml:2/);
+  }, 60_000);
+
+  it('one deadline for the whole read: a slow Prometheus is cut off and named (exit 2)', async () => {
+    const proxy = new FaultProxy(() => prom!.url);
+    await proxy.start();
+    try {
+      proxy.mode = 'slow';
+      proxy.slowMs = 3000;
+      const r = await cliAsync('calibrate', '--prometheus', proxy.url, '--start', START, '--end', String(END_S), '--set', 'timeout=1s', '--out', join(dir, 'slow.yaml'));
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/claims \(query `sum\(tidecast_claims_total\)`\): .*no complete answer within (1|0\.9\d*) s/);
+      proxy.mode = 'error';
+      const e = await cliAsync('calibrate', '--prometheus', proxy.url, '--start', START, '--end', String(END_S), '--out', join(dir, 'err.yaml'));
+      expect(e.status).toBe(2);
+      expect(e.stderr).toMatch(/claims \(query .*HTTP 503/);
+    } finally {
+      await proxy.close();
+    }
   }, 60_000);
 });
