@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +116,20 @@ describe('calibrate config and CSV input', () => {
     expect(() => readCsv(f, inputs)).toThrow(/w\.csv:4: rows must be evenly spaced/);
     writeFileSync(f, 'time,claims,"coldStart{le=""1000""}"\n0,0,0\n60,1,1\n');
     expect(() => readCsv(f, inputs)).toThrow(/no column coldStart\{le="\+Inf"\}/);
+  });
+});
+
+describe('validate and calibrate: bad input is one line, exit 2', () => {
+  const run = (...a: string[]) => spawnSync('node', ['dist/cli/main.js', ...a], { encoding: 'utf8' });
+  it.each([
+    [['validate', 'scenarios/default.yaml', '--observed', 'no-such.csv'], /--csv no-such\.csv: cannot read \(no such file\)/],
+    [['validate', 'scenarios/default.yaml', '--observed', 'x.csv', '--tolerance-rate', 'lots'], /--tolerance-rate: expected a non-negative number of percentage points/],
+    [['calibrate', '--csv', 'x.csv', '--prometheus', 'http://x', '--out', 'y.yaml'], /give either --prometheus URL .* or --csv FILE/],
+    [['calibrate', '--prometheus', 'http://127.0.0.1:9', '--start', 'soon', '--end', '0', '--out', join(dir, 'p.yaml')], /--start: expected a UTC date-time/],
+  ])('%s', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
   });
 });
