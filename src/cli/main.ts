@@ -70,7 +70,9 @@ simOptions(
     .option('--format <format>', 'text or json', 'text')
     .option('--out <dir>', 'also write report.html, summary.json, timeseries.csv and SVG charts into this folder')
     .option('--force', 'replace what --out or --csv already holds')
-    .option('--csv <file>', 'also write the summary as CSV (metric, value, 95% interval) for spreadsheets'),
+    .option('--csv <file>', 'also write the summary as CSV (metric, value, 95% interval) for spreadsheets')
+    .option('--openmetrics <file>', 'also write the run (its first replication) as OpenMetrics: counters, gauges and histograms per output interval, for promtool tsdb create-blocks-from openmetrics')
+    .option('--openmetrics-start <time>', 'the UTC date-time (or epoch seconds) that simulated time 0 maps to in --openmetrics (default 2026-01-05T00:00:00Z)'),
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const ctx = runContext(file, flags);
@@ -229,6 +231,50 @@ program
   .option('--once', 'make one decision now, publish it and exit')
   .option('--replay', 'replay the file source on a simulated clock: one JSON line per decision, then exit')
   .action((flags: ScalerFlags) => scalerAction(flags));
+
+program
+  .command('calibrate')
+  .description('build a scenario from a fleet\'s metrics (Prometheus query_range or CSV exports): arrivals as a trace (+ a fitted tide), distributions fitted to histogram buckets, capacity from gauges')
+  .option('--prometheus <url>', 'read from this Prometheus (with --start and --end)')
+  .option('--csv <file>', 'read from a CSV export (a row per step boundary; see the README)')
+  .option('--start <time>', 'window start (UTC date-time or epoch seconds)')
+  .option('--end <time>', 'window end')
+  .option('--step <duration>', 'step of the series (default: the config\'s, 1m)')
+  .option('--config <file>', 'calibrate config: profile (tidecast, agent-sandbox, openkruise), step, queries to override')
+  .option('--set <key.path=value>', 'override a config key (repeatable)', collect, [])
+  .option('--bearer-token-file <file>', 'a bearer token for Prometheus (re-read at each query)')
+  .requiredOption('--out <file>', 'scenario YAML to write (its arrival trace goes beside it)')
+  .option('--force', 'overwrite existing files')
+  .option('--quiet', 'print nothing on stderr')
+  .action(async (flags) => {
+    const { calibrateAction } = await import('./calibrate.js');
+    emitResult(await calibrateAction(flags), flags.quiet);
+  });
+
+simOptions(
+  program
+    .command('validate')
+    .description('run a scenario over an observed window and judge it metric by metric (start-latency p50/p90/p99, warm-hit rate, overflow rate, concurrency, pool level): exit 0 pass, 1 fail, 2 invalid input')
+    .argument('<scenario>', 'scenario YAML file (e.g. from tidecast calibrate)')
+    .requiredOption('--observed <csv|url>', 'the observed window: a CSV export, or a Prometheus URL (with --start and --end)')
+    .option('--start <time>', 'window start, with a Prometheus URL')
+    .option('--end <time>', 'window end, with a Prometheus URL')
+    .option('--step <duration>', 'step of the series (default: the config\'s, 1m)')
+    .option('--config <file>', 'calibrate config naming the queries or CSV columns')
+    .option('--bearer-token-file <file>', 'a bearer token for Prometheus')
+    .option('--tolerance-latency <pct>', 'largest relative difference of start-latency quantiles', '10%')
+    .option('--tolerance-rate <points>', 'largest difference of rates, percentage points', '2')
+    .option('--tolerance-level <pct>', 'largest relative difference of concurrency and pool levels (at least 1)', '10%')
+    .option('--out <dir>', 'write validate.html (observed and simulated series overlaid), validate.json and the chart as SVG')
+    .option('--format <format>', 'text or json', 'text'),
+  'the scenario',
+).action(async (file: string, flags) => {
+  const { validateAction } = await import('./validate.js');
+  const bar = progressBar('tidecast validate', !!flags.quiet);
+  const out = await validateAction(file, flags, (d, n) => bar.update(d, n)).finally(() => bar.stop());
+  emitResult(out, flags.quiet);
+  process.exitCode = out.exitCode;
+});
 
 program
   .command('schema')

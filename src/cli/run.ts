@@ -12,6 +12,7 @@ import { judgeBudgets, type BudgetResult } from '../check/budgets.js';
 import { summaryCsv } from '../report/summaryCsv.js';
 import { budgetLines } from './budgetLines.js';
 import { basename, dirname, join } from 'node:path';
+import { openMetricsTarget, writeOpenMetrics, type OpenMetricsTarget } from './runOpenMetrics.js';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -33,6 +34,8 @@ export interface RunContext {
   sets: string[];
   workers?: number;
   quiet: boolean;
+  /** `--openmetrics`: where to write the run as OpenMetrics. */
+  openMetrics?: OpenMetricsTarget;
 }
 
 /** Options as commander hands them over. */
@@ -41,6 +44,8 @@ export interface RunFlags extends SimFlags {
   out?: string;
   force?: boolean;
   csv?: string;
+  openmetrics?: string;
+  openmetricsStart?: string;
 }
 
 /** Turns command-line flags into a typed context, or throws a one-line `UserError`. */
@@ -49,12 +54,14 @@ export function runContext(file: string, f: RunFlags): RunContext {
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
   if (f.csv !== undefined) guardOutFile('--csv', f.csv, f.force);
-  return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
+  return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet, openMetrics: openMetricsTarget(f.openmetrics, f.openmetricsStart) };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
 export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
+  const sim = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, exportHistograms: ctx.openMetrics !== undefined });
+  const { scenario, results, summary, notes } = sim;
+  if (ctx.openMetrics) notes.push(writeOpenMetrics(ctx.openMetrics, sim));
   // budgets judged as `check` judges them (the same intervals), shown under the table
   const budgets: BudgetResult[] = judgeBudgets(scenario.name, scenario.budgets, summary);
   const full = { ...summary, ...(budgets.length ? { budgets } : {}), scenarioAsRun: scenarioAsRun(scenario) };

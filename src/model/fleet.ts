@@ -7,6 +7,8 @@ import { RateCurveArrivals, type ArrivalProcess } from '../workload/arrivals.js'
 import { IdQueue } from './idQueue.js';
 import { NodePool } from './nodePool.js';
 import { FleetMetrics } from './metrics.js';
+import { ExportHistograms } from './exportHistograms.js';
+import type { BucketHistogram } from '../stats/bucketHistogram.js';
 import { ApiServer } from './apiServer.js';
 import { isRefill, refillJob, refillTemplate, Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
@@ -44,6 +46,8 @@ interface Step {
   heap: number;
   kind: number;
   handler: (id: number) => void;
+  /** Where to record each delay drawn (exported histograms), or null. */
+  observe: BucketHistogram | null;
 }
 
 /**
@@ -213,6 +217,7 @@ export class Fleet implements WarmPool {
     private arrivals: ArrivalProcess,
     replication: number,
     own: readonly (ArrivalProcess | null)[] = [],
+    opts: { exportHistograms?: boolean } = {},
   ) {
     const s = scenario;
     const inf = s.infrastructure;
@@ -222,6 +227,8 @@ export class Fleet implements WarmPool {
     this.intervalS = s.output.interval;
     const intervals = Math.ceil(s.duration / s.output.interval - 1e-9);
     this.metrics = new FleetMetrics(intervals);
+    const ex = opts.exportHistograms ? new ExportHistograms(intervals) : null;
+    this.metrics.exported = ex;
     this.reservedSlots = inf.reserved.slots;
     if (inf.reserved.nodes) {
       this.nodes = new NodePool(engine, inf.reserved.nodes, {
@@ -286,6 +293,13 @@ export class Fleet implements WarmPool {
         hibernatedNow: 0,
         metrics: several ? new FleetMetrics(intervals) : null,
       };
+      if (ex) {
+        // every template records into the fleet's histograms (one exported fleet)
+        T.endStep.observe = ex.session;
+        T.reservedColdStep.observe = ex.createCold;
+        T.serverlessColdStep.observe = ex.createServerless;
+        T.refillColdStep.observe = ex.createRefill;
+      }
       return T;
     });
     if (several) {
@@ -359,16 +373,34 @@ export class Fleet implements WarmPool {
     const immediate = d.fixed && d.mean === 0;
     // Fixed delays from non-decreasing base times fire in order: a FIFO stream lane.
     const lane = d.fixed ? this.engine.stream() : -1;
-    return { dist: d, immediate, lane, heap: this.startupHeap, kind, handler };
+    return { dist: d, immediate, lane, heap: this.startupHeap, kind, handler, observe: null };
   }
 
   /** Runs step `st` for `id` starting at `baseS` (≥ now; non-decreasing per fixed-delay step). */
   private delay(st: Step, id: number, baseS: number): void {
     const now = this.engine.now;
+    if (st.observe !== null) return this.delayObserved(st, id, baseS, st.observe);
     if (st.immediate && baseS === now) st.handler(id);
     else if (st.lane >= 0) this.engine.inStream(st.lane, baseS + st.dist.mean, st.kind, id);
     else if (st.heap >= 0) this.engine.afterIn(st.heap, baseS - now + st.dist.sample(), st.kind, id);
     else this.engine.after(baseS - now + st.dist.sample(), st.kind, id);
+  }
+
+  /** `delay` recording the delay drawn (the same draws in the same order as without). */
+  private delayObserved(st: Step, id: number, baseS: number, h: BucketHistogram): void {
+    const now = this.engine.now;
+    if (st.immediate) {
+      h.record(0);
+      if (baseS === now) st.handler(id);
+      else if (st.lane >= 0) this.engine.inStream(st.lane, baseS, st.kind, id);
+      else this.engine.after(baseS - now, st.kind, id);
+      return;
+    }
+    const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
+    h.record(x);
+    if (st.lane >= 0) this.engine.inStream(st.lane, baseS + x, st.kind, id);
+    else if (st.heap >= 0) this.engine.afterIn(st.heap, baseS - now + x, st.kind, id);
+    else this.engine.after(baseS - now + x, st.kind, id);
   }
 
   /** Schedules the first arrival, the warm-up end and the interval samples; fills the pool. */
@@ -698,7 +730,10 @@ export class Fleet implements WarmPool {
       return this.runTurns(T, sid, now);
     }
     const d = S.durationS(sid);
-    if (d === d) this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
+    if (d === d) {
+      T.endStep.observe?.record(d);
+      this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
+    }
     else this.delay(T.endStep, sid, now);
   }
 

@@ -1,5 +1,6 @@
 import { LogHistogram } from '../stats/histogram.js';
 import { TimeWeighted } from '../stats/timeWeighted.js';
+import type { ExportHistograms } from './exportHistograms.js';
 
 /** Columns of the per-interval time series (`timeseries.csv`), in order. */
 export const SERIES_COLUMNS = [
@@ -105,6 +106,8 @@ export class FleetMetrics {
   private iCompleted = 0;
   private readonly iLatency = new LogHistogram();
   private row = 0;
+  /** Prometheus-style histograms for `run --openmetrics` (null unless asked for: they cost a search per start). */
+  exported: ExportHistograms | null = null;
   /** The series; rows filled so far: `rows`. */
   readonly series: Series;
 
@@ -148,6 +151,7 @@ export class FleetMetrics {
   start(latencyS: number, b: number, warm: boolean, counted: boolean): void {
     this.iStarted++;
     this.iLatency.recordAt(b, latencyS);
+    if (this.exported !== null) (warm ? this.exported.startWarm : this.exported.startCold).record(latencyS);
     if (warm) this.iWarm++;
     else this.iCold++;
     if (!counted) return;
@@ -238,6 +242,7 @@ export class FleetMetrics {
     s.runningReserved[r] = this.runningBy[1];
     s.runningServerless[r] = this.runningBy[2];
     s.hibernated[r] = this.hibernated.cut(now);
+    this.exported?.snapshot();
     this.iArrivals = this.iStarted = this.iWarm = this.iCold = this.iQueued = 0;
     this.iOverflowed = this.iRejected = this.iCompleted = 0;
     this.iLatency.reset();

@@ -9,6 +9,7 @@ import { stream } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import { makeArrivals, type PreparedInputs } from '../workload/build.js';
 import type { LogHistogram } from '../stats/histogram.js';
+import type { ExportedHistograms } from '../model/exportHistograms.js';
 
 /** A nested record of numbers: one replication's metrics, shaped like the summary. */
 export interface MetricTree {
@@ -31,6 +32,8 @@ export interface ReplicationResult {
    * simulated time it was dropped at (NaN: not dropped), and main's total wait for it (s).
    */
   helper: { used: boolean; droppedAtS: number; waitedS: number };
+  /** Prometheus-style histogram tables, when asked for (`exportHistograms`). */
+  exported?: ExportedHistograms;
 }
 
 /** How a replication runs (not what it computes: results are the same either way). */
@@ -39,6 +42,8 @@ export interface ReplicationOptions {
   helper?: boolean | 'auto';
   /** Drops the helper at this simulated time (s), as a run does when the helper costs more than it saves: for tests and the bench. */
   dropHelperAtS?: number;
+  /** Prometheus-style histogram tables for `--openmetrics` (off by default: nothing is kept). */
+  exportHistograms?: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const plans = templatePlans(s);
   const own = plans.map((t) => (t.arrivals ? makeArrivals(s, inputs, stream(s.seed, replication, `templates.${t.name}.arrivals`), t.name) : null));
-  const fleet = new Fleet(engine, s, arrivals, replication, own);
+  const fleet = new Fleet(engine, s, arrivals, replication, own, { exportHistograms: opts.exportHistograms });
   const interval = s.infrastructure.warmPool.decisionInterval;
   // a pool controller per template whose pool has a (non-static) policy
   const controllers = plans.map((t) =>
@@ -159,7 +164,9 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
+  const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
+  if (m.exported) out.exported = m.exported.toJSON();
+  return out;
 }
 
 /** Mean time to refill a pool sandbox (of the first template): one scheduler service time plus the pool tier's mean cold start. */

@@ -14,6 +14,8 @@ export interface RunOptions {
    * one is idle when the replication starts ('auto': src/engine/cores.ts).
    */
   helper?: boolean;
+  /** Keep Prometheus-style histograms per interval (for `run --openmetrics`). */
+  exportHistograms?: boolean;
   /** Called after each replication finishes. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -30,13 +32,13 @@ export async function runReplications(s: Scenario, inputs: PreparedInputs, opts:
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
     for (let r = 0; r < n; r++) {
-      results[r] = runReplication(s, inputs, r, { helper });
+      results[r] = runReplication(s, inputs, r, { helper, exportHistograms: opts.exportHistograms });
       opts.onProgress?.(r + 1, n);
     }
     return results;
   }
   let done = 0;
-  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication, helper }));
+  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication, helper, exportHistograms: opts.exportHistograms }));
   await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (_, r) => {
     results[r.replication] = r;
     opts.onProgress?.(++done, n);

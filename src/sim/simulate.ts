@@ -19,7 +19,7 @@ export interface Simulated {
 export async function simulateFile(
   file: string,
   sets: readonly string[],
-  opts: { workers?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { workers?: number; onProgress?: (done: number, total: number) => void; exportHistograms?: boolean } = {},
 ): Promise<Simulated> {
   const scenario = loadScenario(file, [...sets]);
   const inputs = prepareInputs(scenario, file);

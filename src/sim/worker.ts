@@ -4,13 +4,13 @@ import type { PreparedInputs } from '../workload/build.js';
 import { runReplication } from './replication.js';
 
 /** Worker-thread entry: runs the replications it is sent, one message each. */
-parentPort?.on('message', (msg: { scenario: Scenario; inputs: PreparedInputs; replication: number; helper?: boolean | 'auto' } | 'exit') => {
+parentPort?.on('message', (msg: { scenario: Scenario; inputs: PreparedInputs; replication: number; helper?: boolean | 'auto'; exportHistograms?: boolean } | 'exit') => {
   if (msg === 'exit') {
     parentPort!.close();
     return;
   }
   try {
-    parentPort!.postMessage({ ok: true, result: runReplication(msg.scenario, msg.inputs, msg.replication, { helper: msg.helper }) });
+    parentPort!.postMessage({ ok: true, result: runReplication(msg.scenario, msg.inputs, msg.replication, { helper: msg.helper, exportHistograms: msg.exportHistograms }) });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }
