@@ -7,7 +7,6 @@ import { simulateFile } from '../sim/simulate.js';
 import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
-import { buildReport } from '../report/build.js';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -47,6 +46,8 @@ export async function runAction(ctx: RunContext, progress?: (done: number, total
   const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
   const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
   if (ctx.outDir) {
+    // vega and the report load only when a report is asked for (they take ~0.5 s to import)
+    const { buildReport } = await import('../report/build.js');
     const report = await buildReport([{ variant: scenario.name, scenario, results, summary }]);
     writeOutputs(ctx.outDir, {
       'summary.json': JSON.stringify(full, null, 2) + '\n',

@@ -5,9 +5,8 @@ import { HoltWinters } from './holtWinters.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
-/** Model names accepted by `forecast` (and `--model`). */
-export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+import type { ModelName } from './modelNames.js';
+export { MODEL_NAMES, type ModelName } from './modelNames.js';
 
 /** Builds a model by name. */
 export function makeModel(name: ModelName, horizon: number): ForecastModel {
