@@ -7,7 +7,7 @@ import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
-import { simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
+import { limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { comparePoliciesAction } from './comparePolicies.js';
@@ -40,6 +40,7 @@ export interface CompareContext {
   searchTolerance: number;
   sets: string[];
   workers?: number;
+  limits?: { maxEvents?: number; maxMemoryBytes?: number };
   outDir?: string;
   format: 'text' | 'json';
   quiet: boolean;
@@ -94,15 +95,15 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (!Number.isInteger(searchSteps) || searchSteps < 0 || searchSteps > 30) throw new UserError(`--search-steps: expected a whole number from 0 to 30, got "${f.searchSteps}"`);
   const searchTolerance = toleranceFlag(f.searchTolerance ?? '5%', '--search-tolerance');
   if (!(searchTolerance > 0 && searchTolerance < 1)) throw new UserError(`--search-tolerance: expected a percentage above 0 and below 100%, got "${f.searchTolerance}"`);
-  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), outDir: f.out, format, quiet: !!f.quiet };
+  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance }, progress);
+  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
-    const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
+    const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
     runs.push({ ...sim, name: v.name });
   }
   const notes = runs.flatMap((r) => r.notes);

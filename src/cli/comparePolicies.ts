@@ -21,7 +21,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -50,7 +50,7 @@ export async function comparePoliciesAction(
       searches.push(
         await cheapestSetting(name, knob, meets, async (value) => {
           const label = `${name} ${knob.key.split('.').pop()}=${value}`;
-          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
+          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, limits: opts.limits, onProgress: (d, t) => progress?.(label, d, t) });
           return sim.summary;
         }, opts.steps, undefined, opts.tolerance),
       );

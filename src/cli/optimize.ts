@@ -5,7 +5,7 @@ import { METRIC_KEYS } from '../sim/metricKeys.js';
 import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { gridPoints, parseAxis, samplePoints, type Point } from '../sweep/grid.js';
-import { intFlag, simSets, workersFlag, type SimFlags } from './options.js';
+import { intFlag, limitsFlags, simSets, workersFlag, type SimFlags } from './options.js';
 
 /** Options of `tidecast optimize`. */
 export interface OptimizeFlags extends SimFlags {
@@ -37,18 +37,19 @@ export async function optimizeAction(file: string, f: OptimizeFlags, progress?: 
   const start = f.replications ? intFlag('--replications', f.replications, 2) : Math.max(2, Math.min(base.replications, 3));
   const max = f.maxReplications ? intFlag('--max-replications', f.maxReplications, start) : 16;
   const workers = workersFlag(f);
+  const limits = limitsFlags(f);
   const result = await successiveHalving(
     points,
     (p) => scenarios.get(p.index)!,
     async (p, reps) => {
       const label = Object.entries(p.values).map(([k, v]) => `${k.split('.').pop()}=${v}`).join(',');
-      const sim = await simulateFile(file, [...pointSets(p), `replications=${reps}`], { workers, onProgress: (d, n) => progress?.(`optimize ${label} ×${reps}`, d, n) });
+      const sim = await simulateFile(file, [...pointSets(p), `replications=${reps}`], { workers, limits, onProgress: (d, n) => progress?.(`optimize ${label} ×${reps}`, d, n) });
       return { summary: sim.summary, results: sim.results };
     },
     { minimize, startReplications: start, maxReplications: max },
   );
   // the scenario as written, for "cheaper than the scenario's own"
-  const own = await simulateFile(file, [...sets, `replications=${result.winner?.replications ?? start}`], { workers });
+  const own = await simulateFile(file, [...sets, `replications=${result.winner?.replications ?? start}`], { workers, limits });
   const describe = (c: Candidate) => ({
     setting: c.point.values,
     [minimize]: c.objective,

@@ -6,7 +6,7 @@ import { seriesCsv } from '../sim/seriesCsv.js';
 import { simulateFile } from '../sim/simulate.js';
 import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
-import { simSets, workersFlag, type SimFlags } from './options.js';
+import { limitsFlags, simSets, workersFlag, type SimFlags } from './options.js';
 
 /** Writes files into a folder (created if missing); a failure is the user's to fix (exit 2). */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
@@ -26,6 +26,7 @@ export interface RunContext {
   sets: string[];
   workers?: number;
   quiet: boolean;
+  limits?: { maxEvents?: number; maxMemoryBytes?: number };
 }
 
 /** Options as commander hands them over. */
@@ -38,12 +39,12 @@ export interface RunFlags extends SimFlags {
 export function runContext(file: string, f: RunFlags): RunContext {
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
-  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet };
+  return { scenarioFile: file, format, outDir: f.out, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet, limits: limitsFlags(f) };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
 export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress });
+  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, limits: ctx.limits });
   const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
   if (ctx.outDir) {
     // vega and the report load only when a report is asked for (they take ~0.5 s to import)
