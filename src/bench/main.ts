@@ -47,7 +47,7 @@ async function runCase(kind: string): Promise<Record<string, number>> {
     const s = loadScenario(fileURLToPath(file), ['replications=1']);
     const t0 = performance.now();
     // with a core to spare, the engine's helper thread sorts the far calendars (as `tidecast run` does for one replication)
-    const r = runReplication(s, prepareInputs(s), 0, { helper: availableParallelism() >= 2 });
+    const r = runReplication(s, prepareInputs(s), 0, { helper: 'auto' });
     const wall = (performance.now() - t0) / 1000;
     const m = r.metrics as { sessions: { arrived: number }; concurrency: { mean: number; peak: number } };
     return {

@@ -1,4 +1,5 @@
 import { CalendarQueue } from './calendar.js';
+import { helperCoreFree } from './cores.js';
 import { FarQueue } from './farQueue.js';
 import { Helper } from './helper.js';
 import { EventHeap } from './heap.js';
@@ -21,10 +22,12 @@ interface EventQueue {
 /** Engine options. */
 export interface EngineOptions {
   /**
-   * Sort far calendars' events on a second core (src/engine/farQueue.ts). Same events, same
-   * order; for long runs with a core to spare.
+   * Sort far calendars' events (and draw samplers ahead) on a second core
+   * (src/engine/farQueue.ts). Same events, same order; for long runs with a core to spare.
+   * 'auto': only if a core is free when the helper is first asked for (src/engine/cores.ts).
+   * Either way the engine drops the helper mid-run when its waits cost more than it saves.
    */
-  helper?: boolean;
+  helper?: boolean | 'auto';
 }
 
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
@@ -63,10 +66,13 @@ export class Engine {
   /** Per queue: the lookahead of a far queue (events at least this far ahead go to the helper), else 0. */
   private readonly far = new Float64Array(MAX_QUEUES);
   private helper: Helper | null = null;
-  private readonly useHelper: boolean;
+  private useHelper: boolean | 'auto';
+  /** Simulated time (s) at which the helper was dropped mid-run (NaN: it was not). */
+  helperDroppedAtS = NaN;
+  private waitedBeforeS = 0;
 
   constructor(opts: EngineOptions = {}) {
-    this.useHelper = opts.helper === true;
+    this.useHelper = opts.helper ?? false;
   }
   /**
    * Each queue's head (time, key), cached in typed arrays so the per-event scan over queues is
@@ -176,8 +182,44 @@ export class Engine {
    * ahead (src/random/ahead.ts).
    */
   helperThread(): Helper | null {
+    if (this.useHelper === 'auto') this.useHelper = helperCoreFree();
     if (!this.useHelper) return null;
     return (this.helper ??= new Helper());
+  }
+
+  /** Wall time (s) main has waited for its helper thread, dropped or not. */
+  get helperWaitedS(): number {
+    return this.waitedBeforeS + (this.helper?.waitedS ?? 0);
+  }
+
+  /** Whether a helper thread serves this engine now. */
+  get helping(): boolean {
+    return this.helper !== null;
+  }
+
+  /**
+   * Finishes the run without the helper thread: samplers continue in place from the helper's
+   * state, and each far queue's pending events come back into a calendar of main's own. The
+   * events, draws and order are unchanged (only the wall time differs). Called by the run when
+   * the helper costs more than it saves (src/engine/helper.ts), or between runs by a caller.
+   */
+  dropHelper(): void {
+    const h = this.helper;
+    if (h === null) return;
+    h.detachSamplers();
+    for (let q = 0; q < this.queues.length; q++) {
+      if (this.far[q] === 0) continue;
+      const cal = (this.queues[q] as FarQueue).drain();
+      this.queues[q] = cal;
+      this.far[q] = 0;
+      this.headT[q] = cal.headT;
+      this.headK[q] = cal.headK;
+    }
+    h.close();
+    this.waitedBeforeS += h.waitedS;
+    this.helper = null;
+    this.useHelper = false;
+    this.helperDroppedAtS = this.now;
   }
 
   /** Stops the helper thread, if any: an engine with far queues cannot run after this; one without is unaffected. */
@@ -243,7 +285,11 @@ export class Engine {
       const p = q.pop();
       headT[src] = q.headT;
       headK[src] = q.headK;
-      if (p !== p) continue; // a far queue's barrier: it waited for its helper; nothing fires
+      if (p !== p) {
+        // a far queue's barrier: it waited for its helper; nothing fires. When the waits cost more than the helper saves, drop it here.
+        if (this.helper !== null && this.helper.abandon) this.dropHelper();
+        continue;
+      }
       if (bt < this.now) throw new Error(`event queue ${src} went back in time: ${bt} s after ${this.now} s`);
       this.now = bt;
       this.events++;

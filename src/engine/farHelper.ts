@@ -56,6 +56,13 @@ function take(): void {
   }
 }
 
+/** Wakes main if it parked waiting for the helper (after anything was published). */
+function wakeMain(): void {
+  if (Atomics.load(bell, Bell.Parked) === 0) return;
+  Atomics.add(bell, Bell.Wake, 1);
+  Atomics.notify(bell, Bell.Wake);
+}
+
 /** One pass over a queue; true when it did anything. */
 function serve(q: Served): boolean {
   const w = Atomics.load(q.ctl, Ctl.InW);
@@ -95,6 +102,7 @@ function serve(q: Served): boolean {
   return true;
 }
 
+Atomics.store(bell, Bell.Ready, 1);
 try {
   let idle = 0;
   let idleSince = 0;
@@ -103,10 +111,12 @@ try {
     if ((++passes & 4095) === 0) take(); // work handed over while busy
     let busy = false;
     for (let j = 0; j < queues.length; j++) if (serve(queues[j])) busy = true;
+    if (busy) wakeMain();
     for (let k = 0; k < samplers.length; k++) {
       if (!fillAhead(samplers[k])) continue;
       busy = true;
-      for (let j = 0; j < queues.length; j++) serve(queues[j]);
+      wakeMain();
+      for (let j = 0; j < queues.length; j++) if (serve(queues[j])) wakeMain();
     }
     if (busy) {
       idle = 0;
@@ -124,7 +134,8 @@ try {
       let again = false;
       for (let j = 0; j < queues.length; j++) if (serve(queues[j])) again = true;
       for (let k = 0; k < samplers.length; k++) if (fillAhead(samplers[k])) again = true;
-      if (!again) Atomics.wait(bell, Bell.Ring, b, 50);
+      if (again) wakeMain();
+      else Atomics.wait(bell, Bell.Ring, b, 50);
       idle = 0;
     }
   }

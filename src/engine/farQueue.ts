@@ -1,4 +1,5 @@
-import type { Helper } from './helper.js';
+import { CalendarQueue } from './calendar.js';
+import type { Helper, HelperClient } from './helper.js';
 
 /** Slots of a far queue's control block (Int32, shared with the helper thread). */
 export const enum Ctl {
@@ -27,6 +28,12 @@ export interface FarSpec {
 export const MARKER = -1;
 /** Entries per ring (a power of two), on both sides of the rings. */
 export const RING = 1 << 16;
+/**
+ * Main's time (s) a far event costs in a local calendar beyond what the rings cost: the push
+ * into a bucket and the pop from the near heap of a few hundred entries, ~0.1 µs measured on the
+ * Kimi-scale day (src/bench: far queue hold). What the helper saves main per event it sorts.
+ */
+export const FAR_EVENT_S = 1e-7;
 
 /**
  * A calendar queue whose sorting runs on a second core. Events scheduled at least `lookaheadS`
@@ -46,7 +53,7 @@ export const RING = 1 << 16;
  * The rings hold (time, key, payload) triples; counts are published with Atomics (the ring
  * contents written before them are visible after them).
  */
-export class FarQueue {
+export class FarQueue implements HelperClient {
   /** Events pending (pushed and not yet popped). */
   size = 0;
   headT = Infinity;
@@ -67,10 +74,12 @@ export class FarQueue {
   /** Time of the last stamp main wrote. */
   private stampT = -Infinity;
   private readonly stampEveryS: number;
+  /** Events handed back and popped (what the helper sorted for main). */
+  private handed = 0;
 
   constructor(
     private readonly helper: Helper,
-    widthS: number,
+    private readonly widthS: number,
     readonly lookaheadS: number,
   ) {
     if (!(lookaheadS > 0) || !Number.isFinite(lookaheadS)) throw new RangeError(`far queue lookahead must be positive, got ${lookaheadS}`);
@@ -87,7 +96,11 @@ export class FarQueue {
     this.output = new Float64Array(spec.output);
     // stamps often enough that the helper's horizon stays ~7/8 of the lookahead ahead of main
     this.stampEveryS = lookaheadS / 8;
-    helper.serve(spec);
+    helper.serve(spec, this);
+  }
+
+  savedS(): number {
+    return this.handed * FAR_EVENT_S;
   }
 
   /** Schedules an entry at `timeS` ≥ `nowS` + lookahead. */
@@ -126,6 +139,7 @@ export class FarQueue {
     const p = this.output[3 * (this.outR & (RING - 1)) + 2];
     this.outR++;
     this.size--;
+    this.handed++;
     this.refresh();
     if (this.outR - this.outPub >= 1024) Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
     return p;
@@ -160,6 +174,41 @@ export class FarQueue {
     const seen = this.outSeen;
     this.helper.wait(() => Atomics.load(this.ctl, Ctl.OutW) !== seen);
     this.refresh();
+  }
+
+  /**
+   * Ends the hand-over: takes every pending event back from the helper, in (time, key) order,
+   * into a calendar queue of main's own, and returns it for the engine to use in this queue's
+   * place. The entries are the same (time, key, payload) triples, so the order of events, and
+   * the run, is unchanged. Main stamps +∞ (it will push nothing more here), so the helper's
+   * horizon is +∞ and it hands back everything, a ring at a time.
+   */
+  drain(): CalendarQueue {
+    const cal = new CalendarQueue(this.widthS);
+    this.write(Infinity, MARKER, NaN);
+    Atomics.store(this.ctl, Ctl.InW, this.inW);
+    const out = this.output;
+    let got = 0;
+    while (got < this.size) {
+      if (this.outR === this.outSeen) this.outSeen = Atomics.load(this.ctl, Ctl.OutW);
+      if (this.outR === this.outSeen) {
+        Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
+        const seen = this.outSeen;
+        this.helper.wait(() => Atomics.load(this.ctl, Ctl.OutW) !== seen);
+        continue;
+      }
+      const i = 3 * (this.outR & (RING - 1));
+      if (out[i + 1] !== MARKER) {
+        cal.push(out[i], out[i + 1], out[i + 2]);
+        got++;
+      }
+      this.outR++;
+    }
+    Atomics.store(this.ctl, Ctl.OutR, (this.outPub = this.outR));
+    this.size = 0;
+    this.headT = Infinity;
+    this.headK = Infinity;
+    return cal;
   }
 
   private waitForRoom(): void {

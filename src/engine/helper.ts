@@ -8,29 +8,93 @@ export const enum Bell {
   Ring = 0,
   /** Set by the helper when it failed (its error goes to stderr through the worker). */
   Failed = 1,
-  Size = 2,
+  /** 1 while main is parked waiting for the helper: the helper then rings `Wake` after publishing. */
+  Parked = 2,
+  /** Rung (incremented) by the helper to wake a parked main. */
+  Wake = 3,
+  /** Set by the helper once its module has loaded and it serves: waits before that are its start-up, not its cost. */
+  Ready = 4,
+  Size = 5,
 }
 
 /** Work the helper thread serves: far queues (src/engine/farQueue.ts) and samplers drawing ahead (src/random/ahead.ts). */
 export type HelperWork = FarSpec | AheadSpec;
 
-const SPIN_LIMIT_MS = 60_000;
+/** Something the helper does for main: how much of main's time it has saved so far, in seconds. */
+export interface HelperClient {
+  savedS(): number;
+}
+
+/** A client whose work can be taken back into main (a sampler: src/random/ahead.ts). */
+export interface Detachable extends HelperClient {
+  /** Asks the helper to stop (step 1 of 2: all clients are asked before any is waited for). */
+  requestStop(): void;
+  /** Waits for the helper to stop and continues in place from where it stopped (step 2). */
+  finishStop(): void;
+}
+
+const GIVE_UP_MS = 60_000;
+/**
+ * Main spins this long (µs) before parking: a helper with a core of its own answers in a few
+ * µs, and a futex wake-up costs ~50 µs; one without a core answers only after a scheduler slice
+ * (ms), and spinning would take the very core it needs.
+ */
+const SPIN_US = 30;
+/** Parked main wakes at least this often (ms) to check for failure, in case a wake-up was missed. */
+const PARK_MS = 2;
+/**
+ * The wait-versus-saving account is kept over windows of this many ms of wall time (the current
+ * and the previous one), so contention that starts mid-run is seen within about a second.
+ */
+const WINDOW_MS = 500;
+/** Waits under this (s) per window never count against the helper: noise on a quiet machine. */
+const MIN_WAIT_S = 0.005;
+
+/**
+ * Whether the helper costs more than it saves: main waited longer for it, over the current and
+ * previous windows, than the work it took over would have cost main (and more than MIN_WAIT_S).
+ * Pure, for tests.
+ */
+export function helperCostsMore(waitS: number, savedS: number): boolean {
+  return waitS > MIN_WAIT_S && waitS > savedS;
+}
 
 /**
  * The helper thread of one engine: a worker (src/engine/farHelper.ts) that sorts far queues'
  * events and draws samplers' random values ahead, each through shared-memory rings, so that main
  * only reads. Work is handed over once (`serve`); the bell is rung when main waits, so an idle
- * helper sleeps instead of spinning.
+ * helper sleeps instead of spinning, and main parks on Atomics.wait (after a ~30 µs spin) while
+ * the helper has not answered, so it never spins on a core the helper needs.
+ *
+ * Every wait is timed and weighed against what the helper's clients saved main (`savedS`): when
+ * waits cost more (a busy machine, a CPU-limited pod), `abandon` is set and the engine takes the
+ * work back into its own thread (Engine.dropHelper): same events, same draws, same order.
  */
 export class Helper {
   readonly bell = new Int32Array(new SharedArrayBuffer(4 * Bell.Size));
+  /** Set when the helper's waits cost more than it saves: the engine should drop it. */
+  abandon = false;
+  /** Total wall time main waited for the helper (s), and the number of waits that had to wait. */
+  waitedS = 0;
+  waits = 0;
   private readonly worker: Worker;
+  private readonly clients: HelperClient[] = [];
+  private readonly detachable: Detachable[] = [];
+  private detached = false;
+  private winStart = performance.now();
+  private winWaitS = 0;
+  private winSavedBase = 0;
+  private prevWaitS = 0;
+  private prevSavedS = 0;
+
   constructor() {
     this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer } });
     this.worker.unref();
   }
 
-  serve(work: HelperWork): void {
+  serve(work: HelperWork, client: HelperClient | Detachable): void {
+    this.clients.push(client);
+    if ('requestStop' in client) this.detachable.push(client);
     this.worker.postMessage(work);
     this.ring();
   }
@@ -40,17 +104,77 @@ export class Helper {
     Atomics.notify(this.bell, Bell.Ring);
   }
 
-  /** Spins until `done()` (main waiting for the helper), ringing now and then; throws if the helper failed or gives no answer for a minute. */
+  /** Main's time the clients have saved so far (s). */
+  savedS(): number {
+    let s = 0;
+    for (const c of this.clients) s += c.savedS();
+    return s;
+  }
+
+  /**
+   * Waits until `done()` (main waiting for the helper): spins ~30 µs, then parks; throws if the
+   * helper failed or gives no answer for a minute. Timed, for the wait-versus-saving account.
+   */
   wait(done: () => boolean): void {
+    if (done()) return;
+    const t0 = performance.now();
+    this.ring();
     let n = 0;
-    let since = 0;
     while (!done()) {
-      if (++n % 4096 !== 0) continue;
-      if (Atomics.load(this.bell, Bell.Failed) !== 0) throw new Error('the engine helper thread failed');
-      if (since === 0) since = Date.now();
-      else if (Date.now() - since > SPIN_LIMIT_MS) throw new Error(`the engine helper thread gave no answer for ${SPIN_LIMIT_MS / 1000} s`);
-      this.ring();
+      if ((++n & 63) === 0 && performance.now() - t0 >= SPIN_US / 1000) {
+        this.park(done, t0);
+        break;
+      }
     }
+    this.account((performance.now() - t0) / 1000);
+  }
+
+  private park(done: () => boolean, t0: number): void {
+    const bell = this.bell;
+    Atomics.store(bell, Bell.Parked, 1);
+    try {
+      for (;;) {
+        const w = Atomics.load(bell, Bell.Wake);
+        if (done()) return;
+        if (Atomics.load(bell, Bell.Failed) !== 0) throw new Error('the engine helper thread failed');
+        if (performance.now() - t0 > GIVE_UP_MS) throw new Error(`the engine helper thread gave no answer for ${GIVE_UP_MS / 1000} s`);
+        this.ring();
+        Atomics.wait(bell, Bell.Wake, w, PARK_MS);
+      }
+    } finally {
+      Atomics.store(bell, Bell.Parked, 0);
+    }
+  }
+
+  private account(waitS: number): void {
+    this.waitedS += waitS;
+    this.waits++;
+    // the thread's start-up (~50-100 ms loading its module) is paid once, whoever waits for it
+    if (Atomics.load(this.bell, Bell.Ready) === 0) return;
+    this.winWaitS += waitS;
+    const saved = this.savedS();
+    const winSaved = saved - this.winSavedBase;
+    if (!this.detached && helperCostsMore(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS)) this.abandon = true;
+    const now = performance.now();
+    if (now - this.winStart > WINDOW_MS) {
+      this.prevWaitS = this.winWaitS;
+      this.prevSavedS = winSaved;
+      this.winWaitS = 0;
+      this.winSavedBase = saved;
+      this.winStart = now;
+    }
+  }
+
+  /**
+   * Takes every sampler back into main: asks all to stop, then waits for each; from then on
+   * each continues in place from the helper's state (the same draws). Idempotent.
+   */
+  detachSamplers(): void {
+    if (this.detached) return;
+    this.detached = true;
+    for (const d of this.detachable) d.requestStop();
+    this.ring();
+    for (const d of this.detachable) d.finishStop();
   }
 
   close(): void {

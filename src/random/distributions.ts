@@ -41,7 +41,7 @@ class Fixed implements Distribution {
  * Each class keeps its own copy of the few batching lines: a shared base calling a per-class draw
  * would make that call polymorphic, and its results boxed again.
  */
-const BATCH = 256;
+export const BATCH = 256;
 
 class Exponential implements Distribution {
   readonly fixed = false;

@@ -26,6 +26,19 @@ export interface ReplicationResult {
   wallSeconds: number;
   /** The pool policy's targets, one per decision (null without a policy): for sim-to-live parity. */
   poolTargets: number[] | null;
+  /**
+   * The engine's helper thread (wall-clock facts, not results): whether it served the run, the
+   * simulated time it was dropped at (NaN: not dropped), and main's total wait for it (s).
+   */
+  helper: { used: boolean; droppedAtS: number; waitedS: number };
+}
+
+/** How a replication runs (not what it computes: results are the same either way). */
+export interface ReplicationOptions {
+  /** The engine's helper thread (Engine `helper`): on, off, or 'auto' (if a core is free). */
+  helper?: boolean | 'auto';
+  /** Drops the helper at this simulated time (s), as a run does when the helper costs more than it saves: for tests and the bench. */
+  dropHelperAtS?: number;
 }
 
 /**
@@ -33,7 +46,7 @@ export interface ReplicationResult {
  * component drawing from streams seeded by (seed, replication, component), so replication r is
  * the same wherever and in whatever order it runs.
  */
-export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: { helper?: boolean } = {}): ReplicationResult {
+export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: ReplicationOptions = {}): ReplicationResult {
   const engine = new Engine({ helper: opts.helper });
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const plans = templatePlans(s);
@@ -50,8 +63,16 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const t0 = performance.now();
   fleet.start();
   for (const c of controllers) c?.start();
+  const used = engine.helping;
+  let waitedS = 0;
   try {
+    const dropAt = opts.dropHelperAtS;
+    if (dropAt !== undefined && dropAt < s.duration) {
+      engine.run(dropAt);
+      engine.dropHelper();
+    }
     engine.run(s.duration);
+    waitedS = engine.helperWaitedS;
   } finally {
     engine.close();
   }
@@ -138,7 +159,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null };
+  return { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
 }
 
 /** Mean time to refill a pool sandbox (of the first template): one scheduler service time plus the pool tier's mean cold start. */

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../engine/cores.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { PreparedInputs } from '../workload/build.js';
 import { runReplication, type ReplicationResult } from './replication.js';
@@ -6,11 +6,12 @@ import { runOnWorkers } from './workerPool.js';
 
 /** How replications are run. */
 export interface RunOptions {
-  /** Worker threads (0 = run in this thread). Default: min(replications, cores). */
+  /** Worker threads (0 = run in this thread). Default: min(replications, usable cores: CPUs allowed, capped by a cgroup CPU quota). */
   workers?: number;
   /**
    * Give each replication a helper thread for its far calendars (Engine `helper`). Default: when
-   * the runner chooses the threads (no `workers`) and there is a core for each helper.
+   * the runner chooses the threads (no `workers`), there is a usable core for each helper, and
+   * one is idle when the replication starts ('auto': src/engine/cores.ts).
    */
   helper?: boolean;
   /** Called after each replication finishes. */
@@ -24,8 +25,8 @@ export interface RunOptions {
  */
 export async function runReplications(s: Scenario, inputs: PreparedInputs, opts: RunOptions = {}): Promise<ReplicationResult[]> {
   const n = s.replications;
-  const workers = Math.min(n, opts.workers ?? (n > 1 ? availableParallelism() : 0));
-  const helper = opts.helper ?? (opts.workers === undefined && 2 * Math.max(1, workers) <= availableParallelism());
+  const workers = Math.min(n, opts.workers ?? (n > 1 ? usableCores() : 0));
+  const helper: boolean | 'auto' = opts.helper ?? (opts.workers === undefined && 2 * Math.max(1, workers) <= usableCores() ? 'auto' : false);
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
     for (let r = 0; r < n; r++) {

@@ -4,7 +4,7 @@ import type { PreparedInputs } from '../workload/build.js';
 import { runReplication } from './replication.js';
 
 /** Worker-thread entry: runs the replications it is sent, one message each. */
-parentPort?.on('message', (msg: { scenario: Scenario; inputs: PreparedInputs; replication: number; helper?: boolean } | 'exit') => {
+parentPort?.on('message', (msg: { scenario: Scenario; inputs: PreparedInputs; replication: number; helper?: boolean | 'auto' } | 'exit') => {
   if (msg === 'exit') {
     parentPort!.close();
     return;

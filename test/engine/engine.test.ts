@@ -142,7 +142,7 @@ describe('far calendars on a helper thread', () => {
   const load = async () => (await import('../../dist/engine/engine.js')) as typeof import('../../src/engine/engine.js');
 
   /** A model whose events schedule more events at random delays, some under the lookahead; returns what fired. */
-  function model(E: typeof Engine, helper: boolean, delays: number[], lookaheadS: number, stops: number[]): { log: string[]; events: number; pending: number } {
+  function model(E: typeof Engine, helper: boolean, delays: number[], lookaheadS: number, stops: number[], dropAfter = -1): { log: string[]; events: number; pending: number } {
     const e = new E({ helper });
     const cal = e.farCalendar(0.5, lookaheadS);
     const log: string[] = [];
@@ -156,7 +156,10 @@ describe('far calendars on a helper thread', () => {
     for (let j = 0; j < 5 && i < delays.length; j++) e.afterIn(cal, delays[i], k, i++);
     for (let j = 0; j < 20; j++) e.at(j * 7.5, other, j);
     try {
-      for (const s of stops) e.run(s);
+      stops.forEach((s, j) => {
+        e.run(s);
+        if (j === dropAfter) e.dropHelper();
+      });
       return { log, events: e.events, pending: e.pending };
     } finally {
       e.close();
@@ -178,11 +181,66 @@ describe('far calendars on a helper thread', () => {
     );
   });
 
+  it('fires the same events in the same order when the helper is dropped between runs (its pending events taken back)', async () => {
+    const { Engine: E } = await load();
+    const rnd = fc.array(fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.double({ min: 3, max: 200, noNaN: true }), fc.constant(3)), { minLength: 1, maxLength: 3000 });
+    await fc.assert(
+      fc.asyncProperty(rnd, fc.double({ min: 0.5, max: 20, noNaN: true }), fc.integer({ min: 0, max: 3 }), async (delays, lookahead, dropAfter) => {
+        const stops = [10, 10, 55.5, 400, Infinity];
+        const local = model(E, false, delays, lookahead, stops);
+        expect(model(E, true, delays, lookahead, stops, dropAfter)).toEqual(local);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('drops the helper at its next barrier once it is marked as costing more than it saves, with the same events in the same order', async () => {
+    const { Engine: E } = await load();
+    const run = (helper: boolean, abandonAtS: number) => {
+      const e = new E({ helper });
+      const cal = e.farCalendar(0.5, 5);
+      const log: number[] = [];
+      let i = 0;
+      let droppedSeenAt = NaN;
+      const k = e.on((id) => {
+        log.push(id, e.now);
+        if (i < 20_000) e.afterIn(cal, 5 + ((i * 7919) % 1009) / 10, k, i++);
+        if (i < 20_000) e.afterIn(cal, ((i * 31) % 97) / 10, k, i++);
+      });
+      // what the cost account does when waits outweigh savings (src/engine/helper.ts)
+      const mark = e.on(() => {
+        const h = e.helperThread();
+        if (h) h.abandon = true;
+      });
+      const watch = e.on(() => {
+        if (!e.helping && droppedSeenAt !== droppedSeenAt) droppedSeenAt = e.now;
+      });
+      for (let j = 0; j < 10; j++) e.afterIn(cal, j, k, i++);
+      e.at(abandonAtS, mark, 0);
+      for (let t = 1; t < 2000; t++) e.at(t, watch, t);
+      try {
+        e.run(Infinity);
+      } finally {
+        e.close();
+      }
+      return { log, droppedSeenAt, droppedAtS: e.helperDroppedAtS };
+    };
+    const local = run(false, 100);
+    const dropped = run(true, 100);
+    expect(dropped.log).toEqual(local.log);
+    expect(local.log.length).toBe(2 * 20_000);
+    // dropped at the first barrier after t = 100 s, well before the end (or sooner: on a busy
+    // machine the account itself finds the helper's waits outweigh this small model's savings)
+    expect(dropped.droppedAtS).toBeGreaterThanOrEqual(0);
+    expect(dropped.droppedAtS).toBeLessThan(110);
+    expect(dropped.droppedSeenAt).toBeLessThan(111);
+  });
+
   it('fills both rings and waits: 150k events scheduled at once, with lookaheads short and past them all', async () => {
     const { Engine: E } = await load();
     const delays = Array.from({ length: 150_000 }, (_, j) => 10 + ((j * 7919) % 100_003) / 100);
     for (const lookahead of [5, 5000]) {
-      const run = (helper: boolean) => {
+      const run = (helper: boolean, dropAtS = NaN) => {
         const e = new E({ helper });
         const cal = e.farCalendar(0.5, lookahead);
         const log: number[] = [];
@@ -190,6 +248,10 @@ describe('far calendars on a helper thread', () => {
         // one handler schedules them all: more than the input ring holds (64k) before the helper reads
         e.at(0, e.on(() => delays.forEach((d, j) => e.afterIn(cal, d, k, j))), 0);
         try {
+          if (dropAtS === dropAtS) {
+            e.run(dropAtS);
+            e.dropHelper();
+          }
           e.run(Infinity);
         } finally {
           e.close();
@@ -199,6 +261,8 @@ describe('far calendars on a helper thread', () => {
       const local = run(false);
       expect(local).toHaveLength(delays.length);
       expect(run(true)).toEqual(local);
+      // dropped with all 150k pending: taken back through the output ring (64k) in three turns
+      expect(run(true, 9)).toEqual(local);
     }
   });
 });

@@ -38,5 +38,25 @@ describe('the engine helper thread (far calendars sorted on a second core)', () 
     expect(withHelper.metrics).toEqual(without.metrics);
     expect(withHelper.series).toEqual(without.series);
     expect(withHelper.latency).toEqual(without.latency);
+    expect(without.helper.used).toBe(false);
+    expect(withHelper.helper.used).toBe(true);
+  });
+
+  it('gives the same run when the helper is dropped mid-run (samplers continue in place, far events taken back)', async () => {
+    const { parseScenario } = await import(`${D}/scenario/load.js`);
+    const { runReplication } = await import(`${D}/sim/replication.js`);
+    const { prepareInputs } = await import(`${D}/workload/build.js`);
+    const s = parseScenario(SCENARIO, 'helper-parity');
+    const without = runReplication(s, prepareInputs(s), 0, { helper: false });
+    for (const dropAt of [0.5, 333.3]) {
+      const dropped = runReplication(s, prepareInputs(s), 0, { helper: true, dropHelperAtS: dropAt });
+      expect(dropped.helper.used).toBe(true);
+      // at the time asked, or sooner when the helper's own account found it costing more than it saved (a busy machine)
+      expect(dropped.helper.droppedAtS).toBeLessThanOrEqual(dropAt);
+      expect(dropped.events).toBe(without.events);
+      expect(dropped.metrics).toEqual(without.metrics);
+      expect(dropped.series).toEqual(without.series);
+      expect(dropped.latency).toEqual(without.latency);
+    }
   });
 });
