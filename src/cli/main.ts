@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { basename, dirname } from 'node:path';
 import { MODEL_NAMES } from '../forecast/modelNames.js';
-import { progressBar } from './progress.js';
+import { progressBar, simTimeBar, type Progress } from './progress.js';
 import type { ScalerFlags } from './scaler.js';
 import type { BacktestFlags } from './backtest.js';
 import type { CheckFlags } from './check.js';
@@ -68,6 +68,12 @@ function phasedProgress(quiet: boolean): { update: (label: string, done: number,
   };
 }
 
+/** One bar for a whole command's work (`done` of at most `total` units), whatever phase reports it. */
+function overall(label: string, quiet: boolean, unit: string): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  const bar = progressBar(label, quiet, unit, (d, n) => `${Math.floor(d)} of ≤ ${n} ${unit}`);
+  return { update: (_, done, total) => bar.update(done, total), stop: bar.stop };
+}
+
 simOptions(
   program
     .command('run')
@@ -79,8 +85,15 @@ simOptions(
 ).action(async (file: string, flags: RunFlags) => {
   const { runAction, runContext } = await import('./run.js');
   const ctx = runContext(file, flags);
-  const bar = progressBar('tidecast run', ctx.quiet);
-  emitResult(await runAction(ctx, (d, n) => bar.update(d, n)).finally(() => bar.stop()), ctx.quiet);
+  // one replication in this thread reports simulated time; several count replications
+  let bar: Progress | undefined;
+  let byTime = false;
+  const onTime = (t: number, n: number) => {
+    byTime = true;
+    (bar ??= simTimeBar('tidecast run', ctx.quiet)).update(t, n);
+  };
+  const onDone = (d: number, n: number) => byTime || (bar ??= progressBar('tidecast run', ctx.quiet)).update(d, n);
+  emitResult(await runAction(ctx, onDone, onTime).finally(() => bar?.stop()), ctx.quiet);
 });
 
 simOptions(
@@ -119,7 +132,8 @@ simOptions(
 ).action(async (files: string[], flags: CompareFlags) => {
   const { compareAction, compareContext } = await import('./compare.js');
   const ctx = compareContext(files, flags);
-  const progress = phasedProgress(ctx.quiet);
+  // with --policies: one bar over every evaluation of every search (at most; searches often stop sooner)
+  const progress = ctx.policies ? overall('tidecast compare --policies', ctx.quiet, 'evaluations') : phasedProgress(ctx.quiet);
   emitResult(await compareAction(ctx, progress.update).finally(progress.stop), ctx.quiet);
 });
 
@@ -135,7 +149,7 @@ simOptions(
   'every point',
 ).action(async (file: string, flags: SweepFlags) => {
   const { sweepAction } = await import('./sweep.js');
-  const bar = progressBar('tidecast sweep', !!flags.quiet);
+  const bar = progressBar('tidecast sweep', !!flags.quiet, 'points');
   emitResult(await sweepAction(file, flags, bar.update).finally(bar.stop), flags.quiet);
 });
 
@@ -152,7 +166,7 @@ simOptions(
   'every candidate',
 ).action(async (file: string, flags: OptimizeFlags) => {
   const { optimizeAction } = await import('./optimize.js');
-  const progress = phasedProgress(!!flags.quiet);
+  const progress = overall('tidecast optimize', !!flags.quiet, 'runs');
   emitResult(await optimizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
 });
 

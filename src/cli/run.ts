@@ -43,8 +43,12 @@ export function runContext(file: string, f: RunFlags): RunContext {
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
-export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, limits: ctx.limits });
+export async function runAction(
+  ctx: RunContext,
+  progress?: (done: number, total: number) => void,
+  onTime?: (simS: number, durationS: number) => void,
+): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
+  const { scenario, results, summary, notes } = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, onTime, limits: ctx.limits });
   const full = { ...summary, scenarioAsRun: scenarioAsRun(scenario) };
   if (ctx.outDir) {
     // vega and the report load only when a report is asked for (they take ~0.5 s to import)
