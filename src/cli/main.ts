@@ -3,7 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { basename, dirname } from 'node:path';
 import { MODEL_NAMES } from '../forecast/modelNames.js';
-import { progressBar, simTimeBar, type Progress } from './progress.js';
+import type { Progress } from './progress.js';
+
+/** The progress bars (cli-progress), loaded by the commands that run something. */
+const bars = () => import('./progress.js');
 import type { ScalerFlags } from './scaler.js';
 import type { BacktestFlags } from './backtest.js';
 import type { CheckFlags } from './check.js';
@@ -53,27 +56,6 @@ function emitResult(out: { stdout: string; notes?: string[] }, quiet?: boolean):
   if (!quiet) for (const n of out.notes ?? []) process.stderr.write(`tidecast: ${n}\n`);
 }
 
-/** A progress reporter that starts a new bar for each labelled phase (one per scenario or variant). */
-function phasedProgress(quiet: boolean): { update: (label: string, done: number, total: number) => void; stop: () => void } {
-  let bar: ReturnType<typeof progressBar> | undefined;
-  return {
-    update(label, done, total) {
-      if (done === 1 || !bar) {
-        bar?.stop();
-        bar = progressBar(label, quiet);
-      }
-      bar.update(done, total);
-    },
-    stop: () => bar?.stop(),
-  };
-}
-
-/** One bar for a whole command's work (`done` of at most `total` units), whatever phase reports it. */
-function overall(label: string, quiet: boolean, unit: string): { update: (label: string, done: number, total: number) => void; stop: () => void } {
-  const bar = progressBar(label, quiet, unit, (d, n) => `${Math.floor(d)} of ≤ ${n} ${unit}`);
-  return { update: (_, done, total) => bar.update(done, total), stop: bar.stop };
-}
-
 simOptions(
   program
     .command('run')
@@ -84,6 +66,7 @@ simOptions(
   'the scenario',
 ).action(async (file: string, flags: RunFlags) => {
   const { runAction, runContext } = await import('./run.js');
+  const { progressBar, simTimeBar } = await bars();
   const ctx = runContext(file, flags);
   // one replication in this thread reports simulated time; several count replications
   let bar: Progress | undefined;
@@ -110,6 +93,7 @@ simOptions(
   'every scenario',
 ).action(async (files: string[], flags: CheckFlags) => {
   const { checkAction, checkContext } = await import('./check.js');
+  const { phasedProgress } = await bars();
   const ctx = checkContext(files, flags);
   const progress = phasedProgress(ctx.quiet);
   const out = await checkAction(ctx, progress.update).finally(progress.stop);
@@ -131,6 +115,7 @@ simOptions(
   'every variant',
 ).action(async (files: string[], flags: CompareFlags) => {
   const { compareAction, compareContext } = await import('./compare.js');
+  const { overall, phasedProgress } = await bars();
   const ctx = compareContext(files, flags);
   // with --policies: one bar over every evaluation of every search (at most; searches often stop sooner)
   const progress = ctx.policies ? overall('tidecast compare --policies', ctx.quiet, 'evaluations') : phasedProgress(ctx.quiet);
@@ -149,6 +134,7 @@ simOptions(
   'every point',
 ).action(async (file: string, flags: SweepFlags) => {
   const { sweepAction } = await import('./sweep.js');
+  const { progressBar } = await bars();
   const bar = progressBar('tidecast sweep', !!flags.quiet, 'points');
   emitResult(await sweepAction(file, flags, bar.update).finally(bar.stop), flags.quiet);
 });
@@ -166,6 +152,7 @@ simOptions(
   'every candidate',
 ).action(async (file: string, flags: OptimizeFlags) => {
   const { optimizeAction } = await import('./optimize.js');
+  const { overall } = await bars();
   const progress = overall('tidecast optimize', !!flags.quiet, 'runs');
   emitResult(await optimizeAction(file, flags, progress.update).finally(progress.stop), flags.quiet);
 });

@@ -52,3 +52,24 @@ export function progressBar(label: string, quiet: boolean, unit = 'replications'
 export function simTimeBar(label: string, quiet: boolean): Progress {
   return progressBar(label, quiet, 'simulated', (d, n) => `${formatDuration(d)}/${formatDuration(n)} simulated`);
 }
+
+/** A progress reporter that starts a new bar for each labelled phase (one per scenario or variant). */
+export function phasedProgress(quiet: boolean): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  let bar: Progress | undefined;
+  return {
+    update(label, done, total) {
+      if (done === 1 || !bar) {
+        bar?.stop();
+        bar = progressBar(label, quiet);
+      }
+      bar.update(done, total);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/** One bar for a whole command's work (`done` of at most `total` units), whatever phase reports it. */
+export function overall(label: string, quiet: boolean, unit: string): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  const bar = progressBar(label, quiet, unit, (d, n) => `${Math.floor(d)} of ≤ ${n} ${unit}`);
+  return { update: (_, done, total) => bar.update(done, total), stop: bar.stop };
+}
