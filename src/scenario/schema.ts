@@ -146,7 +146,7 @@ export const policySchema = z
     forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),
     // the window rule (scale, default 1) or the Erlang-loss rule (hitRate); slack adds to either
     oracle: z
-      .strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional(), window: duration({ positive: true }).default(5) })
+      .strictObject({ slack: num({ min: 0, max: LIMITS.count, what: 'a non-negative number of sandboxes, at most 10,000,000' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional(), window: duration({ positive: true }).default(5) })
       .refine((o) => o.scale === undefined || o.hitRate === undefined, { message: 'give scale (the window rule) or hitRate (the Erlang-loss rule), not both' })
       .optional(),
   })
@@ -407,6 +407,21 @@ export const scenarioSchema = z
       const least = s.duration / MAX_SERIES_POINTS;
       ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `${s.output.interval} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / s.output.interval).toLocaleString('en-US')} points of the time series; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (an interval of at least ${+least.toPrecision(3)} s)` });
     }
+    const every = (what: string, path: (string | number)[], stepS: number | undefined, max = MAX_SERIES_POINTS) => {
+      if (stepS !== undefined && s.duration / stepS > max) {
+        ctx.addIssue({ code: 'custom', path, message: `${stepS} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / stepS).toLocaleString('en-US')} ${what}; expected at most ${max.toLocaleString('en-US')} (at least ${+(s.duration / max).toPrecision(3)} s)` });
+      }
+    };
+    const wp = s.infrastructure.warmPool as { decisionInterval: number; policy?: { forecast?: { step: number } } };
+    every('pool decisions', ['infrastructure', 'warmPool', 'decisionInterval'], wp.decisionInterval);
+    every('node scans', ['infrastructure', 'reserved', 'nodes', 'scanInterval'], s.infrastructure.reserved.nodes?.scanInterval);
+    // the forecast policy fits on arrivals summed to its step (never finer than a decision interval)
+    const policies = [['infrastructure', 'warmPool'], ...Object.keys(s.templates ?? {}).map((t) => ['templates', t, 'warmPool'])];
+    for (const path of policies) {
+      const pool = path.length === 2 ? wp : (s.templates![path[1]].warmPool as { policy?: { forecast?: { step: number } } });
+      const f = pool.policy?.forecast;
+      if (f) every('forecast steps of history', [...path, 'policy', 'forecast', 'step'], Math.max(f.step, wp.decisionInterval), MAX_FORECAST_HISTORY);
+    }
     for (const [path, t] of tidalSpecs(s)) {
       if (s.duration / t.step > MAX_SERIES_POINTS) {
         ctx.addIssue({ code: 'custom', path: [...path, 'step'], message: `${t.step} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / t.step).toLocaleString('en-US')} steps of the rate curve; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (a step of at least ${+(s.duration / MAX_SERIES_POINTS).toPrecision(3)} s)` });
@@ -416,6 +431,8 @@ export const scenarioSchema = z
 
 /** Most points of a per-interval series or a rate curve: a year at 30 s, a day at 0.1 s. */
 export const MAX_SERIES_POINTS = 1_000_000;
+/** Most steps of history the forecast policy fits on: 10 weeks at 1 minute, a day at 1 s. */
+const MAX_FORECAST_HISTORY = 100_000;
 
 /** The tidal arrival specs of a scenario, with their key paths. */
 function tidalSpecs(s: { workload: { arrivals: { tidal?: { step: number } } }; templates?: Record<string, { arrivals?: { tidal?: { step: number } } }> }): [string[], { step: number }][] {

@@ -69,11 +69,14 @@ export function estimateWork(s: Scenario, inputs: PreparedInputs, parallel = 1):
     eventsPerArrival = (arrivals * eventsPerArrival + clones * 4) / Math.max(1, arrivals + clones);
     arrivals += clones;
   }
-  const perReplication = arrivals * eventsPerArrival + s.duration / s.output.interval;
+  // the clock's own events: series samples, pool decisions (one per pool with a policy), node scans
+  const pools = 1 + Object.keys(s.templates ?? {}).length;
+  const ticks = s.duration / s.output.interval + (pools * s.duration) / s.infrastructure.warmPool.decisionInterval + (s.infrastructure.reserved.nodes ? s.duration / s.infrastructure.reserved.nodes.scanInterval : 0);
+  const perReplication = arrivals * eventsPerArrival + ticks;
   const events = perReplication * s.replications;
   // a pool of `size` sandboxes is in flight from the start
-  const pools = s.infrastructure.warmPool.size + Object.values(s.templates ?? {}).reduce((n, t) => n + t.warmPool.size, 0);
-  const peakInFlight = peakRate * holdS + (fan ? fan.size * 2 : 0) + pools;
+  const ready = s.infrastructure.warmPool.size + Object.values(s.templates ?? {}).reduce((n, t) => n + t.warmPool.size, 0);
+  const peakInFlight = peakRate * holdS + (fan ? fan.size * 2 : 0) + ready;
   const points = Math.ceil(s.duration / s.output.interval);
   const seriesBytes = points * SERIES_COLUMNS.length * 8 * (1 + Object.keys(s.templates ?? {}).length);
   const traceBytes = traceSize(inputs.trace) + Object.values(inputs.templateTraces ?? {}).reduce((n, t) => n + traceSize(t), 0);

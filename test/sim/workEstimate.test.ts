@@ -20,7 +20,7 @@ describe('estimateWork', () => {
     const e = estimateWork(s, prepareInputs(s));
     expect(e.arrivals).toBe(72_000);
     expect(e.eventsPerArrival).toBe(5);
-    expect(e.events).toBe(3 * (72_000 * 5 + 240)); // + one sample event per output interval
+    expect(e.events).toBe(3 * (72_000 * 5 + 240 + 960)); // + a series sample a minute and a pool decision every 15 s
     expect(e.peakInFlight).toBeCloseTo(5 * 120, 6); // Little: λ × mean hold
   });
 

@@ -43,7 +43,7 @@ describe('bounded on any input', () => {
   });
 
   it('--max-events lowers (and raises) the limit', () => {
-    refused(tidecast('run', SCENARIO, '--max-events', '1e5'), /about 1,080,\d{3} events .* over the limit of 100,000/);
+    refused(tidecast('run', SCENARIO, '--max-events', '1e5'), /about 1,083,600 events .* over the limit of 100,000/);
     refused(tidecast('run', SCENARIO, '--max-events', 'lots'), /--max-events: expected a positive number/);
   });
 
@@ -88,6 +88,15 @@ describe('bounded on any input', () => {
   it('trace synth --days 100000 --step 1s', () => {
     refused(tidecast('trace', 'synth', '--days', '100000', '--step', '1s', '--peak', '500/s', '--trough', '60/s'), /--days: expected a positive number of days, at most 3650/);
     refused(tidecast('trace', 'synth', '--days', '1000', '--step', '1s', '--peak', '500/s', '--trough', '60/s'), /86,400,000 steps; expected at most 5,000,000/);
+  });
+
+  it('clock-driven events too fine for the duration: pool decisions, the forecast policy\'s history; an oracle slack of 1e12', () => {
+    refused(tidecast('run', SCENARIO, '--set', 'infrastructure.warmPool.decisionInterval=1ms'), /decisionInterval: 0\.001 s over a 14400 s duration makes 14,400,000 pool decisions/);
+    refused(
+      tidecast('run', SCENARIO, '--set', 'duration=3d', '--set', 'infrastructure.warmPool.decisionInterval=1s', '--set', 'infrastructure.warmPool.policy={ forecast: { step: 1s } }'),
+      /policy.forecast.step: 1 s over a 259200 s duration makes 259,200 forecast steps of history; expected at most 100,000/,
+    );
+    refused(tidecast('run', SCENARIO, '--set', 'infrastructure.warmPool.policy={ oracle: { slack: 1e12 } }'), /oracle.slack: expected a non-negative number of sandboxes, at most 10,000,000/);
   });
 
   it('a tidal curve with a step too fine for its duration', () => {
