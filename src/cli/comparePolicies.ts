@@ -29,7 +29,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant' },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -68,7 +68,7 @@ export async function comparePoliciesAction(
           done++;
           inSearch++;
           return sim.summary;
-        }, opts.steps, undefined, opts.tolerance),
+        }, opts.steps, undefined, opts.tolerance, opts.method),
       );
       // the search stopped short of its bound: what it did not need comes off the total
       bound -= perSearch(knob) - inSearch;

@@ -110,6 +110,7 @@ simOptions(
     .option('--policies <list>', 'one variant per warm-pool policy (with templates, driving every template pool): static, little, hpa, kpa, predictive-hourly, forecast, oracle — each at its cheapest setting meeting the startLatency.p99 budget (the oracle: the cheaper of its window and Erlang-loss rules)')
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by more than --search-tolerance)', '6')
     .option('--search-tolerance <pct>', 'with --policies: how close in cost the leanest setting meeting the budget and the richest missing it must be before a search stops (each policy is compared at its cheapest to within this)', '5%')
+    .option('--search-method <method>', 'with --policies: bisect (halve the bracket each step), or secant (where the line through the two ends\' log p99 crosses the budget, kept a tenth of the bracket from either end; stops as soon as the bracket is within --search-tolerance)', 'bisect')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
     .option('--format <format>', 'text or json', 'text'),
   'every variant',
