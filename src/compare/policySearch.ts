@@ -132,12 +132,10 @@ export async function cheapestSetting(
   const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
   let richEval = best;
   let kept = 0; // secant: +n when the rich end stayed n times in a row, −n the lean (Illinois)
-  let bisectNext = false; // secant: a step held off an end (the line said "closer") is followed by a bisection
   for (let i = 0; i < steps + refine; i++) {
     // secant: stop as soon as the bracket is within the tolerance (no fixed steps first)
     if ((method === 'secant' || i >= steps) && costGap(richEval, leanEval) <= tolerance) break;
-    const guess: { u: number; held: boolean } | null = method === 'secant' && !bisectNext && Math.abs(kept) < 2 ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations) : null;
-    const mid = from(guess ? guess.u : (to(rich) + to(lean)) / 2);
+    const mid = from(method === 'secant' ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations) : (to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
     const e = await at(mid);
     if (e.meets) {
@@ -149,7 +147,6 @@ export async function cheapestSetting(
       leanEval = e;
       kept = kept > 0 ? kept + 1 : 1;
     }
-    bisectNext = guess !== null && guess.held;
   }
   return { policy, key: knob.key, best: cheapest(evaluations.filter((e) => e.meets)), meetsBudget: true, evaluations };
 }
@@ -161,9 +158,8 @@ export async function cheapestSetting(
  * 1.90, 1.37 s over 3% of little's headroom), so the crossing lands close; far from it one end
  * sits at a floor (the claim latency) or a ceiling, so the point is kept at least a tenth of the
  * bracket from either end, an end kept twice in a row has its weight halved each time (the
- * Illinois rule), a step held off an end is followed by a bisection, and so is one whose end
- * shares its p99 with another setting on its side (a floor or a ceiling: on a pure cliff, p99
- * either 0.05 s or 5 s, the search is bisection). Falls back to
+ * Illinois rule). Where both ends sit on plateaus (each shares its p99 with another setting
+ * on its side: a pure cliff, p99 either 0.05 s or 5 s) it bisects. Falls back to
  * the midpoint when the ends' p99 do not straddle the budget.
  */
 function secantPoint(
@@ -174,14 +170,14 @@ function secantPoint(
   meets: (s: Summary) => boolean,
   kept: number,
   all: readonly Evaluation[],
-): { u: number; held: boolean } {
-  const mid = { u: (uRich + uLean) / 2, held: false };
+): number {
+  const mid = (uRich + uLean) / 2;
   const p99 = (e: Evaluation) => get(e.summary, 'startLatency.p99');
   const pr = p99(rich);
   const pl = p99(lean);
   if (!(pr > 0 && pl > 0) || pr === pl) return mid;
-  // an end whose p99 another setting on its side shares sits on a floor or a ceiling: the line through it says nothing
-  if (all.some((e) => e !== rich && e.meets && p99(e) === pr) || all.some((e) => e !== lean && !e.meets && p99(e) === pl)) return mid;
+  // both ends on a plateau (each shares its p99 with another setting on its side): a pure cliff, where the line says nothing
+  if (all.some((e) => e !== rich && e.meets && p99(e) === pr) && all.some((e) => e !== lean && !e.meets && p99(e) === pl)) return mid;
   // the budget as a p99: where `meets` flips between the two ends' values, by bisection on log p99
   let lo = Math.log(pr);
   let hi = Math.log(pl);
@@ -198,7 +194,7 @@ function secantPoint(
   if (kept <= -2) fl /= 2 ** (-kept - 1);
   const w = fl / (fl - fr); // 0 at the lean end, 1 at the rich end
   const t = Math.min(0.9, Math.max(0.1, w));
-  return { u: uLean + (uRich - uLean) * t, held: t !== w };
+  return uLean + (uRich - uLean) * t;
 }
 
 /** Half the width of a summary's 95% interval of total cost across replications (0 with one). */
