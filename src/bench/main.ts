@@ -8,6 +8,7 @@ import { forecastSpeed } from './forecastSpeed.js';
 import { contentionRows, helperDropCase, mmcLoopCase, simpyRow } from './contention.js';
 import { heapHold } from './heapHold.js';
 import { scalerBench, SIDECAR_NODE_OPTIONS } from './scalerBench.js';
+import { startupRow } from './startup.js';
 
 /**
  * `npm run bench`: the simulator's speed targets (issue #2), each measured in a fresh child
@@ -85,6 +86,7 @@ if (i >= 0) {
   const f = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
   console.log(`tidecast bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
   simpyRow(child);
+  console.log(startupRow());
   const h = child('heap');
   console.log(`event heap, hold (pop + push): ${f(h.soa100, 0)} ns at 100 pending, ${f(h.soa200k, 0)} ns at 200k  (heap of objects: ${f(h.obj100, 0)} / ${f(h.obj200k, 0)} ns)`);
   const m = child('mmc');

@@ -1,8 +1,9 @@
 import { UserError } from '../errors.js';
+import { formatDuration } from '../scenario/units.js';
 import { backtest } from '../forecast/backtest.js';
 import { MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import { intFlag } from './options.js';
-import { durationFlag, loadCounts } from './series.js';
+import { checkSteps, durationFlag, loadCounts, MAX_FORECAST_STEPS } from './series.js';
 import { textTable } from '../report/textTable.js';
 
 /** Options of `tidecast backtest`. */
@@ -26,6 +27,7 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
   const bad = models.find((m) => !MODEL_NAMES.includes(m));
   if (bad) throw new UserError(`--models: unknown model "${bad}"; expected some of ${MODEL_NAMES.join(', ')}`);
   const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto');
+  checkSteps(`backtesting on ${formatDuration(series.counts.length * stepS)} of history`, series.counts.length, stepS, MAX_FORECAST_STEPS);
   if (series.counts.length < horizon * (origins + 1)) {
     throw new UserError(`${file}: ${series.counts.length} steps of ${stepS} s hold no ${origins} origins of ${horizon} steps after some history; lower --origins or --horizon`);
   }

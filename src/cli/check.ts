@@ -6,7 +6,7 @@ import { compareWithBaseline, type RegressionResult } from '../check/regression.
 import { UserError } from '../errors.js';
 import { simulateFile } from '../sim/simulate.js';
 import type { Summary } from '../sim/summary.js';
-import { simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
+import { limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { formatValue } from '../report/format.js';
@@ -27,6 +27,7 @@ export interface CheckContext {
   files: string[];
   sets: string[];
   workers?: number;
+  limits?: { maxEvents?: number; maxMemoryBytes?: number };
   junit?: string;
   baseline?: Map<string, Summary>;
   saveBaseline?: string;
@@ -53,6 +54,7 @@ export function checkContext(files: string[], f: CheckFlags): CheckContext {
     files,
     sets: simSets(f),
     workers: workersFlag(f),
+    limits: limitsFlags(f),
     junit: f.junit,
     baseline: f.baseline ? readBaseline(f.baseline) : undefined,
     saveBaseline: f.saveBaseline,
@@ -92,7 +94,7 @@ export async function checkAction(ctx: CheckContext, progress?: (label: string, 
   const saved: Record<string, Summary> = {};
   const t0 = performance.now();
   for (const file of ctx.files) {
-    const sim = await simulateFile(file, ctx.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`check ${basename(file)}`, d, n) });
+    const sim = await simulateFile(file, ctx.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`check ${basename(file)}`, d, n) });
     const name = sim.scenario.name;
     notes.push(...sim.notes);
     saved[name] = sim.summary;

@@ -8,7 +8,7 @@ import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
-import { blameVary, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
+import { blameVary, limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { loadScenario } from '../scenario/load.js';
 import { splitValues } from '../sweep/grid.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
@@ -22,6 +22,7 @@ export interface CompareFlags extends SimFlags {
   policies?: string;
   searchSteps?: string;
   searchTolerance?: string;
+  searchMethod?: string;
   out?: string;
   force?: boolean;
   csv?: string;
@@ -44,8 +45,10 @@ export interface CompareContext {
   searchSteps: number;
   /** Refining goes on while the settings either side of the budget differ in cost by more than this (relative). */
   searchTolerance: number;
+  searchMethod: 'bisect' | 'secant';
   sets: string[];
   workers?: number;
+  limits?: { maxEvents?: number; maxMemoryBytes?: number };
   outDir?: string;
   /** `--csv FILE`: every variant's metrics and paired differences as CSV. */
   csv?: string;
@@ -106,15 +109,17 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (!Number.isInteger(searchSteps) || searchSteps < 0 || searchSteps > 30) throw new UserError(`--search-steps: expected a whole number from 0 to 30, got "${f.searchSteps}"`);
   const searchTolerance = toleranceFlag(f.searchTolerance ?? '5%', '--search-tolerance');
   if (!(searchTolerance > 0 && searchTolerance < 1)) throw new UserError(`--search-tolerance: expected a percentage above 0 and below 100%, got "${f.searchTolerance}"`);
-  return { variants, policies, searchSteps, searchTolerance, sets, workers: workersFlag(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  const searchMethod = f.searchMethod ?? 'bisect';
+  if (searchMethod !== 'bisect' && searchMethod !== 'secant') throw new UserError(`--search-method: expected "bisect" or "secant", got "${searchMethod}"`);
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance }, progress);
+  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
-    const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
+    const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
     runs.push({ ...sim, name: v.name });
   }
   const notes = runs.flatMap((r) => r.notes);

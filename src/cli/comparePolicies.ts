@@ -9,6 +9,14 @@ import { get } from '../sim/summary.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 
+/**
+ * The most evaluations one knob's search makes (see `cheapestSetting`): its two ends, up to 4
+ * doublings of an integer pool, `steps` bisection steps and up to 6 refining ones.
+ */
+function searchBound(knob: { integer: boolean; up: boolean }, steps: number): number {
+  return 2 + (knob.integer && knob.up ? 4 : 0) + steps + 6;
+}
+
 /** Policies whose best setting is the "best reactive" yardstick. */
 const REACTIVE = ['little', 'hpa', 'kpa'];
 
@@ -21,7 +29,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant' },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -35,9 +43,15 @@ export async function comparePoliciesAction(
   const templates = base.templates ? Object.entries(base.templates) : [];
   const poolKey = templates.length ? 'templates.*.warmPool' : 'infrastructure.warmPool';
   const results: PolicyResult[] = [];
-  for (const name of policies) {
+  // overall progress: evaluations done (fractions as replications finish) of at most `bound`
+  const knobs = policies.map((name) => policyKnobs(name, base.infrastructure.warmPool.size, poolKey));
+  const perSearch = (k: { integer: boolean; up: boolean }) => searchBound(k, opts.steps ?? 6);
+  let bound = knobs.flat().reduce((n, k) => n + perSearch(k), 0);
+  let done = 0;
+  for (const [p, name] of policies.entries()) {
     const searches: PolicyResult[] = [];
-    for (const knob of policyKnobs(name, base.infrastructure.warmPool.size, poolKey)) {
+    for (const knob of knobs[p]) {
+      let inSearch = 0;
       const settings = (value: number): string[] => {
         if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
         return templates.flatMap(([t, spec]) => {
@@ -50,10 +64,15 @@ export async function comparePoliciesAction(
       searches.push(
         await cheapestSetting(name, knob, meets, async (value) => {
           const label = `${name} ${knob.key.split('.').pop()}=${value}`;
-          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, onProgress: (d, t) => progress?.(label, d, t) });
+          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, limits: opts.limits, onProgress: (d, t) => progress?.(label, done + d / t, bound) });
+          done++;
+          inSearch++;
           return sim.summary;
-        }, opts.steps, undefined, opts.tolerance),
+        }, opts.steps, undefined, opts.tolerance, opts.method),
       );
+      // the search stopped short of its bound: what it did not need comes off the total
+      bound -= perSearch(knob) - inSearch;
+      progress?.(`${name} done`, done, bound);
     }
     // the oracle's two rules: the cheaper stands for it, with every setting tried under either
     results.push({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) });

@@ -1,7 +1,8 @@
 import { UserError } from '../errors.js';
+import { formatDuration } from '../scenario/units.js';
 import { forecast, MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import type { Forecast } from '../forecast/model.js';
-import { atIndex, durationFlag, loadCounts, quantilesFlag, timeAt } from './series.js';
+import { atIndex, checkSteps, durationFlag, loadCounts, MAX_FORECAST_STEPS, quantilesFlag, timeAt } from './series.js';
 import type { CountSeries } from '../forecast/series.js';
 
 /** Options of `tidecast forecast` as commander hands them over. */
@@ -29,8 +30,10 @@ export function runForecast(file: string, f: ForecastFlags, extraLevels: number[
   const horizon = Math.max(1, Math.round(horizonS / stepS));
   const levels = quantilesFlag(f.quantiles ?? '0.5,0.9,0.99');
   const format = (f.traceFormat ?? 'auto') as 'auto';
+  checkSteps(`a ${f.horizon} horizon`, horizon, stepS, MAX_FORECAST_STEPS);
   const series = loadCounts(file, stepS, format);
   const at = atIndex(series, f.at);
+  checkSteps(`forecasting from ${formatDuration(at * stepS)} of history`, at, stepS, MAX_FORECAST_STEPS);
   const all = [...new Set([...levels, ...extraLevels])].sort((a, b) => a - b);
   const fc = forecast(series.counts.subarray(0, at), { stepS, horizon, quantiles: all, model: modelFlag(f.model) });
   return { series, at, levels, fc, horizon };

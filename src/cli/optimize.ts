@@ -5,7 +5,7 @@ import { METRIC_KEYS } from '../sim/metricKeys.js';
 import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { gridPoints, parseAxis, samplePoints, type Point } from '../sweep/grid.js';
-import { intFlag, simSets, workersFlag, type SimFlags } from './options.js';
+import { intFlag, limitsFlags, simSets, workersFlag, type SimFlags } from './options.js';
 import { formatValue } from '../report/format.js';
 import { budgetUnit } from './budgetLines.js';
 
@@ -39,18 +39,24 @@ export async function optimizeAction(file: string, f: OptimizeFlags, progress?: 
   const start = f.replications ? intFlag('--replications', f.replications, 2) : Math.max(2, Math.min(base.replications, 3));
   const max = f.maxReplications ? intFlag('--max-replications', f.maxReplications, start) : 16;
   const workers = workersFlag(f);
+  const limits = limitsFlags(f);
+  // overall progress in replications run, of at most `bound` (every candidate passing)
+  const bound = halvingRuns(points.length, start, max);
+  let runs = 0;
   const result = await successiveHalving(
     points,
     (p) => scenarios.get(p.index)!,
     async (p, reps) => {
       const label = Object.entries(p.values).map(([k, v]) => `${k.split('.').pop()}=${v}`).join(',');
-      const sim = await simulateFile(file, [...pointSets(p), `replications=${reps}`], { workers, onProgress: (d, n) => progress?.(`optimize ${label} ×${reps}`, d, n) });
+      const sim = await simulateFile(file, [...pointSets(p), `replications=${reps}`], { workers, limits, onProgress: (d) => progress?.(`optimize ${label} ×${reps}`, runs + d, bound) });
+      runs += reps;
       return { summary: sim.summary, results: sim.results };
     },
     { minimize, startReplications: start, maxReplications: max },
   );
   // the scenario as written, for "cheaper than the scenario's own"
-  const own = await simulateFile(file, [...sets, `replications=${result.winner?.replications ?? start}`], { workers });
+  const ownReps = result.winner?.replications ?? start;
+  const own = await simulateFile(file, [...sets, `replications=${ownReps}`], { workers, limits, onProgress: (d) => progress?.('optimize: the scenario as written', runs + d, runs + ownReps) });
   const describe = (c: Candidate) => ({
     setting: c.point.values,
     [minimize]: c.objective,
@@ -89,4 +95,26 @@ export async function optimizeAction(file: string, f: OptimizeFlags, progress?: 
   for (const c of result.runnersUp) lines.push(`runner-up: ${Object.entries(c.point.values).map(([k, v]) => `${k}=${v}`).join(' ')}  ${minimize} ${fmt(c.objective, halfOf(c.summary.ci95[minimize]))}  budgets ${c.status}`);
   lines.push(`successive halving: ${result.rounds.map((r) => `${r.candidates} × ${r.replications} reps (${r.passing} passing)`).join(' → ')}; ${result.evaluations} runs`);
   return { stdout: lines.join('\n') + '\n' };
+}
+
+/**
+ * The most replications successive halving runs over `n` candidates (none failing: the longest
+ * schedule, see `successiveHalving`), plus the scenario as written at the last round's count.
+ */
+export function halvingRuns(n: number, start: number, max: number, keep = 2): number {
+  let total = 0;
+  let reps = start;
+  for (;;) {
+    total += n * reps;
+    if (n <= 1 || reps * 2 > max) break;
+    const next = Math.max(keep, Math.ceil(n / 2));
+    if (next >= n && n <= keep) {
+      reps *= 2;
+      if (reps > max) break;
+      continue;
+    }
+    n = Math.min(n, next);
+    reps *= 2;
+  }
+  return total + reps;
 }

@@ -7,6 +7,8 @@ export interface SimFlags {
   set?: string[];
   workers?: string;
   quiet?: boolean;
+  maxEvents?: string;
+  maxMemory?: string;
 }
 
 /** An integer flag ≥ min, or a one-line error. */
@@ -49,4 +51,21 @@ export function blameVary<T>(load: () => T, made: { set: string; flag: string; n
     if (!m) throw e;
     throw new UserError(`${m.flag} (value ${m.nth >= 1 ? `${m.nth}, ` : ''}${JSON.stringify(m.set.slice(m.set.indexOf('=') + 1))}): ${e.message.slice(`--set ${m.set}: `.length)}`);
   }
+}
+
+/** `--max-events` and `--max-memory` (e.g. `5e9`, `16GB`), validated; unset ones keep their defaults. */
+export function limitsFlags(f: SimFlags): { maxEvents?: number; maxMemoryBytes?: number } {
+  const out: { maxEvents?: number; maxMemoryBytes?: number } = {};
+  if (f.maxEvents !== undefined) {
+    const n = Number(f.maxEvents.replace(/_/g, ''));
+    if (!(n >= 1) || !Number.isFinite(n)) throw new UserError(`--max-events: expected a positive number of events such as 5e9, got "${f.maxEvents}"`);
+    out.maxEvents = n;
+  }
+  if (f.maxMemory !== undefined) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?)b?|b)?\s*$/i.exec(f.maxMemory);
+    if (!m) throw new UserError(`--max-memory: expected a size such as 16GB or 512MB, got "${f.maxMemory}"`);
+    const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : /b\s*$/i.test(f.maxMemory) ? 0 : 3; // a bare number is GB
+    out.maxMemoryBytes = Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+  }
+  return out;
 }

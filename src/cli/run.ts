@@ -5,8 +5,7 @@ import { seriesCsv } from '../sim/seriesCsv.js';
 import { simulateFile } from '../sim/simulate.js';
 import type { Summary } from '../sim/summary.js';
 import { summaryTable } from './format.js';
-import { simSets, workersFlag, type SimFlags } from './options.js';
-import { buildReport } from '../report/build.js';
+import { limitsFlags, simSets, workersFlag, type SimFlags } from './options.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { judgeBudgets, type BudgetResult } from '../check/budgets.js';
 import { summaryCsv } from '../report/summaryCsv.js';
@@ -36,6 +35,7 @@ export interface RunContext {
   quiet: boolean;
   /** `--openmetrics`: where to write the run as OpenMetrics. */
   openMetrics?: OpenMetricsTarget;
+  limits?: { maxEvents?: number; maxMemoryBytes?: number };
 }
 
 /** Options as commander hands them over. */
@@ -54,12 +54,16 @@ export function runContext(file: string, f: RunFlags): RunContext {
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
   if (f.out !== undefined) guardOutDir('--out', f.out, f.force);
   if (f.csv !== undefined) guardOutFile('--csv', f.csv, f.force);
-  return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet, openMetrics: openMetricsTarget(f.openmetrics, f.openmetricsStart) };
+  return { scenarioFile: file, format, outDir: f.out, csv: f.csv, sets: simSets(f), workers: workersFlag(f), quiet: !!f.quiet, limits: limitsFlags(f), openMetrics: openMetricsTarget(f.openmetrics, f.openmetricsStart) };
 }
 
 /** Runs a scenario; returns what to print on stdout and stderr (the caller writes it). */
-export async function runAction(ctx: RunContext, progress?: (done: number, total: number) => void): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
-  const sim = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, exportHistograms: ctx.openMetrics !== undefined });
+export async function runAction(
+  ctx: RunContext,
+  progress?: (done: number, total: number) => void,
+  onTime?: (simS: number, durationS: number) => void,
+): Promise<{ stdout: string; notes: string[]; summary: Summary }> {
+  const sim = await simulateFile(ctx.scenarioFile, ctx.sets, { workers: ctx.workers, onProgress: progress, onTime, limits: ctx.limits, exportHistograms: ctx.openMetrics !== undefined });
   const { scenario, results, summary, notes } = sim;
   if (ctx.openMetrics) notes.push(writeOpenMetrics(ctx.openMetrics, sim));
   // budgets judged as `check` judges them (the same intervals), shown under the table
@@ -70,6 +74,8 @@ export async function runAction(ctx: RunContext, progress?: (done: number, total
     notes.push(`wrote ${ctx.csv}`);
   }
   if (ctx.outDir) {
+    // vega and the report load only when a report is asked for (they take ~0.5 s to import)
+    const { buildReport } = await import('../report/build.js');
     const report = await buildReport([{ variant: scenario.name, scenario, results, summary }]);
     writeOutputs(ctx.outDir, {
       'summary.json': JSON.stringify(full, null, 2) + '\n',

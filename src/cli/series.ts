@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
 import { azureFunctionsCounts, toCounts, type CountSeries } from '../forecast/series.js';
-import { parseDuration } from '../scenario/units.js';
+import { formatDuration, parseDuration } from '../scenario/units.js';
 import { parseTimeCell, readTrace, traceSpec } from '../workload/trace.js';
 
 /** A duration flag (`1h`, `90s`, `20`), positive, or a one-line error. */
@@ -10,6 +10,22 @@ export function durationFlag(flag: string, v: string): number {
   const d = parseDuration(v);
   if (typeof d === 'string' || !(d > 0)) throw new UserError(`${flag}: expected a positive duration such as 1m, 1h or 24h, got "${v}"`);
   return d;
+}
+
+/** Most steps a series tool (`trace import`, `inspect`, `synth`) makes: 57 days at 1 s, 9.5 years at 1 min. */
+export const MAX_STEPS = 5_000_000;
+/**
+ * Most steps the forecaster fits on or forecasts (history or horizon): 10 weeks at 1 min. Its
+ * fit is O(steps × season) per candidate model (2 weeks at 1 min: ~0.5 s, `auto` up to 10×).
+ */
+export const MAX_FORECAST_STEPS = 100_000;
+
+/** Refuses a series of more than `max` steps with the step that would fit (one line). */
+export function checkSteps(what: string, steps: number, stepS: number, max: number): void {
+  if (!(steps <= max)) {
+    const least = (steps * stepS) / max;
+    throw new UserError(`--step ${formatDuration(stepS)}: ${what} makes ${Math.ceil(steps).toLocaleString('en-US')} steps; expected at most ${max.toLocaleString('en-US')} (a step of at least ${formatDuration(least)})`);
+  }
 }
 
 /** Quantile levels such as `0.5,0.9,0.99`. */
@@ -39,6 +55,7 @@ export function loadCounts(file: string, stepS: number, format: 'auto' | 'reques
     return { ...s, stepS, counts };
   }
   const trace = readTrace(traceSpec(file, { format }), undefined, 'trace');
+  checkSteps(`${file}'s ${formatDuration(trace.spanS)}`, trace.spanS / stepS, stepS, MAX_STEPS);
   return toCounts(trace, stepS);
 }
 

@@ -8,7 +8,7 @@ import { synthCounts } from '../forecast/synth.js';
 import { parseRate } from '../scenario/units.js';
 import { intFlag } from './options.js';
 import { guardOutFile } from './outGuard.js';
-import { durationFlag, loadCounts } from './series.js';
+import { checkSteps, durationFlag, loadCounts, MAX_STEPS } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
 export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }): string {
@@ -43,7 +43,8 @@ export function traceSynth(f: SynthFlags & { out?: string; force?: boolean }): s
   if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   const days = Number(f.days);
-  if (!(days > 0)) throw new UserError(`--days: expected a positive number of days, got "${f.days}"`);
+  if (!(days > 0) || days > 3650) throw new UserError(`--days: expected a positive number of days, at most 3650 (ten years), got "${f.days}"`);
+  checkSteps(`${days} days`, (days * 86400) / stepS, stepS, MAX_STEPS);
   const rate = (flag: string, v: string) => {
     const r = parseRate(v);
     if (typeof r === 'string' || !(r >= 0)) throw new UserError(`${flag}: ${typeof r === 'string' ? r : `expected a non-negative rate, got "${v}"`}`);

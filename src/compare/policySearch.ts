@@ -101,6 +101,7 @@ export async function cheapestSetting(
   steps = 6,
   refine = 6,
   tolerance = 0.05,
+  method: 'bisect' | 'secant' = 'bisect',
 ): Promise<PolicyResult> {
   const evaluations: Evaluation[] = [];
   const at = async (v: number) => {
@@ -130,20 +131,70 @@ export async function cheapestSetting(
   const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
   const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
   let richEval = best;
+  let kept = 0; // secant: +n when the rich end stayed n times in a row, −n the lean (Illinois)
   for (let i = 0; i < steps + refine; i++) {
-    if (i >= steps && costGap(richEval, leanEval) <= tolerance) break;
-    const mid = from((to(rich) + to(lean)) / 2);
+    // secant: stop as soon as the bracket is within the tolerance (no fixed steps first)
+    if ((method === 'secant' || i >= steps) && costGap(richEval, leanEval) <= tolerance) break;
+    const mid = from(method === 'secant' ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations) : (to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
     const e = await at(mid);
     if (e.meets) {
       rich = mid;
       richEval = e;
+      kept = kept < 0 ? kept - 1 : -1;
     } else {
       lean = mid;
       leanEval = e;
+      kept = kept > 0 ? kept + 1 : 1;
     }
   }
   return { policy, key: knob.key, best: cheapest(evaluations.filter((e) => e.meets)), meetsBudget: true, evaluations };
+}
+
+/**
+ * The next point of a safeguarded regula falsi (Illinois) on log p99 against the knob (on its
+ * search scale): where the line through the bracket's two ends crosses the budget. Near the
+ * budget p99 moves smoothly with the knob (kimi-peak's 2-hour slice: 2.35, 2.15, 2.10, 2.00,
+ * 1.90, 1.37 s over 3% of little's headroom), so the crossing lands close; far from it one end
+ * sits at a floor (the claim latency) or a ceiling, so the point is kept at least a tenth of the
+ * bracket from either end, an end kept twice in a row has its weight halved each time (the
+ * Illinois rule). Where both ends sit on plateaus (each shares its p99 with another setting
+ * on its side: a pure cliff, p99 either 0.05 s or 5 s) it bisects. Falls back to
+ * the midpoint when the ends' p99 do not straddle the budget.
+ */
+function secantPoint(
+  uRich: number,
+  uLean: number,
+  rich: Evaluation,
+  lean: Evaluation,
+  meets: (s: Summary) => boolean,
+  kept: number,
+  all: readonly Evaluation[],
+): number {
+  const mid = (uRich + uLean) / 2;
+  const p99 = (e: Evaluation) => get(e.summary, 'startLatency.p99');
+  const pr = p99(rich);
+  const pl = p99(lean);
+  if (!(pr > 0 && pl > 0) || pr === pl) return mid;
+  // both ends on a plateau (each shares its p99 with another setting on its side): a pure cliff, where the line says nothing
+  if (all.some((e) => e !== rich && e.meets && p99(e) === pr) && all.some((e) => e !== lean && !e.meets && p99(e) === pl)) return mid;
+  // the budget as a p99: where `meets` flips between the two ends' values, by bisection on log p99
+  let lo = Math.log(pr);
+  let hi = Math.log(pl);
+  const ok = (l: number) => meets({ ...rich.summary, startLatency: { ...(rich.summary.startLatency as Record<string, number>), p99: Math.exp(l) } });
+  if (!ok(lo) || ok(hi)) return mid;
+  for (let k = 0; k < 40; k++) {
+    const m = (lo + hi) / 2;
+    if (ok(m)) lo = m;
+    else hi = m;
+  }
+  let fr = Math.log(pr) - lo; // ≤ 0: the rich end's distance below the budget
+  let fl = Math.log(pl) - lo; // > 0: the lean end's above it
+  if (kept >= 2) fr /= 2 ** (kept - 1);
+  if (kept <= -2) fl /= 2 ** (-kept - 1);
+  const w = fl / (fl - fr); // 0 at the lean end, 1 at the rich end
+  const t = Math.min(0.9, Math.max(0.1, w));
+  return uLean + (uRich - uLean) * t;
 }
 
 /** Half the width of a summary's 95% interval of total cost across replications (0 with one). */

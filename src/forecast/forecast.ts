@@ -9,9 +9,8 @@ import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
-/** Model names accepted by `forecast` (and `--model`). */
-export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+import type { ModelName } from './modelNames.js';
+export { MODEL_NAMES, type ModelName } from './modelNames.js';
 
 /** Builds a model by name. */
 export function makeModel(name: ModelName, horizon: number): ForecastModel {

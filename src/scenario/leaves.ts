@@ -11,12 +11,28 @@ import { countJson, distributionJson, durationJson, numJson, rateJson } from './
 
 type Ctx = z.core.$RefinementCtx;
 
+/**
+ * Upper bounds on the sizes a scenario may give (issue #19: every size has one, so no value can
+ * make a run hang before the work estimate sees it). Far above any fleet modelled so far (the
+ * Kimi-scale day: ~600 arrivals/s, ~60k sandboxes at once, 1 day), far below what would hang.
+ */
+export const LIMITS = {
+  /** Longest duration: ten years (3650d), in seconds. */
+  durationS: 3650 * 86400,
+  /** Largest count of slots, sandboxes, nodes, turns or thresholds: ten million. */
+  count: 10_000_000,
+  /** Fastest rate: ten million per second (arrivals, scheduler throughput, API calls). */
+  ratePerS: 10_000_000,
+  /** Most replications of one scenario. */
+  replications: 10_000,
+} as const;
+
 function fail(ctx: Ctx, message: string, path: PropertyKey[] = []): never {
   ctx.addIssue({ code: 'custom', message, path: path as (string | number)[] });
   return z.NEVER as never;
 }
 
-/** A duration ≥ 0 (or > 0 when `positive`), in seconds; `unlimited` words map to Infinity when allowed. */
+/** A duration ≥ 0 (or > 0 when `positive`) and at most ten years, in seconds; `unlimited` words map to Infinity when allowed. */
 export function duration(opts: { positive?: boolean; infinite?: string[] } = {}) {
   return z.unknown().transform((v, ctx): number => {
     if (opts.infinite && typeof v === 'string' && opts.infinite.includes(v.trim().toLowerCase())) return Infinity;
@@ -26,11 +42,12 @@ export function duration(opts: { positive?: boolean; infinite?: string[] } = {})
     if (opts.positive ? !(d > 0) : !(d >= 0)) {
       return fail(ctx, `expected a ${opts.positive ? 'positive' : 'non-negative'} duration${alt}, got ${show(v)}`);
     }
+    if (d > LIMITS.durationS) return fail(ctx, `expected a duration of at most 3650d (ten years)${alt}, got ${show(v)}`);
     return d;
   }).meta(durationJson(opts));
 }
 
-/** A positive rate in events per second; `unlimited` maps to Infinity when allowed. */
+/** A positive rate in events per second, at most ten million per second; `unlimited` maps to Infinity when allowed. */
 export function rate(opts: { unlimited?: boolean; zero?: boolean } = {}) {
   return z.unknown().transform((v, ctx): number => {
     if (opts.unlimited && typeof v === 'string' && v.trim().toLowerCase() === 'unlimited') return Infinity;
@@ -39,17 +56,20 @@ export function rate(opts: { unlimited?: boolean; zero?: boolean } = {}) {
     if (opts.zero ? !(r >= 0) : !(r > 0)) {
       return fail(ctx, `expected a ${opts.zero ? 'non-negative' : 'positive'} rate${opts.unlimited ? ' or "unlimited"' : ''}, got ${show(v)}`);
     }
+    if (r > LIMITS.ratePerS) return fail(ctx, `expected a rate of at most 10000000/s${opts.unlimited ? ' (or "unlimited")' : ''}, got ${show(v)}`);
     return r;
   }).meta(rateJson(opts));
 }
 
-/** An integer count ≥ `min`; "unlimited" maps to Infinity when allowed. */
-export function count(opts: { min?: number; unlimited?: boolean } = {}) {
+/** An integer count in [`min`, `max`] (default max ten million); "unlimited" maps to Infinity when allowed. */
+export function count(opts: { min?: number; max?: number; unlimited?: boolean } = {}) {
   const min = opts.min ?? 0;
+  const max = opts.max ?? LIMITS.count;
   const what = `${min > 0 ? 'a positive integer' : 'a non-negative integer'}${opts.unlimited ? ' or "unlimited"' : ''}`;
   return z.unknown().transform((v, ctx): number => {
     if (opts.unlimited && typeof v === 'string' && v.trim().toLowerCase() === 'unlimited') return Infinity;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return fail(ctx, `expected ${what}, got ${show(v)}`);
+    if (v > max) return fail(ctx, `expected at most ${max.toLocaleString('en-US')}${opts.unlimited ? ' (or "unlimited")' : ''}, got ${show(v)}`);
     return v;
   }).meta(countJson(opts));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, distribution, duration, money, num, rate, suggest } from './leaves.js';
+import { count, distribution, duration, LIMITS, money, num, rate, suggest } from './leaves.js';
 import { parseDuration, show } from './units.js';
 import { METRIC_KEYS } from '../sim/metricKeys.js';
 
@@ -33,7 +33,7 @@ const tidal = z.strictObject({
   /** Time of day at simulated time 0. */
   startAt: duration().default(0),
   /** Multipliers per day of the simulated week, day 0 first (e.g. weekends lower). */
-  weekly: z.array(num({ min: 0, what: 'a non-negative multiplier' })).length(7, { error: 'expected a list of 7 multipliers (one per day)' }).optional(),
+  weekly: z.array(num({ min: 0, max: 1000, what: 'a multiplier in [0, 1000]' })).length(7, { error: 'expected a list of 7 multipliers (one per day)' }).optional(),
   /** Relative growth per day (0.01 = +1% a day, compounding). */
   growth: num({ min: -0.5, max: 10, what: 'a relative growth per day, such as 0.01' }).default(0),
   /** Standard deviation of the log of a per-step multiplicative noise (0 = none). */
@@ -48,7 +48,7 @@ const trace = z.strictObject({
   /** CSV file: relative to the current directory, else to the scenario's folder. */
   path: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }),
   /** Traffic multiplier (2 = twice the traffic, 0.5 = half). */
-  scale: num({ min: 0, what: 'a positive multiplier' }).default(1),
+  scale: num({ min: 0, max: 1000, what: 'a multiplier in [0, 1000]' }).default(1),
   /** `requests` (a row per request), `intervals` (a row per interval with a count or rate), or `auto`. */
   format: z.enum(['auto', 'requests', 'intervals'], { error: 'expected "auto", "requests" or "intervals"' }).default('auto'),
   /** The time column (default: the first column). Numbers are seconds; strings are date-times (UTC). */
@@ -146,7 +146,7 @@ export const policySchema = z
     forecast: z.strictObject({ hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).default(0.99), step: duration({ positive: true }).default(60), refit: duration({ positive: true }).default(3600) }).optional(),
     // the window rule (scale, default 1) or the Erlang-loss rule (hitRate); slack adds to either
     oracle: z
-      .strictObject({ slack: num({ min: 0, what: 'a non-negative number of sandboxes' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional(), window: duration({ positive: true }).default(5) })
+      .strictObject({ slack: num({ min: 0, max: LIMITS.count, what: 'a non-negative number of sandboxes, at most 10,000,000' }).default(0), scale: num({ min: 0, max: 100, what: 'a non-negative multiplier' }).optional(), hitRate: num({ min: 0.5, max: 0.99999, what: 'a hit-rate goal such as 0.99' }).optional(), window: duration({ positive: true }).default(5) })
       .refine((o) => o.scale === undefined || o.hitRate === undefined, { message: 'give scale (the window rule) or hitRate (the Erlang-loss rule), not both' })
       .optional(),
   })
@@ -275,10 +275,10 @@ export const scenarioSchema = z
   .strictObject({
     name: z.string({ error: 'expected a name' }).optional(),
     description: z.string().optional(),
-    seed: count().default(1),
+    seed: count({ max: Number.MAX_SAFE_INTEGER }).default(1),
     duration: duration({ positive: true }),
     warmup: duration().default(0),
-    replications: count({ min: 1 }).default(1),
+    replications: count({ min: 1, max: LIMITS.replications }).default(1),
     output: z.strictObject({ interval: duration({ positive: true }).default(60) }).default({ interval: 60 }),
     workload: z.strictObject({
       arrivals,
@@ -302,7 +302,7 @@ export const scenarioSchema = z
       fanout: z
         .strictObject({
           rate: rate().optional(),
-          at: z.array(duration(), { error: 'expected a list of times such as [10m, 25m]' }).optional(),
+          at: z.array(duration(), { error: 'expected a list of times such as [10m, 25m]' }).max(100_000, { error: 'expected at most 100,000 times' }).optional(),
           size: count({ min: 1 }),
           cloneLatency: distribution(),
           duration: distribution(),
@@ -402,8 +402,45 @@ export const scenarioSchema = z
     checkTemplates(s, ctx);
     if (s.output.interval > s.duration) {
       ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `expected an interval no longer than the duration (${s.duration} s)` });
+    } else if (s.duration / s.output.interval > MAX_SERIES_POINTS) {
+      // each point is a row of the series in memory, per replication (and of timeseries.csv)
+      const least = s.duration / MAX_SERIES_POINTS;
+      ctx.addIssue({ code: 'custom', path: ['output', 'interval'], message: `${s.output.interval} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / s.output.interval).toLocaleString('en-US')} points of the time series; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (an interval of at least ${+least.toPrecision(3)} s)` });
+    }
+    const every = (what: string, path: (string | number)[], stepS: number | undefined, max = MAX_SERIES_POINTS) => {
+      if (stepS !== undefined && s.duration / stepS > max) {
+        ctx.addIssue({ code: 'custom', path, message: `${stepS} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / stepS).toLocaleString('en-US')} ${what}; expected at most ${max.toLocaleString('en-US')} (at least ${+(s.duration / max).toPrecision(3)} s)` });
+      }
+    };
+    const wp = s.infrastructure.warmPool as { decisionInterval: number; policy?: { forecast?: { step: number } } };
+    every('pool decisions', ['infrastructure', 'warmPool', 'decisionInterval'], wp.decisionInterval);
+    every('node scans', ['infrastructure', 'reserved', 'nodes', 'scanInterval'], s.infrastructure.reserved.nodes?.scanInterval);
+    // the forecast policy fits on arrivals summed to its step (never finer than a decision interval)
+    const policies = [['infrastructure', 'warmPool'], ...Object.keys(s.templates ?? {}).map((t) => ['templates', t, 'warmPool'])];
+    for (const path of policies) {
+      const pool = path.length === 2 ? wp : (s.templates![path[1]].warmPool as { policy?: { forecast?: { step: number } } });
+      const f = pool.policy?.forecast;
+      if (f) every('forecast steps of history', [...path, 'policy', 'forecast', 'step'], Math.max(f.step, wp.decisionInterval), MAX_FORECAST_HISTORY);
+    }
+    for (const [path, t] of tidalSpecs(s)) {
+      if (s.duration / t.step > MAX_SERIES_POINTS) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'step'], message: `${t.step} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / t.step).toLocaleString('en-US')} steps of the rate curve; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (a step of at least ${+(s.duration / MAX_SERIES_POINTS).toPrecision(3)} s)` });
+      }
     }
   });
+
+/** Most points of a per-interval series or a rate curve: a year at 30 s, a day at 0.1 s. */
+export const MAX_SERIES_POINTS = 1_000_000;
+/** Most steps of history the forecast policy fits on: 10 weeks at 1 minute, a day at 1 s. */
+const MAX_FORECAST_HISTORY = 100_000;
+
+/** The tidal arrival specs of a scenario, with their key paths. */
+function tidalSpecs(s: { workload: { arrivals: { tidal?: { step: number } } }; templates?: Record<string, { arrivals?: { tidal?: { step: number } } }> }): [string[], { step: number }][] {
+  const out: [string[], { step: number }][] = [];
+  if (s.workload.arrivals.tidal) out.push([['workload', 'arrivals', 'tidal'], s.workload.arrivals.tidal]);
+  for (const [name, t] of Object.entries(s.templates ?? {})) if (t.arrivals?.tidal) out.push([['templates', name, 'arrivals', 'tidal'], t.arrivals.tidal]);
+  return out;
+}
 
 type Parsed = z.output<z.ZodObject<{ templates: z.ZodOptional<z.ZodRecord<z.ZodString, typeof template>> }>> & {
   infrastructure: { warmPool: { size: number; policy?: unknown } };

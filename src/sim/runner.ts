@@ -18,6 +18,8 @@ export interface RunOptions {
   exportHistograms?: boolean;
   /** Called after each replication finishes. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with the simulated time of a single replication run in this thread (see `runReplication`). */
+  onTime?: (simS: number, durationS: number) => void;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function runReplications(s: Scenario, inputs: PreparedInputs, opts:
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
     for (let r = 0; r < n; r++) {
-      results[r] = runReplication(s, inputs, r, { helper, exportHistograms: opts.exportHistograms });
+      results[r] = runReplication(s, inputs, r, { helper, exportHistograms: opts.exportHistograms, onTime: n === 1 ? opts.onTime : undefined });
       opts.onProgress?.(r + 1, n);
     }
     return results;

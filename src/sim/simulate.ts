@@ -4,6 +4,8 @@ import { prepareInputs } from '../workload/build.js';
 import type { ReplicationResult } from './replication.js';
 import { runReplications } from './runner.js';
 import { summarize, type Summary } from './summary.js';
+import { availableParallelism } from 'node:os';
+import { checkWork, defaultLimits, estimateWork, type WorkLimits } from './workEstimate.js';
 
 /** A scenario file run end to end. */
 export interface Simulated {
@@ -19,10 +21,12 @@ export interface Simulated {
 export async function simulateFile(
   file: string,
   sets: readonly string[],
-  opts: { workers?: number; onProgress?: (done: number, total: number) => void; exportHistograms?: boolean } = {},
+  opts: { workers?: number; onProgress?: (done: number, total: number) => void; onTime?: (simS: number, durationS: number) => void; limits?: Partial<WorkLimits>; exportHistograms?: boolean } = {},
 ): Promise<Simulated> {
   const scenario = loadScenario(file, [...sets]);
   const inputs = prepareInputs(scenario, file);
+  // refuse before starting what would not finish or not fit (one line, exit 2)
+  checkWork(file, scenario, estimateWork(scenario, inputs, opts.workers === 0 ? 1 : availableParallelism()), { ...defaultLimits(), ...opts.limits });
   const t0 = performance.now();
   const results = await runReplications(scenario, inputs, opts);
   const summary = summarize(scenario, results, (performance.now() - t0) / 1000);

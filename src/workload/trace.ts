@@ -5,6 +5,10 @@ import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
 import type { TraceSpec } from '../scenario/schema.js';
 import type { RateCurve } from './tidal.js';
+import { LIMITS } from '../scenario/leaves.js';
+
+/** Most intervals an interval trace may span (ten years of 1-minute steps is 5.3M). */
+const MAX_TRACE_STEPS = 10_000_000;
 
 /** A trace read from CSV, times in seconds from its first row. */
 export type TraceData = (
@@ -145,12 +149,16 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
   const step = times[1] - times[0];
   if (!(step > 0)) throw new UserError(`${file}:3: interval rows must have increasing times`);
   const slots = Math.round(times[n - 1] / step) + 1;
+  if (!(slots <= MAX_TRACE_STEPS)) throw new UserError(`${file}:${n + 1}: the rows span ${slots.toExponential(1)} intervals of ${step} s (the step of the first two rows); expected at most ${MAX_TRACE_STEPS.toLocaleString('en-US')}: check the time column`);
   const rates = new Float64Array(slots);
   for (let r = 0; r < n; r++) {
     const k = times[r] / step;
     const i = Math.round(k);
     if (Math.abs(k - i) > 1e-6 * Math.max(1, k)) throw new UserError(`${file}:${r + 2}: interval rows must be a whole number of steps (${step} s) apart`);
     rates[i] += countName ? values[r] / step : values[r];
+    if (!(rates[i] <= LIMITS.ratePerS)) {
+      throw new UserError(`${file}:${r + 2}: column "${header[cc]}": ${rows[r + 1][cc]}${countName ? ` in a ${step} s interval` : ''} is ${rates[i].toExponential(2)} arrivals/s; expected at most ${LIMITS.ratePerS.toLocaleString('en-US')}/s`);
+    }
   }
   return { kind: 'intervals', file, curve: { stepS: step, ratesPerS: rates }, spanS: slots * step, t0S: t0, absolute };
 }

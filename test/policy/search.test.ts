@@ -56,6 +56,27 @@ describe('cheapestSetting', () => {
     expect(tight.evaluations.length).toBeGreaterThan(loose.evaluations.length);
   });
 
+  it('secant: lands within the tolerance of the cheapest in fewer evaluations where p99 moves smoothly near the budget', async () => {
+    const knob: Knob = { key: 'x.headroom', lo: 0.25, hi: 8, up: true, integer: false, scale: 'log' };
+    // p99 falls 20× per unit of headroom through the budget at 1.1489, floored at the claim (0.05 s) and capped at 9 s
+    const p99 = (v: number) => Math.min(9, Math.max(0.05, 2 * Math.exp(-3 * Math.log(20) * (v - 1.1489))));
+    const fake = (v: number) => ({ ...summary(0), startLatency: { p99: p99(v) }, cost: { total: 100, pool: Math.exp(2 * v) } }) as unknown as Summary;
+    const meets = (s: Summary) => (s as any).startLatency.p99 <= 2;
+    const bisect = await cheapestSetting('little', knob, meets, async (v) => fake(v), 6, 6, 0.01);
+    const secant = await cheapestSetting('little', knob, meets, async (v) => fake(v), 6, 6, 0.01, 'secant');
+    const pool = (r: typeof bisect) => (r.best.summary as any).cost.pool;
+    for (const r of [bisect, secant]) {
+      expect(r.best.value).toBeGreaterThanOrEqual(1.1489);
+      expect(pool(r) / Math.exp(2 * 1.1489)).toBeLessThanOrEqual(1.01);
+    }
+    expect(secant.evaluations.length).toBeLessThan(bisect.evaluations.length);
+    // and on a pure cliff (p99 5 s or 0.05 s, nothing in between) it still brackets it within the tolerance
+    const cliff = (v: number) => ({ ...summary(v >= 0.8123 ? 100 : 0), cost: { total: 100, pool: Math.exp(7 * v) } }) as unknown as Summary;
+    const step = await cheapestSetting('oracle', { ...knob, lo: 0.05, hi: 2 }, meets, async (v) => cliff(v), 6, 6, 0.01, 'secant');
+    expect(step.best.value).toBeGreaterThanOrEqual(0.8123);
+    expect((step.best.summary as any).cost.pool / Math.exp(7 * 0.8123)).toBeLessThanOrEqual(1.01);
+  });
+
   it('reports when even the most capacious setting misses', async () => {
     const knob: Knob = { key: 'x', lo: 0.1, hi: 1, up: false, integer: false };
     const r = await cheapestSetting('hpa', knob, () => false, async () => summary(0));
