@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { childCpuSeconds } from '../childCpu.js';
+import { childCpuSeconds, cpuBound, wallGuardMs } from '../cpuBudget.js';
 
 /** The built CLI (npm test compiles first). */
 const CLI = join(process.cwd(), 'dist/cli/main.js');
@@ -92,19 +92,6 @@ const CPU_S: Record<string, number> = {
   'rl-fanout.yaml': 3.0,
   'zone-outage.yaml': 13.3,
 };
-/**
- * The bound on a scenario's CPU time: 4× its measured cost + 2 s (a slower CPU, caches shared with
- * busy neighbours: on a load average of 18–23 the same runs took 1.3× the CPU). CPU time does not grow
- * with the machine's load, so this is the check on cost; a scenario grown 4× costlier fails it.
- */
-const cpuBound = (s: number) => 4 * s + 2;
-/**
- * The wall-clock guard against a hang: 20× the CPU cost + 60 s. Wall time is the machine's, not the
- * code's: with a load average of 20 on 2 cores a process gets ~0.1 core (10× its CPU time), and
- * vitest runs 2 files at once; the guard is there only to stop a run that never ends.
- */
-const wallGuardMs = (s: number) => (20 * s + 60) * 1000;
-
 describe('every scenario in scenarios/ runs and prints its table', () => {
   const files = readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort();
   const costliest = Math.max(...Object.values(CPU_S));
