@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { childCpuSeconds, cpuBound, wallGuardMs } from '../cpuBudget.js';
 
+/**
+ * CPU seconds of one `compare --policies` on a tide below, measured 2026-12-02 02:41 UTC: 11.7–13.1 s
+ * each (load average 4, wall ≈ CPU). Each comparison is bounded by its CPU time; the wall-clock guard
+ * (20× + 60 s) only stops a hang on a crowded machine.
+ */
+const COMPARE_CPU_S = 13;
 const CLI = join(process.cwd(), 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'tidecast-pol-'));
 
@@ -31,8 +38,12 @@ ${templates}budgets: { "startLatency.p99": "<= 1s" }
 
 /** `tidecast compare <file> --policies <list> --format json`, parsed. */
 function comparePolicies(file: string, policies: string) {
-  const r = spawnSync(process.execPath, [CLI, 'compare', file, '--policies', policies, '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: 300_000 });
+  const cpu0 = childCpuSeconds();
+  const r = spawnSync(process.execPath, [CLI, 'compare', file, '--policies', policies, '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: wallGuardMs(COMPARE_CPU_S) });
+  const cpu1 = childCpuSeconds();
+  expect(r.signal, `killed by the ${wallGuardMs(COMPARE_CPU_S) / 1000} s wall-clock guard`).toBeNull();
   expect(r.status, r.stderr).toBe(0);
+  if (cpu0 !== undefined && cpu1 !== undefined) expect(cpu1 - cpu0, `CPU seconds of compare --policies ${policies}`).toBeLessThanOrEqual(cpuBound(COMPARE_CPU_S));
   return JSON.parse(r.stdout);
 }
 
@@ -54,7 +65,7 @@ describe('tidecast compare --policies', () => {
     for (const p of ['static', 'little', 'hpa']) expect(j.policies.oracle.poolCost, p).toBeLessThanOrEqual(j.policies[p].poolCost * 1.0001);
     expect(j.ratios.oracle.vsOracle).toBe(1);
     expect(j.poolCostRatios.static.vsOracle).toBeGreaterThan(2); // a fixed pool sized for the peak idles in the trough
-  });
+  }, wallGuardMs(COMPARE_CPU_S) + 10_000);
 
   it('with refills of seconds the oracle is still the lower bound: it searches its Erlang-loss rule too', () => {
     // cold starts of 2 s (p99 8 s): the in-flight refills are Poisson-bunched, which the window
@@ -72,7 +83,7 @@ describe('tidecast compare --policies', () => {
     const o = j.policies.oracle;
     const met = o.evaluations.filter((e: { meets: boolean }) => e.meets);
     expect(met.some((e: { cost: number; poolCost: number }) => e.cost < o.cost && e.poolCost < o.poolCost)).toBe(false);
-  });
+  }, wallGuardMs(COMPARE_CPU_S) + 10_000);
 
   it("with templates, drives every template's own pool", () => {
     const templates = `templates:
@@ -93,7 +104,7 @@ describe('tidecast compare --policies', () => {
     // static's knob is a scale on each template's own size, searched over (0, 4]
     expect(j.policies.static.setting['templates.*.warmPool.size']).toBeGreaterThan(0);
     expect(j.policies.static.setting['templates.*.warmPool.size']).toBeLessThanOrEqual(4);
-  });
+  }, wallGuardMs(COMPARE_CPU_S) + 10_000);
 
   it('needs a p99 budget, and names unknown policies', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static,magic'], { encoding: 'utf8' });

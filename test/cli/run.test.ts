@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { childCpuSeconds, cpuBound, wallGuardMs } from '../cpuBudget.js';
 
 /** The built CLI (npm test compiles first). */
 const CLI = join(process.cwd(), 'dist/cli/main.js');
@@ -74,17 +75,47 @@ describe('tidecast run', () => {
     expect(strip(a.stdout)).toBe(strip(b.stdout));
     expect(strip(c.stdout)).not.toBe(strip(a.stdout));
   });
+});
 
-  it('runs every scenario in scenarios/ and prints its table', () => {
-    for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml'))) {
+/**
+ * CPU seconds of `tidecast run` for each shipped scenario as this test runs it (user + system, Node
+ * start-up included; the kimi-* ones for 2 h), measured 2026-12-02 02:36 UTC on the 2-core machine
+ * (load average 7). A scenario not listed is taken to cost as much as the costliest one.
+ */
+const CPU_S: Record<string, number> = {
+  'azure-code-replay.yaml': 2.4,
+  'default.yaml': 1.9,
+  'enterprise-10k.yaml': 8.4,
+  'kimi-core.yaml': 2.0,
+  'kimi-peak.yaml': 2.7,
+  'kimi-pool.yaml': 3.2,
+  'rl-fanout.yaml': 3.0,
+  'zone-outage.yaml': 13.3,
+};
+describe('every scenario in scenarios/ runs and prints its table', () => {
+  const files = readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort();
+  const costliest = Math.max(...Object.values(CPU_S));
+  it('the cost table names only shipped scenarios', () => expect(files).toEqual(expect.arrayContaining(Object.keys(CPU_S))));
+  for (const f of files) {
+    const cost = CPU_S[f] ?? costliest;
+    const guard = wallGuardMs(cost);
+    it(f, () => {
       // the kimi-* scenarios are Kimi-scale (kimi-peak: 27M sessions a day, see npm run bench); two hours of each here
       const extra = f.startsWith('kimi-') ? ['--set', 'duration=2h', '--set', 'warmup=10m', '--replications', '1'] : [];
-      const r = tidecast('run', join('scenarios', f), '--quiet', ...extra);
-      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      const cpu0 = childCpuSeconds();
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [CLI, 'run', join('scenarios', f), '--quiet', ...extra], { encoding: 'utf8', timeout: guard });
+      const wallS = (performance.now() - t0) / 1000;
+      const cpu1 = childCpuSeconds();
+      const cpuS = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+      const took = `${f}: ${cpuS?.toFixed(1) ?? '?'} s CPU, ${wallS.toFixed(1)} s wall`;
+      expect(r.signal, `${took}: killed by the ${guard / 1000} s wall-clock guard`).toBeNull();
+      expect(r.status, `${took}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/sessions arrived/);
       expect(r.stdout).toMatch(/cost total/);
-    }
-  });
+      if (cpuS !== undefined) expect(cpuS, `${took}, measured ${cost} s`).toBeLessThanOrEqual(cpuBound(cost));
+    }, guard + 10_000);
+  }
 });
 
 describe('bad input: one line, exit code 2, no stack trace', () => {
