@@ -75,7 +75,13 @@ export class ChaosProxy {
         res.write('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[');
         const chunk = Array.from({ length: 10000 }, (_, i) => `[${1e9 + i},"1"]`).join(',');
         for (let k = 0; k < 150 && !res.destroyed; k++) {
-          if (!res.write((k ? ',' : '') + chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+          if (!res.write((k ? ',' : '') + chunk))
+            await new Promise<void>((r) => {
+              // both listeners go when either fires (a 'close' left per chunk piled up: MaxListenersExceededWarning)
+              const done = () => (res.off('drain', done), res.off('close', done), r());
+              res.once('drain', done);
+              res.once('close', done);
+            });
         }
         return void res.end(']}]}}');
       }
