@@ -5,12 +5,13 @@ import { envelope, ENVELOPE_DEFAULTS, type EnvelopeOptions } from './envelope.js
 import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
 import { HoltWinters } from './holtWinters.js';
 import { Intermittent } from './intermittent.js';
+import { Mstl } from './mstl.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
 /** Model names accepted by `forecast` (and `--model`). */
-export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb'] as const;
+export const MODEL_NAMES = ['auto', 'seasonal-naive', 'seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul', 'double-seasonal-mul-days', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb', 'mstl', 'damped-trend'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Builds a model by name. */
@@ -40,6 +41,10 @@ export function makeModel(name: ModelName, horizon: number): ForecastModel {
       return new RobustProfile(horizon, 'daily');
     case 'intermittent-tsb':
       return new Intermittent();
+    case 'mstl':
+      return new Mstl();
+    case 'damped-trend':
+      return new Mstl('none');
   }
 }
 
