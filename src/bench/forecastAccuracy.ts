@@ -47,7 +47,7 @@ export function forecastAccuracy(models: readonly ModelName[], cases = accuracyC
   return cases.map((c) => ({ case: c, scores: backtest(c.y, { stepS: c.stepS, horizon: c.horizon, origins: c.origins, models }, () => performance.now()) }));
 }
 
-const MODELS: ModelName[] = ['seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb', 'auto'];
+const MODELS: ModelName[] = ['seasonal-naive-weekly', 'seasonal-naive-daily', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'robust-profile', 'robust-profile-daily', 'intermittent-tsb', 'mstl', 'damped-trend', 'auto'];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const only = process.argv[2];

@@ -7,7 +7,7 @@ export function forecastSpeed(): Record<string, number> {
   const hourly = synthCounts(spec, 21, 3600, 1);
   const minute = synthCounts(spec, 14, 60, 2);
   const out: Record<string, number> = {};
-  const models: ModelName[] = ['seasonal-naive-weekly', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul-days', 'robust-profile', 'intermittent-tsb', 'auto'];
+  const models: ModelName[] = ['seasonal-naive-weekly', 'holt-winters-add', 'holt-winters-mul-damped', 'double-seasonal', 'double-seasonal-mul-days', 'robust-profile', 'intermittent-tsb', 'mstl', 'auto'];
   for (const [label, y, stepS, h] of [['3w-1h', hourly, 3600, 24], ['2w-1m', minute, 60, 60]] as const) {
     for (const m of models) {
       const times: number[] = [];

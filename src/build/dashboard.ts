@@ -91,12 +91,13 @@ export function scalerDashboard(exported: ReadonlySet<string> = exportedSeriesNa
       .withTarget(q(`time() - tidecast_scaler_last_decision_timestamp_seconds${SEL}`, '{{instance}}')),
   );
 
-  const target = series('Target, proposal and limits', 'none', "The published target, the policy's proposal before the safety limits, and the limits in force.")
+  const target = series('Target, proposal and limits', 'none', "The published target, the policy's proposal before the safety limits, the limits in force, and the forecast policy's reactive floor.")
     .withTarget(q(`tidecast_scaler_target${SEL}`, 'target {{instance}}'))
     .withTarget(q(`tidecast_scaler_proposal${SEL}`, 'proposal {{instance}}'));
   if (has('tidecast_scaler_safety_limit')) target.withTarget(q(`tidecast_scaler_safety_limit${sel('limit=~"max|floor"')}`, '{{limit}} {{instance}}'));
   if (has('tidecast_scaler_pool_spec_replicas')) target.withTarget(q(`tidecast_scaler_pool_spec_replicas${SEL}`, 'pool spec.replicas {{instance}}'));
   if (has('tidecast_scaler_pool_ready')) target.withTarget(q(`tidecast_scaler_pool_ready${SEL}`, 'pool ready {{instance}}'));
+  if (has('tidecast_scaler_reactive_floor')) target.withTarget(q(`tidecast_scaler_reactive_floor${SEL}`, 'reactive floor {{instance}}'));
   add(target.span(24).height(10));
 
   add(

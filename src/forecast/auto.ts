@@ -3,6 +3,7 @@ import { HoltWinters } from './holtWinters.js';
 import { Aggregated } from './aggregated.js';
 import { envelope, leaves } from './envelope.js';
 import { Intermittent } from './intermittent.js';
+import { Mstl } from './mstl.js';
 import type { Fitted, ForecastModel, Seasons } from './model.js';
 import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
@@ -16,10 +17,11 @@ import { SeasonalNaive } from './seasonalNaive.js';
 export function candidates(s: Seasons, horizon: number): ForecastModel[] {
   const factor = s.daily > 96 ? largestDivisorAtMost(s.daily, s.daily / 96) : 1;
   const coarseH = Math.max(1, Math.ceil(horizon / factor));
-  const base: ForecastModel[] = [new RobustProfile(coarseH), new HoltWinters('additive', false), new HoltWinters('multiplicative', true), new DoubleSeasonal(), new DoubleSeasonal(true), new DoubleSeasonal(true, true)];
+  const base: ForecastModel[] = [new RobustProfile(coarseH), new HoltWinters('additive', false), new HoltWinters('multiplicative', true), new DoubleSeasonal(), new DoubleSeasonal(true), new DoubleSeasonal(true, true), new Mstl()];
   const seasonal = factor > 1 ? base.map((m) => new Aggregated(m, factor)) : base;
   // at fine steps the profile also runs at full resolution with no season (the recent level)
-  const fine = factor > 1 ? [new RobustProfile(horizon, 'level')] : [];
+  // and a damped local linear trend on the last 240 steps, so validation can follow a climbing hour
+  const fine = factor > 1 ? [new RobustProfile(horizon, 'level'), new Mstl('none')] : [];
   return [new SeasonalNaive('auto'), ...fine, new Intermittent(), ...seasonal];
 }
 

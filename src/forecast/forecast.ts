@@ -5,6 +5,7 @@ import { envelope, ENVELOPE_DEFAULTS, type EnvelopeOptions } from './envelope.js
 import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
 import { HoltWinters } from './holtWinters.js';
 import { Intermittent } from './intermittent.js';
+import { Mstl } from './mstl.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
 import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
@@ -39,6 +40,10 @@ export function makeModel(name: ModelName, horizon: number): ForecastModel {
       return new RobustProfile(horizon, 'daily');
     case 'intermittent-tsb':
       return new Intermittent();
+    case 'mstl':
+      return new Mstl();
+    case 'damped-trend':
+      return new Mstl('none');
   }
 }
 

@@ -69,8 +69,12 @@ export class ForecastPolicy implements PoolPolicy {
     return rate > 0 ? poolSizeFor([rate], obs.leadTimeS, this.hitRate) : 0;
   }
 
+  /** The reactive floor of the last decision (sandboxes; the scaler shows it in /targets and metrics). */
+  lastFloor: number | null = null;
+
   decide(obs: PoolObservation): PoolDecision {
     const floor = this.floor(obs);
+    this.lastFloor = floor;
     const d = this.decideForecast(obs);
     // with no forecast yet the target is held (not valid), but raised to the floor
     if (!d.valid) return floor > obs.target ? { target: floor, valid: true } : d;

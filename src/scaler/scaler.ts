@@ -30,6 +30,8 @@ export interface Decision {
   policy: string;
   /** The forecast behind the decision (forecast policy): arrival rates per second over the lead time at quantile levels. */
   forecast: { quantiles: Record<string, number>; nowcast: number } | null;
+  /** The forecast policy's reactive floor at this decision (sandboxes: the Erlang-loss pool of the freshest observed rate); absent for other policies or unusable inputs. */
+  floor?: number;
   inputs: {
     source: string;
     status: InputStatus;
@@ -171,6 +173,7 @@ export class Scaler {
       valid,
       policy: p.name,
       forecast: fr ? { quantiles: Object.fromEntries(fr.levels.map((q, i) => [`p${Math.round(q * 100)}`, fr.ratesPerS[i]])), nowcast: fr.nowcast } : null,
+      ...(p instanceof ForecastPolicy && status === 'ok' && p.lastFloor !== null ? { floor: p.lastFloor } : {}),
       inputs: {
         source: this.deps.source.name,
         status,

@@ -116,11 +116,11 @@ describe('the shipped traces (issue #5 targets)', () => {
     expect((cpu.user + cpu.system) / 1e6, 'CPU seconds').toBeLessThanOrEqual(cpuBound(TIDE_1M_CPU_S));
   }, wallGuardMs(TIDE_1M_CPU_S));
 
-  // the conversation trace's 90% interval covers 86.3% (87.1% before issue 18): its 5% quantile is
-  // missed 9% of the time in the busier second half hour; a known shortfall, pinned so it cannot grow
+  // the conversation trace's 90% interval covers 88.3% (86.3% before MSTL and the damped trend
+  // joined auto's candidates; 87.1% before issue 18): within 3 points on both traces
   it.each([
     ['code', 0.03],
-    ['conv', 0.04],
+    ['conv', 0.03],
   ] as const)('real Azure %s trace: auto below seasonal naive; intervals near nominal', (name, tolerance) => {
     const y = loadCounts(`traces/azure-llm-2023-${name}-10s.csv`, 10).counts;
     const [sn, auto] = backtest(y, { stepS: 10, horizon: 6, origins: 40, models: ['seasonal-naive-weekly', 'auto'] });

@@ -46,7 +46,7 @@ describe.each(['azure-llm-2023-code.csv', 'azure-llm-2023-conv.csv', 'azure-llm-
     writeFileSync(cfg, `interval: ${INTERVAL_S}s\nleadTime: ${LEAD_S}s\npolicy: { forecast: { hitRate: ${HIT} } }\nsource: { file: { path: traces/${file} } }\n`);
     const r = spawnSync(process.execPath, [CLI, 'scaler', '--config', cfg, '--replay'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { nowS: number; target: number; inputs: { points: number } });
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { nowS: number; target: number; floor?: number; inputs: { points: number } });
     expect(lines.length).toBeGreaterThan(200);
     const source = FileSource.open(`traces/${file}`);
     let busy = 0;
@@ -57,6 +57,8 @@ describe.each(['azure-llm-2023-code.csv', 'azure-llm-2023-conv.csv', 'azure-llm-
       const rate = Math.max(last[k - 1] / INTERVAL_S, minute / (k * INTERVAL_S));
       const floor = rate > 0 ? poolSizeFor([rate], LEAD_S, HIT) : 0;
       expect(d.target, `${d.nowS}`).toBeGreaterThanOrEqual(floor);
+      // the decision shows the floor the policy applied (the same number, in /targets and metrics)
+      expect(d.floor, `${d.nowS}`).toBe(floor);
       if (minute > 0) {
         busy++;
         expect(d.target, `${d.nowS}`).toBeGreaterThan(0);
