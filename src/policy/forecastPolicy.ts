@@ -163,6 +163,10 @@ export class ForecastPolicy implements PoolPolicy {
     this.expected[i] = p * obs.intervalS;
   }
 
+  hasDeferred(): boolean {
+    return this.job !== null;
+  }
+
   /** Runs the fit asked for at the last decision (the expensive part: ~0.1–1 s on weeks of history). */
   runDeferred(): void {
     const j = this.job;

@@ -36,6 +36,8 @@ export interface PoolPolicy {
    * results never depend on when it ran.
    */
   runDeferred?(): void;
+  /** Whether a decision asked for deferred work that has not run yet (`--once` runs it and decides again). */
+  hasDeferred?(): boolean;
 }
 
 /** The arrival rate (per second) over the last `windowS` seconds of observations. */

@@ -151,8 +151,9 @@ export class Scaler {
       const d0 = this.wallMs();
       const obs = { nowS, intervalS: step, arrivals: view.arrivals, ready: pool.state?.ready ?? this.governor.target, target: this.governor.target, leadTimeS: lead.leadTimeS };
       let d = this.deps.policy.decide(obs);
-      if (o.settle && !d.valid && this.deps.policy.runDeferred) {
-        // one decision only (--once): fit now, then decide on the fit
+      if (o.settle && this.deps.policy.runDeferred && (this.deps.policy.hasDeferred?.() ?? !d.valid)) {
+        // one decision only (--once): fit now, then decide on the fit (the forecast policy's
+        // first decision is valid already, held at its reactive floor, but it is not a forecast)
         this.deps.policy.runDeferred();
         d = this.deps.policy.decide(obs);
       }
