@@ -1,4 +1,5 @@
 import { probit } from 'simple-statistics';
+import { pooledSteps } from './errors.js';
 
 /**
  * Quantiles for small counts. Where a count series' forecast is a few arrivals per step, the
@@ -65,13 +66,7 @@ export function errorMoments(errs: Float64Array[], minSamples = 50): { mean: Flo
   const mean = new Float64Array(h).fill(NaN);
   const meanSquare = new Float64Array(h).fill(NaN);
   for (let k = 0; k < h; k++) {
-    let lo = k;
-    let hi = k;
-    let count = errs[k].length;
-    while (count < minSamples && (lo > 0 || hi < h - 1)) {
-      if (lo > 0) count += errs[--lo].length;
-      if (hi < h - 1 && count < minSamples) count += errs[++hi].length;
-    }
+    const [lo, hi, count] = pooledSteps(errs, k, minSamples);
     if (count === 0) continue;
     let s = 0;
     let ss = 0;

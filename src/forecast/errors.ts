@@ -42,6 +42,22 @@ export function levelFloorOf(y: Float64Array): number {
 }
 
 /**
+ * The steps ahead pooled for step `k`: `k` and its neighbours, widened one step each side in turn
+ * until at least `minSamples` errors are in hand (or every step is in). Returns [lo, hi, count].
+ */
+export function pooledSteps(errs: readonly Float64Array[], k: number, minSamples: number): [number, number, number] {
+  const h = errs.length;
+  let lo = k;
+  let hi = k;
+  let count = errs[k].length;
+  while (count < minSamples && (lo > 0 || hi < h - 1)) {
+    if (lo > 0) count += errs[--lo].length;
+    if (hi < h - 1 && count < minSamples) count += errs[++hi].length;
+  }
+  return [lo, hi, count];
+}
+
+/**
  * Empirical quantiles of standardised errors per step ahead, pooling neighbouring steps until at
  * least `minSamples` errors are in hand (steps with few origins borrow from their neighbours).
  * Returns, per level, one standardised error per step (NaN when nothing was observed). With
@@ -52,13 +68,7 @@ export function errorQuantiles(errs: Float64Array[], levels: readonly number[], 
   const out = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h).fill(NaN)]));
   const widen = recentWidening(errs);
   for (let k = 0; k < h; k++) {
-    let lo = k;
-    let hi = k;
-    let count = errs[k].length;
-    while (count < minSamples && (lo > 0 || hi < h - 1)) {
-      if (lo > 0) count += errs[--lo].length;
-      if (hi < h - 1 && count < minSamples) count += errs[++hi].length;
-    }
+    const [lo, hi, count] = pooledSteps(errs, k, minSamples);
     const pool = new Float64Array(count);
     let p = 0;
     for (let j = lo; j <= hi; j++) {
