@@ -17,6 +17,8 @@ export interface BudgetResult {
   verdict: Verdict;
   /** Why, in a sentence (with how many replications would settle an inconclusive verdict). */
   reason: string;
+  /** Set when the replications are too few for a meaningful interval (summary.ciNeeded): about how many would do. */
+  ciNeeded?: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export function judgeBudget(scenario: string, metric: string, op: '<=' | '>=', b
   const value = get(s, metric);
   const ci = s.ci95[metric] ?? null;
   const n = s.replications;
-  const base = { scenario, metric, op, bound, text, value, ci, replications: n };
+  const needed = s.ciNeeded?.[metric];
+  const base = { scenario, metric, op, bound, text, value, ci, replications: n, ...(needed !== undefined ? { ciNeeded: needed } : {}) };
   if (!Number.isFinite(value)) {
     return { ...base, verdict: 'fail', reason: `${metric} has no value in this run (nothing was measured)` };
   }

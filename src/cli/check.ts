@@ -9,8 +9,7 @@ import type { Summary } from '../sim/summary.js';
 import { limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
-import { formatValue } from '../report/format.js';
-import { budgetUnit } from './budgetLines.js';
+import { budgetCells } from './budgetLines.js';
 
 /** Options of `tidecast check` as commander hands them over. */
 export interface CheckFlags extends SimFlags {
@@ -128,12 +127,7 @@ export async function checkAction(ctx: CheckContext, progress?: (label: string, 
 export function checkTable(budgets: readonly BudgetResult[], regressions: readonly RegressionResult[], strict: boolean, exitCode: number): string {
   const rows: string[][] = [];
   const f = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : '—');
-  for (const b of budgets) {
-    // rounded to the interval, in the metric's unit
-    const u = budgetUnit(b.metric);
-    const hw = b.ci ? (b.ci[1] - b.ci[0]) / 2 : undefined;
-    rows.push([b.scenario, `${b.metric} ${b.text}`, formatValue(b.value, u, hw), b.ci ? `${formatValue(b.ci[0], u, hw)} … ${formatValue(b.ci[1], u, hw)}` : '', MARK[b.verdict]]);
-  }
+  for (const b of budgets) rows.push([b.scenario, `${b.metric} ${b.text}`, ...budgetCells(b), MARK[b.verdict]]);
   for (const r of regressions) rows.push([r.scenario, `${r.metric} vs baseline ${f(r.baseline)}`, f(r.value), '', MARK[r.verdict]]);
   const lines = textTable(['scenario', 'check', 'value', '95% CI', 'verdict'], rows, 'lllll');
   const why = [...budgets, ...regressions].filter((x) => x.verdict !== 'pass').map((x) => `${MARK[x.verdict]} ${x.scenario} ${x.metric}: ${x.reason}`);

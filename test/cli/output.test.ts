@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chosenText } from '../../src/cli/backtest.js';
 import { formatValue } from '../../src/report/format.js';
+import { budgetCells } from '../../src/cli/budgetLines.js';
+import type { BudgetResult } from '../../src/check/budgets.js';
 
 const CLI = join(process.cwd(), 'dist/cli/main.js');
 const tidecast = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -24,6 +26,13 @@ describe('numbers rounded to their interval', () => {
     expect(formatValue(71.96, 'number', 0.4)).toBe('72.0');
     // without an interval, the unit's usual format
     expect(formatValue(1.4487, 'seconds')).toBe('1.449 s');
+  });
+
+  it('a budget row says "too few replications" where the summary table does, not a cut interval (default.yaml: 1.4 s, 50 ms … 3.4 s)', () => {
+    const b: BudgetResult = { scenario: 'default', metric: 'startLatency.p99', op: '<=', bound: 2, text: '<= 2s', value: 1.4487, ci: [0.05, 3.354], replications: 3, verdict: 'inconclusive', reason: '', ciNeeded: 4 };
+    expect(budgetCells(b)).toEqual(['1.449 s', 'too few replications (3; ~4 would do)']);
+    const { ciNeeded: _, ...meaningful } = b;
+    expect(budgetCells({ ...meaningful, ci: [1.2, 1.7] })).toEqual(['1.45 s', '1.20 s … 1.70 s']);
   });
 
   it("backtest's chosen column stays short however many models auto picked", () => {

@@ -62,6 +62,18 @@ describe('tidecast run', () => {
     expect(arrivals).toBeGreaterThan(0.95 * 5 * 14400);
   });
 
+  it("npm start's command runs again over its own report (the README's first command must work twice)", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+    const out = mkdtempSync(join(tmpdir(), 'tidecast-start-'));
+    const args = pkg.scripts.start.replace(/^node dist\/cli\/main\.js /, '').split(' ').map((a) => (a === 'reports/default' ? out : a));
+    const quick = [...args, '--set', 'duration=10m', '--set', 'warmup=0', '--replications', '2', '--quiet'];
+    for (let i = 0; i < 2; i++) {
+      const r = tidecast(...quick);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(readdirSync(out)).toContain('report.html');
+  });
+
   it('same seed → byte-identical JSON (but for wall-clock fields); threads do not change results', () => {
     const strip = (out: string) => {
       const j = JSON.parse(out);
