@@ -1,4 +1,4 @@
-import type { DistributionSpec } from '../random/distributions.js';
+import { Z99, type DistributionSpec } from '../random/distributions.js';
 import { fitBuckets, total, type BucketFit, type Buckets } from './fitBuckets.js';
 import type { HistogramKey } from './config.js';
 import type { ObservedWindow } from './observed.js';
@@ -33,7 +33,7 @@ export function specYaml(spec: DistributionSpec): string {
     case 'fixed':
       return sec(spec.value);
     case 'lognormal':
-      return `{ lognormal: { median: ${sec(Math.exp(spec.mu))}, p99: ${sec(Math.exp(spec.mu + 2.3263478740408408 * spec.sigma))} } }`;
+      return `{ lognormal: { median: ${sec(Math.exp(spec.mu))}, p99: ${sec(Math.exp(spec.mu + Z99 * spec.sigma))} } }`;
     case 'gamma':
       return `{ gamma: { shape: ${+spec.shape.toPrecision(5)}, scale: ${sec(spec.scale)} } }`;
     case 'exponential':

@@ -37,8 +37,7 @@ export function timeFlag(name: string, v: string | undefined): number {
 }
 
 /** Reads the observed window from --prometheus (with --start/--end) or --csv, with a config's queries. */
-export async function readWindow(f: CalibrateFlags, what = 'calibrate'): Promise<ObservedWindow> {
-  const cfg = loadCalibrateConfig(f.config, f.set ?? []);
+export async function readWindow(f: CalibrateFlags, what = 'calibrate', cfg = loadCalibrateConfig(f.config, f.set ?? [])): Promise<ObservedWindow> {
   const inputs = resolvedInputs(cfg);
   if (!!f.prometheus === !!f.csv) throw new UserError(`${what}: give either --prometheus URL (with --start and --end) or --csv FILE`);
   let stepS = cfg.step;
@@ -75,8 +74,8 @@ export async function calibrateAction(f: CalibrateFlags): Promise<{ stdout: stri
   const traceFile = `${name}-arrivals.csv`;
   const tracePath = join(dirname(out), traceFile);
   for (const p of [out, tracePath]) if (existsSync(p) && !f.force) throw new UserError(`calibrate: ${p} exists; use --force to overwrite it`);
-  const w = await readWindow(f);
   const cfg = loadCalibrateConfig(f.config, f.set ?? []);
+  const w = await readWindow(f, 'calibrate', cfg);
   const schemaPath = relative(dirname(out) || '.', SCHEMA_FILE).split('\\').join('/');
   const c = calibrate(w, { name: cfg.name ?? name, traceFile, schemaPath });
   try {

@@ -16,7 +16,7 @@ import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
 import { paretoSpec } from '../report/paretoChart.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
-import { settingsDiff, sweepSettings, type SweepSettings } from '../sweep/settings.js';
+import { metaFileOf, settingsDiff, sweepSettings, type SweepSettings } from '../sweep/settings.js';
 
 /** Options of `tidecast sweep`. */
 export interface SweepFlags extends SimFlags {
@@ -56,7 +56,7 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
   const notes: string[] = [];
   const done = new Map<number, SweepRow>();
   const settings = sweepSettings(file, base, sets, keys);
-  const metaName = csvName.replace(/\.csv$/, '.meta.json');
+  const metaName = metaFileOf(csvName);
   const meta = join(dir, metaName);
   // a folder that holds something other than this sweep is not ours to write into
   // (other shards of this very sweep may share it: their CSVs, and records with our fingerprint)
@@ -125,7 +125,7 @@ export async function mergeAction(files: string[], out: string | undefined, forc
   let settings: { file: string; s: SweepSettings } | undefined;
   const unrecorded: string[] = [];
   for (const f of files) {
-    const s = readSettings(f.replace(/\.csv$/, '.meta.json'));
+    const s = readSettings(metaFileOf(f));
     if (!s) unrecorded.push(f);
     else if (!settings) settings = { file: f, s };
     else {
@@ -133,7 +133,7 @@ export async function mergeAction(files: string[], out: string | undefined, forc
       if (diff.length > 0) throw new UserError(`${f}: made with other settings than ${settings.file} (${diff.join('; ')}); merge shards of one sweep`);
     }
   }
-  if (settings && unrecorded.length > 0) throw new UserError(`${unrecorded[0]}: no record of the settings that made it (${unrecorded[0].replace(/\.csv$/, '.meta.json')} is missing), unlike ${settings.file}; merge shards of one sweep`);
+  if (settings && unrecorded.length > 0) throw new UserError(`${unrecorded[0]}: no record of the settings that made it (${metaFileOf(unrecorded[0])} is missing), unlike ${settings.file}; merge shards of one sweep`);
   let keys: string[] | null = null;
   const rows = new Map<number, SweepRow>();
   for (const f of files) {
@@ -157,7 +157,7 @@ export async function mergeAction(files: string[], out: string | undefined, forc
   const notes = settings ? [] : [`the shards carry no record of their settings (made by an earlier tidecast): merged as they are`];
   if (!out) return { stdout: text, notes };
   const files_: Record<string, string> = { [basename(out)]: text };
-  if (settings && out.endsWith('.csv')) files_[basename(out).replace(/\.csv$/, '.meta.json')] = JSON.stringify(settings.s, null, 2) + '\n';
+  if (settings && out.endsWith('.csv')) files_[metaFileOf(basename(out))] = JSON.stringify(settings.s, null, 2) + '\n';
   writeOutputs(dirname(out), files_);
   return { stdout: sweepTable(sorted, keys!), notes: [...notes, `wrote ${out} (${sorted.length} points)`] };
 }

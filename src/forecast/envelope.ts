@@ -1,4 +1,5 @@
 import type { Seasons } from './model.js';
+import { isCounts } from './countQuantiles.js';
 
 /** How far a forecast may go beyond what the history has shown. */
 export interface EnvelopeOptions {
@@ -35,16 +36,11 @@ export function envelope(y: Float64Array, o: number, s: Seasons, h: number, opts
   const m = s.weekly > 0 && o >= s.weekly ? s.weekly : s.daily > 0 && o >= s.daily ? s.daily : 0;
   const span = m > 0 ? Math.min(o, opts.cycles * m) : Math.min(o, 4 * 7 * 24 * 60);
   let recentHigh = 0;
-  let integer = true;
-  for (let t = o - span; t < o; t++) {
-    const v = y[t];
-    if (v > recentHigh) recentHigh = v;
-    if (integer && v !== Math.round(v)) integer = false;
-  }
+  for (let t = o - span; t < o; t++) if (y[t] > recentHigh) recentHigh = y[t];
   // growth per cycle (per half of the window when there is no season)
   const g = growth(y, o, m > 0 && o >= 2 * m ? m : Math.floor(span / 2), opts.maxGrowthPerCycle);
   const cycle = m > 0 ? m : Math.max(1, Math.floor(span / 2));
-  const slack = integer ? 3 + 3 * Math.sqrt(recentHigh) : 0;
+  const slack = isCounts(y.subarray(o - span, o)) ? 3 + 3 * Math.sqrt(recentHigh) : 0;
   for (let k = 0; k < h; k++) {
     let phaseHigh = 0;
     if (m > 0) {

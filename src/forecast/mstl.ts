@@ -1,5 +1,6 @@
 import type { Fitted, ForecastModel, Seasons } from './model.js';
 import { nelderMead } from './nelderMead.js';
+import { statistic } from './robustProfile.js';
 
 /**
  * MSTL-style decomposition forecaster (the model class of R's `stlf`/`mstl` and statsforecast's
@@ -126,7 +127,7 @@ export function decompose(y: Float64Array, from: number, to: number, periods: nu
           let count = 0;
           const last = hi - 1 - ((((from + hi - 1 - ph) % p) + p) % p);
           for (let i = last; i >= lo && count < cycles; i -= p) buf[count++] = work[i] - trend[i];
-          part.values[ph] = count > 0 ? trimmedMean(buf, count) : 0;
+          part.values[ph] = count > 0 ? statistic(buf, count, 'trimmed') : 0;
           mean += part.values[ph];
         }
         mean /= p;
@@ -166,15 +167,6 @@ function centredMean(x: Float64Array, p: number, out: Float64Array): [number, nu
     } else out[i] = (c[i + half + 1] - c[i - half]) / p;
   }
   return [lo, hi];
-}
-
-/** The 25%-trimmed mean of buf[0..n) (a quarter cut from each end when n ≥ 4); sorts in place. */
-function trimmedMean(buf: Float64Array, n: number): number {
-  const a = buf.subarray(0, n).sort();
-  const cut = n >= 4 ? Math.floor(n / 4) : 0;
-  let sum = 0;
-  for (let i = cut; i < n - cut; i++) sum += a[i];
-  return sum / (n - 2 * cut);
 }
 
 interface EtsParams {

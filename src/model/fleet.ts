@@ -376,29 +376,17 @@ export class Fleet implements WarmPool {
     return { dist: d, immediate, lane, heap: this.startupHeap, kind, handler, observe: null };
   }
 
-  /** Runs step `st` for `id` starting at `baseS` (≥ now; non-decreasing per fixed-delay step). */
+  /**
+   * Runs step `st` for `id` starting at `baseS` (≥ now; non-decreasing per fixed-delay step).
+   * The delay is drawn once (a fixed step's is its mean: no draw) and, for `run --openmetrics`,
+   * recorded — the same draws in the same order either way.
+   */
   private delay(st: Step, id: number, baseS: number): void {
     const now = this.engine.now;
-    if (st.observe !== null) return this.delayObserved(st, id, baseS, st.observe);
-    if (st.immediate && baseS === now) st.handler(id);
-    else if (st.lane >= 0) this.engine.inStream(st.lane, baseS + st.dist.mean, st.kind, id);
-    else if (st.heap >= 0) this.engine.afterIn(st.heap, baseS - now + st.dist.sample(), st.kind, id);
-    else this.engine.after(baseS - now + st.dist.sample(), st.kind, id);
-  }
-
-  /** `delay` recording the delay drawn (the same draws in the same order as without). */
-  private delayObserved(st: Step, id: number, baseS: number, h: BucketHistogram): void {
-    const now = this.engine.now;
-    if (st.immediate) {
-      h.record(0);
-      if (baseS === now) st.handler(id);
-      else if (st.lane >= 0) this.engine.inStream(st.lane, baseS, st.kind, id);
-      else this.engine.after(baseS - now, st.kind, id);
-      return;
-    }
     const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
-    h.record(x);
-    if (st.lane >= 0) this.engine.inStream(st.lane, baseS + x, st.kind, id);
+    st.observe?.record(x);
+    if (st.immediate && baseS === now) st.handler(id);
+    else if (st.lane >= 0) this.engine.inStream(st.lane, baseS + x, st.kind, id);
     else if (st.heap >= 0) this.engine.afterIn(st.heap, baseS - now + x, st.kind, id);
     else this.engine.after(baseS - now + x, st.kind, id);
   }

@@ -181,11 +181,12 @@ export async function sizeSearch(
       // Cost need not fall with capacity all the way down: below the peak, sessions overflow to
       // serverless, which may cost more a slot-hour than reserved (default.yaml: 2.2×) — walk back
       // up in 4% steps while that is cheaper (900 slots: $178.3 where the least passing, 870, costs $179.8)
-      let here = tried.find((t) => JSON.stringify(t.setting) === JSON.stringify(normal({ ...base, [cap.key]: hi })));
-      for (let i = 0; here && here.passes && i < 4; i++) {
-        const up = await at({ ...base, [cap.key]: hi + Math.max(step, Math.round(cap.value * 0.04)) });
+      let here = await at({ ...base, [cap.key]: hi }); // run already: at() returns it from `tried`
+      const up4 = Math.max(step, Math.round(cap.value * 0.04));
+      for (let i = 0; here.passes && i < 4; i++) {
+        const up = await at({ ...base, [cap.key]: hi + up4 });
         if (!up.passes || !(up.cost < here.cost)) break;
-        hi += Math.max(step, Math.round(cap.value * 0.04));
+        hi += up4;
         here = up;
         if (better(up, best)) best = up;
       }

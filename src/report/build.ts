@@ -4,7 +4,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ReplicationResult } from '../sim/replication.js';
 import type { Summary } from '../sim/summary.js';
 import { arrivalsChart, concurrencyChart, costChart, latencyCdfChart, latencyChart, poolChart, queueChart, type VegaLiteSpec } from './charts.js';
-import { latencyCdf, latencyTail, seriesRows } from './data.js';
+import { latencyCdf, latencyTail, mergedLatency, seriesRows } from './data.js';
 import { reportHtml, type ReportChart } from './html.js';
 import { renderSvg } from './svg.js';
 import { summaryTable } from './table.js';
@@ -20,8 +20,9 @@ export interface ReportVariant {
 /** The chart specs of a report, by id (pure). */
 export function reportSpecs(variants: readonly ReportVariant[]): Record<string, VegaLiteSpec> {
   const rows = variants.flatMap((v) => seriesRows(v.variant, v.results));
-  const cdf = variants.flatMap((v) => latencyCdf(v.variant, v.results));
-  const tail = variants.flatMap((v) => latencyTail(v.variant, v.results));
+  const latency = variants.map((v) => mergedLatency(v.results)); // merged once per variant, for the curve and its marks
+  const cdf = variants.flatMap((v, i) => latencyCdf(v.variant, latency[i]));
+  const tail = variants.flatMap((v, i) => latencyTail(v.variant, latency[i]));
   const first = variants[0].scenario;
   return {
     arrivals: arrivalsChart(rows, first.output.interval, first.infrastructure.reserved.slots),

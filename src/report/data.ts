@@ -48,7 +48,8 @@ export function seriesRows(variant: string, results: readonly ReplicationResult[
   return rows;
 }
 
-function merged(results: readonly ReplicationResult[]): LogHistogram {
+/** Start latencies of every replication's counted sessions in one histogram. */
+export function mergedLatency(results: readonly ReplicationResult[]): LogHistogram {
   const h = LogHistogram.fromJSON(results[0].latency);
   for (const r of results.slice(1)) h.merge(LogHistogram.fromJSON(r.latency));
   return h;
@@ -60,8 +61,7 @@ function merged(results: readonly ReplicationResult[]): LogHistogram {
  * its survival (1 − CDF): with 98.8% of starts at a 50 ms claim, the tail planners read sits
  * between 1% and 0.01%, visible only on a log axis of `exceed`.
  */
-export function latencyCdf(variant: string, results: readonly ReplicationResult[], points = 160): CdfPoint[] {
-  const h = merged(results);
+export function latencyCdf(variant: string, h: LogHistogram, points = 160): CdfPoint[] {
   if (h.count === 0) return [];
   const out: CdfPoint[] = [];
   const lo = Math.max(1e-3, h.quantile(0) || 1e-3) * 0.8;
@@ -74,9 +74,8 @@ export function latencyCdf(variant: string, results: readonly ReplicationResult[
   return out;
 }
 
-/** The p50, p99 and p99.9 of start latency (from the same merged histogram as the curve). */
-export function latencyTail(variant: string, results: readonly ReplicationResult[]): TailMark[] {
-  const h = merged(results);
+/** The p50, p99 and p99.9 of start latency (from the same merged histogram as the curve: `mergedLatency`). */
+export function latencyTail(variant: string, h: LogHistogram): TailMark[] {
   if (h.count === 0) return [];
   const levels: [string, number][] = [['p50', 0.5], ['p99', 0.99], ['p99.9', 0.999]];
   // a quantile beyond what the sessions can resolve (fewer than 1,000 for p99.9) is not marked

@@ -3,6 +3,8 @@ import { loadConfig, parseConfig, type ConfigKind } from '../config/yamlConfig.j
 import { UserError } from '../errors.js';
 import { count, duration } from '../scenario/leaves.js';
 import { policySchema } from '../scenario/schema.js';
+import { DEFAULT_MAX_BYTES } from './httpGet.js';
+import { DEFAULT_MAX_SERIES } from './prometheusSource.js';
 
 /**
  * `scaler.yaml`: what the live scaler reads, how it decides, and where it publishes. Validated
@@ -46,7 +48,7 @@ const httpUrl = (what: string) =>
 /** Bounds on one read: bytes of the answer, and (Prometheus) series. */
 const bounds = {
   /** Largest answer read, bytes (16 MiB; two weeks of 15 s points of one series is ~2 MB). */
-  maxBytes: count({ min: 1024 }).default(16 * 1024 * 1024),
+  maxBytes: count({ min: 1024 }).default(DEFAULT_MAX_BYTES),
 };
 
 const valueIs = z.enum(['rate', 'count'], { error: 'expected "rate" (arrivals per second) or "count" (arrivals per interval)' });
@@ -62,7 +64,7 @@ const source = z
         valueIs: valueIs.default('rate'),
         ...bounds,
         /** Most series the query may return (it should return one: a `sum`). */
-        maxSeries: count({ min: 1 }).default(10),
+        maxSeries: count({ min: 1 }).default(DEFAULT_MAX_SERIES),
         /**
          * A dead scrape behind `rate()`: an instant query for the newest raw sample's time (epoch s),
          * e.g. `max(timestamp(agent_sandbox_claim_creation_total))`; older than `maxAge` (or absent)

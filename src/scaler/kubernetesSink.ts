@@ -2,6 +2,7 @@ import type * as K8s from '@kubernetes/client-node';
 import { KNOWN_RESOURCES, type ScalerConfig } from './config.js';
 import { loadKubernetesClient, type KubernetesClient } from './kubernetesClient.js';
 import { deadlineSignal } from './deadline.js';
+import { retryAfterS } from './httpGet.js';
 import type { PoolReader } from './pool.js';
 import { sleepUnless, type Decision } from './scaler.js';
 import type { Sink } from './sink.js';
@@ -46,8 +47,8 @@ export function classify(e: unknown): { status: number; retriable: boolean; abor
   if (err?.name === 'AbortError' || err?.type === 'aborted') return { status: 0, retriable: false, aborted: true };
   if (typeof err?.code === 'number') {
     const status = err.code;
-    const ra = Number(err.headers?.['retry-after']);
-    return { status, retriable: status === 409 || status === 429 || status >= 500, aborted: false, ...(Number.isFinite(ra) && ra >= 0 ? { retryAfterS: ra } : {}) };
+    const ra = retryAfterS(err.headers?.['retry-after']); // delta-seconds or an HTTP date
+    return { status, retriable: status === 409 || status === 429 || status >= 500, aborted: false, ...(ra !== undefined ? { retryAfterS: ra } : {}) };
   }
   const code = typeof err?.code === 'string' ? err.code : typeof err?.errno === 'string' ? err.errno : typeof err?.cause?.code === 'string' ? err.cause.code : '';
   return { status: 0, retriable: RETRIABLE_CODES.has(code) || code === '', aborted: false };

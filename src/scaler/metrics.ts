@@ -54,12 +54,11 @@ export class ScalerMetrics implements Sink {
     this.scrapeAge.set(d.inputs.scrapeAgeS === undefined ? NaN : (d.inputs.scrapeAgeS ?? Infinity));
     if (d.inputs.status === 'error') this.errors.inc({ kind: d.inputs.error?.kind ?? 'internal' });
     else if (d.inputs.status !== 'ok') this.errors.inc({ kind: d.inputs.status });
-  }
-
-  /** Counts a decision's implausible values. */
-  suspect(s: { dropped: number; held: number }): void {
-    if (s.dropped) this.suspectValues.inc({ action: 'dropped' }, s.dropped);
-    if (s.held) this.suspectValues.inc({ action: 'held' }, s.held);
+    // the decision's implausible values, and a failed read of the pool's state
+    const s = d.inputs.suspect;
+    if (s?.dropped) this.suspectValues.inc({ action: 'dropped' }, s.dropped);
+    if (s?.held) this.suspectValues.inc({ action: 'held' }, s.held);
+    if (d.poolError) this.errors.inc({ kind: 'pool' });
   }
 
   observeDeferred(seconds: number): void {

@@ -128,8 +128,6 @@ export async function startScaler(c: ScalerConfig, o: StartOptions = {}): Promis
         else log('inputs unusable', { status: d.inputs.status, error: d.inputs.error, stalenessS: d.inputs.stalenessS, target: d.target, reason: d.reason });
         prevStatus = d.inputs.status;
       }
-      if (d.inputs.suspect) metrics?.suspect(d.inputs.suspect);
-      if (d.poolError) metrics?.errors.inc({ kind: 'pool' });
       // every sink at once, all under one deadline: a hung API server costs its own sink this
       // decision, never the others or the loop
       const budgetMs = c.interval * 1000 * PUBLISH_SHARE - (wallMs() - t0);

@@ -4,6 +4,9 @@ import { scenarioAsRun } from '../scenario/asRun.js';
 import type { Scenario } from '../scenario/schema.js';
 import { resolveTracePath } from '../workload/trace.js';
 
+/** The settings record beside a sweep CSV: `sweep.csv` → `sweep.meta.json`. */
+export const metaFileOf = (csv: string): string => csv.replace(/\.csv$/, '.meta.json');
+
 /**
  * What shaped a sweep's rows, recorded beside its CSV (`sweep.meta.json`) so a resume or a merge
  * never mixes rows made under different settings: the scenario as run (its content after
