@@ -15,19 +15,38 @@ export function poolHitRate(size: number, ratesPerS: readonly number[], leadTime
   return s / ratesPerS.length;
 }
 
-/** The smallest pool whose predicted hit rate meets `goal` (binary search; the hit rate grows with size). */
+/**
+ * The smallest pool whose predicted hit rate meets `goal`. One pass of the Erlang-B recursion
+ * for every rate in lockstep, stopping at the first size that meets the goal: O(size × rates),
+ * and each B(k) is the very float `erlangB(k, a)` computes, so the answer is the one
+ * `poolHitRate` gives. (A binary search over sizes re-ran the recursion from 0 for every probe:
+ * O(size × log size × rates), 3.6 s at 100,000 claims/s with a 30 s lead time.)
+ */
 export function poolSizeFor(ratesPerS: readonly number[], leadTimeS: number, goal: number): number {
-  const maxLoad = Math.max(0, ...ratesPerS) * leadTimeS;
-  if (maxLoad === 0) return 0;
-  let lo = 0;
-  let hi = Math.max(1, Math.ceil(maxLoad + 10 * Math.sqrt(maxLoad) + 10));
-  while (poolHitRate(hi, ratesPerS, leadTimeS) < goal) hi *= 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (poolHitRate(mid, ratesPerS, leadTimeS) >= goal) hi = mid;
-    else lo = mid + 1;
+  const n = ratesPerS.length;
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  let maxLoad = 0;
+  for (let i = 0; i < n; i++) {
+    a[i] = ratesPerS[i] * leadTimeS;
+    b[i] = a[i] > 0 ? 1 : 0; // erlangB(0, a): every claim misses an empty pool; none when nothing arrives
+    if (a[i] > maxLoad) maxLoad = a[i];
   }
-  return lo;
+  if (maxLoad === 0 || hitOf(b) >= goal) return 0;
+  // With goal ≤ 1 a pool meets it long before this: B(k, a) falls faster than geometrically past k = a.
+  const limit = Math.ceil(maxLoad + 10 * Math.sqrt(maxLoad) + 10) * 64;
+  for (let k = 1; k <= limit; k++) {
+    for (let i = 0; i < n; i++) if (a[i] > 0) b[i] = (a[i] * b[i]) / (k + a[i] * b[i]);
+    if (hitOf(b) >= goal) return k;
+  }
+  return limit;
+}
+
+/** The mean hit rate over equally likely rates, summed in `poolHitRate`'s order. */
+function hitOf(blocking: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < blocking.length; i++) s += 1 - blocking[i];
+  return s / blocking.length;
 }
 
 /** Pool targets per step of a forecast (which must carry the MIXTURE_LEVELS quantiles). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Forecast } from '../../src/forecast/model.js';
 import { MIXTURE_LEVELS, poolHitRate, poolSizeFor, poolTargets, reservedAdvice } from '../../src/forecast/targets.js';
@@ -17,6 +18,36 @@ describe('pool targets', () => {
     }
     // the simulator's validated case: size 10 at λL = 8 gives 0.878
     expect(poolHitRate(10, [4], 2)).toBeCloseTo(1 - erlangB(10, 8), 12);
+  });
+
+  it('are the smallest size whose mixture hit rate meets the goal, for any rates (against a scan of poolHitRate)', () => {
+    const scan = (rates: number[], lead: number, goal: number) => {
+      let k = 0;
+      while (poolHitRate(k, rates, lead) < goal) k++;
+      return k;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 40, noNaN: true })), { minLength: 1, maxLength: 9 }),
+        fc.double({ min: 0.1, max: 5, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+        (rates, lead, goal) => {
+          expect(poolSizeFor(rates, lead, goal)).toBe(scan(rates, lead, goal));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('size a pool for 100,000 claims/s with a 30 s lead time in one pass (the scaler refits at this scale)', () => {
+    const c0 = process.cpuUsage();
+    const s = poolSizeFor([0.8e5, 0.9e5, 1e5, 1.1e5, 1.2e5], 30, 0.99);
+    const used = process.cpuUsage(c0);
+    const cpuS = (used.user + used.system) / 1e6;
+    expect(s).toBeGreaterThan(3e6); // above the mean load, 1e5 × 30
+    expect(poolHitRate(s, [0.8e5, 0.9e5, 1e5, 1.1e5, 1.2e5], 30)).toBeGreaterThanOrEqual(0.99);
+    expect(poolHitRate(s - 1, [0.8e5, 0.9e5, 1e5, 1.1e5, 1.2e5], 30)).toBeLessThan(0.99);
+    expect(cpuS).toBeLessThan(2); // ~0.1 s in one pass; a binary search of recursions took ~25× that
   });
 
   it('include the forecast uncertainty: a wider forecast needs a larger pool', () => {
