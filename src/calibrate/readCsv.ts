@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
-import { promValue } from '../scaler/prometheusSource.js';
+import { promValue } from '../scaler/promApi.js';
 import { parseTimeCell } from '../workload/trace.js';
 import { bucketsFromCumulative } from './fitBuckets.js';
 import { COUNTER_KEYS, EXPECTED, GAUGE_KEYS, HISTOGRAM_KEYS, type InputKey, type InputSpec } from './config.js';

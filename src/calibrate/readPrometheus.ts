@@ -1,17 +1,15 @@
 import { UserError } from '../errors.js';
-import { getJson, type HttpOptions } from '../scaler/httpGet.js';
-import { promValue } from '../scaler/prometheusSource.js';
+import type { HttpOptions } from '../scaler/httpGet.js';
+import { MAX_POINTS, promRange, promUrl, promValue, type PromSeries } from '../scaler/promApi.js';
 import { SourceError } from '../scaler/source.js';
 import { bucketsFromCumulative, type Buckets } from './fitBuckets.js';
 import { COUNTER_KEYS, EXPECTED, GAUGE_KEYS, HISTOGRAM_KEYS, type InputKey, type InputSpec } from './config.js';
 import { increments, type ObservedWindow } from './observed.js';
 
-/** Prometheus refuses range queries of more than 11,000 points per series. */
-const MAX_POINTS = 11000;
 /** A histogram's `sum by (le)` has one series per bucket; agent-sandbox's have 15 or 16. */
 const MAX_HISTOGRAM_SERIES = 200;
 
-type Matrix = { metric: Record<string, string>; values: [number, number][] }[];
+type Matrix = PromSeries[];
 
 /** One line naming the input and its query, what was expected, and what came back. */
 const bad = (key: InputKey, spec: InputSpec, what: string) => new UserError(`calibrate: ${key} (query \`${spec.query}\`): ${what}; expected ${EXPECTED[key]}`);
@@ -37,29 +35,18 @@ export async function readPrometheus(
   // one deadline for the whole read: every query spends what the ones before it left
   const until = performance.now() + http.timeout * 1000;
   const range = async (key: InputKey, spec: InputSpec, startS: number, endS: number, stepS: number, maxSeries: number): Promise<Matrix> => {
-    const u = new URL('api/v1/query_range', base);
-    u.searchParams.set('query', spec.query);
-    u.searchParams.set('start', String(startS));
-    u.searchParams.set('end', String(endS));
-    u.searchParams.set('step', String(stepS));
-    let body: { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: unknown } };
+    const u = promUrl(base.href, 'query_range', { query: spec.query, start: startS, end: endS, step: stepS });
+    let m: Matrix;
     try {
       const left = until - performance.now();
       if (left <= 0) throw new SourceError('timeout', `${base.host}: out of time (the read's deadline of ${http.timeout} s passed)`);
-      body = (await getJson(u, http, { timeoutMs: left })) as typeof body;
+      m = await promRange(u, http, { timeoutMs: left }, maxSeries);
     } catch (e) {
       if (e instanceof SourceError) throw bad(key, spec, e.message);
       throw e;
     }
-    if (body.status !== 'success') throw bad(key, spec, `Prometheus said ${body.errorType ?? 'error'}: ${body.error ?? 'no status'}`);
-    const result = body.data?.result;
-    if (body.data?.resultType !== 'matrix' || !Array.isArray(result)) throw bad(key, spec, `got a ${body.data?.resultType ?? 'missing'} result, not a range`);
-    if (result.length === 0) throw bad(key, spec, 'no series in the window (is the metric exported and scraped?)');
-    if (result.length > maxSeries) throw bad(key, spec, `${result.length} series (more than ${maxSeries}); sum them in the query`);
-    return (result as { metric?: Record<string, string>; values?: unknown[] }[]).map((r) => ({
-      metric: r.metric ?? {},
-      values: (Array.isArray(r.values) ? r.values : []).map((p) => (Array.isArray(p) ? ([Number(p[0]), promValue(p[1])] as [number, number]) : ([NaN, NaN] as [number, number]))),
-    }));
+    if (m.length === 0) throw bad(key, spec, 'no series in the window (is the metric exported and scraped?)');
+    return m;
   };
   /** The sum of the series at each of the n + 1 step boundaries; a missing point is an error. */
   const grid = (key: InputKey, spec: InputSpec, m: Matrix): Float64Array => {
