@@ -43,7 +43,7 @@ const win = (over: Partial<ObservedWindow> = {}): ObservedWindow => ({
   startS: 0,
   stepS: 60,
   n: 3,
-  counters: { claims: Float64Array.of(100, 100, 100), warmStarts: Float64Array.of(80, 80, 80), coldStarts: Float64Array.of(20, 20, 20), overflows: Float64Array.of(1, 1, 1) },
+  counters: { claims: Float64Array.of(100, 100, 100), warmStarts: Float64Array.of(80, 80, 80), coldStarts: Float64Array.of(20, 20, 20), overflows: Float64Array.of(1, 1, 1), rejected: Float64Array.of(0, 1, 2) },
   gauges: { running: Float64Array.of(50, 60, 70), poolReady: Float64Array.of(10, 10, 10) },
   histograms: { startLatency: { bounds: [0.1, 10, 30], counts: [240, 50, 10, 0] } },
   source: 'test',
@@ -58,6 +58,13 @@ describe('compareWindows', () => {
     const rows = compareWindows(win(), [colder]);
     expect(rows.find((r) => r.key === 'warmHitRate')!.verdict).toBe('fail'); // 3 points off
     expect(rows.find((r) => r.key === 'warmHitRate')!.diff).toBeCloseTo(-0.03, 10);
+    // reject rate: claims refused over claims, 3 of 300 = 1%; 9 of 300 is 2 points more (passes at 2), 10 is not
+    expect(same.find((r) => r.key === 'rejectRate')!.observed).toBeCloseTo(0.01, 12);
+    const refusing = (k: number) => win({ counters: { ...win().counters, rejected: Float64Array.of(0, 0, k) } });
+    expect(compareWindows(win(), [refusing(9)]).find((r) => r.key === 'rejectRate')!.verdict).toBe('pass');
+    expect(compareWindows(win(), [refusing(10)]).find((r) => r.key === 'rejectRate')!.verdict).toBe('fail');
+    const noRejected = win({ counters: { ...win().counters, rejected: undefined } });
+    expect(compareWindows(noRejected, [win()]).find((r) => r.key === 'rejectRate')!.verdict).toBe('n/a');
     const noPool = win({ gauges: { running: Float64Array.of(50, 60, 70) } });
     expect(compareWindows(noPool, [win()]).find((r) => r.key === 'pool.ready')!.verdict).toBe('n/a');
     // p99 from buckets: rank 297 of 300 lies in (10, 30]: 10 + 20·(297 − 290)/10 = 24 s
