@@ -197,9 +197,9 @@ const safety = z
         /** Arrivals per second above which a value is never data (the pool sizing's work grows linearly with the load: ~0.06 s a decision at 10,000/s and a 30 s lead time, ~2 s at 1e6/s). */
         maxRate: z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10000),
       })
-      .default({ factor: 10, confirm: 3, minRate: 1, maxRate: 10000 }),
+      .prefault({}), // absent: every default above, written once
   })
-  .default({ min: 0, max: Infinity, maxStepUp: Infinity, maxStepDown: Infinity, scaleDownStabilization: 0, staleAfter: 120, floor: 0, floorAfter: 600, suspect: { factor: 10, confirm: 3, minRate: 1, maxRate: 10000 } });
+  .prefault({});
 
 export const scalerConfigSchema = z.strictObject({
   /** Seconds between decisions. */
