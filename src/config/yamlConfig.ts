@@ -190,11 +190,11 @@ function valueAt(raw: unknown, path: string[]): unknown {
 function knownKeys(schema: unknown, path: string[]): string[] {
   let s: unknown = schema;
   for (const k of [...path, null]) {
-    // unwrap defaults, optionals and refinements down to an object
+    // unwrap defaults (and prefaults), optionals and refinements down to an object
     for (let guard = 0; guard < 10; guard++) {
       const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown } }).def;
       if (!def) break;
-      if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable') s = def.innerType;
+      if (def.type === 'default' || def.type === 'prefault' || def.type === 'optional' || def.type === 'nullable') s = def.innerType;
       else if (def.type === 'pipe') s = def.in;
       else break;
     }
