@@ -5,6 +5,7 @@ import type { ObservedWindow } from '../calibrate/observed.js';
 import { validateChart } from '../calibrate/validateChart.js';
 import { reportHtml } from '../report/html.js';
 import { renderSvg } from '../report/svg.js';
+import { textTable } from '../report/textTable.js';
 import { simulateFile } from '../sim/simulate.js';
 import { readWindow } from './calibrate.js';
 import { simSets, workersFlag, type SimFlags } from './options.js';
@@ -49,8 +50,7 @@ export function validateTable(rows: readonly ValidateRow[]): string {
     /Rate$/.test(r.key) ? `±${(100 * r.allowed).toFixed(2)} pt` : `±${r.allowed.toPrecision(3)}`,
     r.verdict.toUpperCase(),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  return [head, ...body].map((cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+  return textTable(head, body).join('\n');
 }
 
 /**
