@@ -23,6 +23,26 @@ export interface BacktestScore {
 
 const LEVELS = [0.005, 0.05, 0.5, 0.9, 0.95, 0.99, 0.995];
 
+/** The rolling origins: `count` of them spaced `horizon` apart at the end of a series of `n` (those with ≥ 2 steps before them). */
+export function backtestOrigins(n: number, horizon: number, count: number): number[] {
+  const origins: number[] = [];
+  for (let i = count; i >= 1; i--) {
+    const o = n - i * horizon;
+    if (o >= 2) origins.push(o);
+  }
+  return origins;
+}
+
+/** MASE's scale at an origin: the in-sample MAE of seasonal naive on `train` (weekly if a week fits, else daily; 1 when that is 0). */
+export function maseScale(train: Float64Array, stepS: number): number {
+  const o = train.length;
+  const m = new SeasonalNaive('weekly').period(seasonsFor(stepS), o);
+  let scale = 0;
+  for (let t = m; t < o; t++) scale += Math.abs(train[t] - train[t - m]);
+  scale = o > m ? scale / (o - m) : 1;
+  return scale > 0 ? scale : 1;
+}
+
 /**
  * Rolling-origin evaluation: for each of `origins` origins spaced `horizon` apart at the end of
  * the series, every model is refitted on the data before the origin and forecasts `horizon`
@@ -34,14 +54,8 @@ export function backtest(
   clock: () => number = () => 0,
 ): BacktestScore[] {
   const h = opts.horizon;
-  const s = seasonsFor(opts.stepS);
   const n = y.length;
-  const origins: number[] = [];
-  for (let i = opts.origins; i >= 1; i--) {
-    const o = n - i * h;
-    if (o >= 2) origins.push(o);
-  }
-  const naive = new SeasonalNaive('weekly');
+  const origins = backtestOrigins(n, h, opts.origins);
   return opts.models.map((name) => {
     let absScaled = 0;
     let smape = 0;
@@ -54,11 +68,7 @@ export function backtest(
     const chosen: Record<string, number> = {};
     for (const o of origins) {
       const train = y.subarray(0, o);
-      const m = naive.period(s, o);
-      let scale = 0;
-      for (let t = m; t < o; t++) scale += Math.abs(train[t] - train[t - m]);
-      scale = o > m ? scale / (o - m) : 1;
-      if (!(scale > 0)) scale = 1;
+      const scale = maseScale(train, opts.stepS);
       const t0 = clock();
       const f = forecast(train, { stepS: opts.stepS, horizon: h, quantiles: LEVELS, model: makeModel(name, h) });
       ms += clock() - t0;
