@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * CLI start-up (issue #19): wall time of `tidecast --version` and of `tidecast run` on a scenario
+ * CLI start-up (issue #19): wall time of `tidecast --version` and of `tidecast run` (the bundle
+ * package.json's `bin` points at, dist/bin/tidecast.js; see src/build/bundleCli.ts) on a scenario
  * with next to no work (default.yaml cut to one simulated minute, one replication, in-thread: ~300
  * sessions, < 5 ms of simulation), so what is measured is the start-up before the simulation
  * begins plus the print. Bare `node -e 0` is timed alongside, interleaved, because on a shared
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
  * children's mean CPU time (user + system, from /proc; steadier than wall time when cores are busy).
  */
 export function startupBench(rounds = 9): Record<'nodeMs' | 'versionMs' | 'runMs' | 'nodeCpuMs' | 'versionCpuMs' | 'runCpuMs', number> {
-  const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../bin/tidecast.js', import.meta.url));
   const scenario = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
   const cases: Record<'nodeMs' | 'versionMs' | 'runMs', string[]> = {
     nodeMs: ['-e', '0'],

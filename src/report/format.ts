@@ -1,6 +1,7 @@
 /** How summary metrics are shown to people: labels, units and number formats. */
 
 import { get, type Summary } from '../sim/summary.js';
+import { enUS } from './numberText.js';
 
 /** A row of the terminal table: label, summary path, how to show it, and whether it shows only when used. */
 export type Row = [label: string, path: string, unit: 'count' | 'rate' | 'seconds' | 'money' | 'number', optional?: true];
@@ -102,7 +103,7 @@ export function formatValue(v: number, unit: Row[2], halfWidth?: number): string
     halfWidth !== undefined && Number.isFinite(halfWidth) && halfWidth > 0 ? Math.min(max, Math.max(0, 1 - Math.floor(Math.log10(halfWidth * scale)))) : max;
   switch (unit) {
     case 'count':
-      return Math.round(v).toLocaleString('en-US');
+      return enUS(Math.round(v));
     case 'rate':
       return `${(v * 100).toFixed(dec(100, 2))}%`;
     case 'seconds':
@@ -112,11 +113,11 @@ export function formatValue(v: number, unit: Row[2], halfWidth?: number): string
       const a = Math.abs(v);
       if (a < 1 && halfWidth === undefined) return `${sign}$${a.toPrecision(3)}`;
       const d = a < 1 ? dec(1, Math.max(2, 2 - Math.floor(Math.log10(a || 1)))) : dec(1, 2);
-      return `${sign}$${a.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
+      return `${sign}$${enUS(a, d)}`;
     }
     default: {
       const d = dec(1, 1);
-      return v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: halfWidth === undefined ? 0 : d });
+      return enUS(v, halfWidth === undefined ? 0 : d, d);
     }
   }
 }

@@ -6,8 +6,12 @@ import type { Decision } from './scaler.js';
 import type { ServerTls } from './serverSecurity.js';
 import type { Sink } from './sink.js';
 
-/** The proto ships in src/ (tsc does not copy it); found from dist/scaler and src/scaler alike. */
-export const KEDA_PROTO = fileURLToPath(new URL('../../src/scaler/externalscaler.proto', import.meta.url));
+/**
+ * KEDA's proto, beside this module: in src/scaler (tests), in dist/scaler (the build copies it
+ * there, src/build/copyAssets.ts), and from the bundle in dist/bin (whose URLs are rebased onto
+ * dist/), so an installed package, which holds no src/, finds it.
+ */
+export const KEDA_PROTO = fileURLToPath(new URL('./externalscaler.proto', import.meta.url));
 
 /** Loads KEDA's `externalscaler` package definition (for this server, and for clients in tests). */
 export function loadKedaProto(): grpc.GrpcObject {

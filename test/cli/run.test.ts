@@ -63,9 +63,10 @@ describe('tidecast run', () => {
   });
 
   it("npm start's command runs again over its own report (the README's first command must work twice)", () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string }; bin: { tidecast: string } };
     const out = mkdtempSync(join(tmpdir(), 'tidecast-start-'));
-    const args = pkg.scripts.start.replace(/^node dist\/cli\/main\.js /, '').split(' ').map((a) => (a === 'reports/default' ? out : a));
+    expect(pkg.scripts.start.startsWith(`node ${pkg.bin.tidecast} `)).toBe(true); // npm start runs the installed command
+    const args = pkg.scripts.start.slice(`node ${pkg.bin.tidecast} `.length).split(' ').map((a) => (a === 'reports/default' ? out : a));
     const quick = [...args, '--set', 'duration=10m', '--set', 'warmup=0', '--replications', '2', '--quiet'];
     for (let i = 0; i < 2; i++) {
       const r = tidecast(...quick);
