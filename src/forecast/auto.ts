@@ -1,6 +1,7 @@
 import { DoubleSeasonal } from './doubleSeasonal.js';
 import { HoltWinters } from './holtWinters.js';
 import { Aggregated } from './aggregated.js';
+import { absError, clearlyBetter, combine } from './combine.js';
 import { envelope, leaves } from './envelope.js';
 import { Intermittent } from './intermittent.js';
 import { Mstl } from './mstl.js';
@@ -63,10 +64,17 @@ export class AutoModel implements ForecastModel {
     const pool = this.pool ?? candidates(s, h);
     const notes: string[] = [];
     const perOrigin = new Map<string, number[]>();
+    // without a season in hand (under two days of history, or steps of a day or more) the
+    // validation forecasts are kept for the median default below
+    const seasonal = s.daily > 0 && n >= 2 * s.daily;
+    const valForecasts = new Map<string, Float64Array[]>();
+    const valOrigins: number[] = [];
+    const trusted: ForecastModel[] = [];
     if (validation >= h) {
       const stride = Math.max(1, Math.floor(h / 2));
       const bounds = new Map<number, Float64Array>();
       for (let o = n - validation; o + h <= n; o += stride) bounds.set(o, envelope(y, o, s, h));
+      for (let o = n - validation; o + h <= n; o += stride) valOrigins.push(o);
       for (const m of pool) {
         if (train.length < m.minHistory(s)) continue;
         const f = m.fit(train, s);
@@ -80,21 +88,24 @@ export class AutoModel implements ForecastModel {
         let count = 0;
         let out: number | null = null;
         const per: number[] = [];
+        const fcs: Float64Array[] = [];
         for (let o = n - validation; o + h <= n; o += stride) {
           const fc = f.forecastFrom(y, o, h);
           if (out === null && leaves(fc, bounds.get(o)!)) out = o;
-          let e = 0;
-          for (let k = 0; k < h; k++) e += Math.abs(y[o + k] - fc[k]);
+          const e = absError(y, o, fc);
+          if (!seasonal) fcs.push(fc);
           per.push(e);
           sum += e;
           count += h;
         }
         perOrigin.set(m.name, per);
+        if (!seasonal) valForecasts.set(m.name, fcs);
         if (out !== null) {
           notes.push(`auto: dropped ${m.name} (its validation forecast from step ${out} left the plausibility envelope)`);
           continue;
         }
         mae[m.name] = sum / count;
+        trusted.push(m);
         if (sum / count < bestMae - 1e-12) {
           bestMae = sum / count;
           best = m;
@@ -144,9 +155,29 @@ export class AutoModel implements ForecastModel {
       .filter(([, e], i) => i === 0 || e <= bestMae * 1.15)
       .slice(0, 3)
       .map(([name]) => pool.find((m) => m.name === name)!);
+    // Without a season in hand the robust profile is only a coarse recent level, no robust
+    // default, and validation holds few origins (a 1-hour, 1-minute history: 1–6 of 5 steps), so
+    // the lowest validation error is mostly luck (the climbing conversation hour: auto 1.59 ×
+    // naive). There the default is the per-step median of every trusted full-resolution
+    // candidate; the validated choice replaces it only when its validation error is below the
+    // median's by more than one standard error of the per-origin differences.
+    let members = ranked;
+    let how: 'mean' | 'median' = 'mean';
+    if (!seasonal && valOrigins.length > 0) {
+      const full = trusted.filter((m) => !(m instanceof Aggregated));
+      const dflt = full.length > 0 ? full : trusted;
+      if (dflt.length > 1) {
+        const errOf = (ms: ForecastModel[], hw: 'mean' | 'median') => valOrigins.map((o, i) => absError(y, o, combine(ms.map((m) => valForecasts.get(m.name)![i]), hw)));
+        if (!clearlyBetter(errOf(ranked, 'mean'), errOf(dflt, 'median'), 1)) {
+          members = dflt;
+          how = 'median';
+          notes.push(`auto: no season in hand and ${ranked.map((m) => m.name).join('+')} not clearly better than the median of ${dflt.length} candidates in validation; using the median`);
+        }
+      }
+    }
     let fits: Fitted[] = [];
     let names: string[] = [];
-    for (const m of ranked) {
+    for (const m of members) {
       const f = m.fit(y, s);
       if (f.suspect) notes.push(`auto: dropped ${m.name} refitted on the whole history (${f.suspect})`);
       else {
@@ -158,17 +189,12 @@ export class AutoModel implements ForecastModel {
       fits = [new SeasonalNaive('auto').fit(y, s)];
       names = ['seasonal-naive'];
     }
-    const label = names.join('+');
+    const label = names.length > 1 && how === 'median' ? `median:${names.join('+')}` : names.join('+');
     this.lastChoice = { model: label, mae };
-    const avg = (parts: Float64Array[]) => {
-      const out = new Float64Array(parts[0].length);
-      for (const p of parts) for (let k = 0; k < out.length; k++) out[k] += p[k] / parts.length;
-      return out;
-    };
     return {
-      forecast: (h) => avg(fits.map((f) => f.forecast(h))),
-      forecastFrom: (series, o, h) => avg(fits.map((f) => f.forecastFrom(series, o, h))),
-      notes: [...notes, ...fits.flatMap((f) => f.notes), `auto: ${names.length > 1 ? `mean of ${label}` : label}`],
+      forecast: (h) => combine(fits.map((f) => f.forecast(h)), how),
+      forecastFrom: (series, o, h) => combine(fits.map((f) => f.forecastFrom(series, o, h)), how),
+      notes: [...notes, ...fits.flatMap((f) => f.notes), `auto: ${names.length > 1 ? `${how} of ${names.join('+')}` : label}`],
     };
   }
 }
