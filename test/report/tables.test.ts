@@ -14,7 +14,8 @@ import { paretoSpec } from '../../src/report/paretoChart.js';
 import { compareCsv, summaryCsv } from '../../src/report/summaryCsv.js';
 import { summaryTable } from '../../src/report/table.js';
 import { simulateFile } from '../../src/sim/simulate.js';
-import { paretoFront, readSweep } from '../../src/sweep/results.js';
+import { paretoFront } from '../../src/sweep/pareto.js';
+import { readSweep } from '../../src/sweep/results.js';
 
 /**
  * Every table the project builds outside the simulation loop, pinned byte for byte against

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { paretoFront, type SweepRow } from '../../src/sweep/results.js';
+import { paretoFront } from '../../src/sweep/pareto.js';
+import type { SweepRow } from '../../src/sweep/results.js';
 
 const row = (index: number, cost: number, p99: number): SweepRow => ({ index, values: { k: String(index) }, metrics: { 'cost.total': cost, 'startLatency.p99': p99 }, budgets: 'none' });
 
