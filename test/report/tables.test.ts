@@ -91,6 +91,10 @@ describe('tables pinned byte for byte', () => {
     pin('sweep-report.html', readFileSync(join(out, 'report.html'), 'utf8'), true);
     const m = await mergeAction([join(out, 'sweep.csv')], join(dir, 'merged.csv'));
     pin('merge.txt', m.stdout);
+    // equal results folded into one mark (more than three: the tooltip elides), -0 and 0 one cost, NaN left out
+    const at = (index: number, cost: number, p99: number, budgets: string) => ({ index, values: { 'a.size': String(index), 'b.slots': String(index * 10) }, metrics: { 'cost.total': cost, 'startLatency.p99': p99 }, budgets });
+    const synth = [at(0, 2, 1, 'pass'), at(1, 0, 3, 'fail'), at(2, 2, 1, 'pass'), at(3, -0, 3, 'fail'), at(4, 2, 1, 'fail'), at(5, 2, 1, 'pass'), at(6, NaN, 1, 'pass'), at(7, 2, 1, 'pass'), at(8, 1, Infinity, 'none'), at(9, 2, 1, 'pass')];
+    pin('pareto-synth.json', JSON.stringify(paretoSpec('synth', synth, ['a.size', 'b.slots'], new Set([1, 2]))) + '\n');
   }, 120_000);
 
   it('backtest: text table and JSON (fit time held at 0 ms)', () => {
