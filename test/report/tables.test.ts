@@ -11,7 +11,8 @@ import { mergeAction, sweepAction } from '../../src/cli/sweep.js';
 import { pairedDifference } from '../../src/compare/paired.js';
 import { reportSpecs } from '../../src/report/build.js';
 import { paretoSpec } from '../../src/report/paretoChart.js';
-import { compareCsv, summaryCsv } from '../../src/report/summaryCsv.js';
+import { compareCsv } from '../../src/report/compareCsv.js';
+import { summaryCsv } from '../../src/report/summaryCsv.js';
 import { summaryTable } from '../../src/report/table.js';
 import { simulateFile } from '../../src/sim/simulate.js';
 import { paretoFront } from '../../src/sweep/pareto.js';
@@ -65,6 +66,9 @@ describe('tables pinned byte for byte', () => {
     const runs = [{ ...a, name: 'a' }, { ...b, name: 'b' }];
     const all = { b: Object.fromEntries(Object.keys(a.summary.ci95).map((p) => [p, pairedDifference(a.results, b.results, p)])) };
     pin('compare.csv', compareCsv(runs.map((r) => ({ name: r.name, summary: r.summary })), all));
+    // names that need quoting (zipped --vary keys join with commas), and a metric with no difference
+    const odd = { 'size=40,slots="900"': { ...all.b, 'cost.total': undefined as never } };
+    pin('compare-quoted.csv', compareCsv([{ name: 'a', summary: a.summary }, { name: 'size=40,slots="900"', summary: b.summary }], odd));
     pin('compare.txt', compareTable(runs, all));
   }, 120_000);
 
