@@ -58,6 +58,13 @@ describe('CLI start-up', () => {
     expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
   });
 
+  it('merge loads neither the Pareto front (arquero) nor the chart (vega): only a finished sweep draws them', () => {
+    const r = loaded('merge', 'test/report/fixtures/tables/sweep.csv');
+    expect(r.code).toBe(0);
+    expect(r.modules.some((m) => m.includes('/dist/cli/sweep.js'))).toBe(true);
+    expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
   it('a report does load vega (the check above can see it)', () => {
     const out = join(dir, 'report');
     const r = loaded('run', 'scenarios/default.yaml', '--set', 'duration=2m', '--set', 'warmup=0', '--set', 'output.interval=1m', '--replications', '1', '--workers', '0', '--quiet', '--out', out);
