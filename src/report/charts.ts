@@ -222,11 +222,17 @@ export function queueChart(rows: SeriesRow[]): VegaLiteSpec {
 
 /** Cumulative cost by tier, stacked. */
 export function costChart(rows: SeriesRow[]): VegaLiteSpec {
-  // running sums per variant, in time order (arquero's sum skips a NaN interval, where a plain
-  // running sum would turn NaN for good; the series' costs are always finite)
+  // running sums per variant, in time order; a NaN interval turns the rest of its sum NaN (as a
+  // plain running sum does: arquero's sum would skip it), so the curve stops where data stops
   const cum = table({ variant: rows.map((r) => r.variant), reserved: rows.map((r) => r.costReserved), serverless: rows.map((r) => r.costServerless) })
     .groupby('variant')
-    .derive({ reserved: rolling((d: { reserved: number }) => op.sum(d.reserved)), serverless: rolling((d: { serverless: number }) => op.sum(d.serverless)) });
+    .derive({
+      reserved: rolling((d: { reserved: number }) => op.sum(d.reserved)),
+      serverless: rolling((d: { serverless: number }) => op.sum(d.serverless)),
+      gapReserved: rolling((d: { reserved: number }) => op.invalid(d.reserved)),
+      gapServerless: rolling((d: { serverless: number }) => op.invalid(d.serverless)),
+    })
+    .derive({ reserved: (d) => (d.gapReserved > 0 ? NaN : d.reserved), serverless: (d) => (d.gapServerless > 0 ? NaN : d.serverless) });
   const reserved = cum.array('reserved') as number[];
   const serverless = cum.array('serverless') as number[];
   return stacked('Cumulative cost by tier', 'reserved slots (billed whether used or not) and serverless slot-seconds, over the whole horizon', rows, {

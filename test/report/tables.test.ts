@@ -10,6 +10,9 @@ import { optimizeAction } from '../../src/cli/optimize.js';
 import { mergeAction, sweepAction } from '../../src/cli/sweep.js';
 import { pairedDifference } from '../../src/compare/paired.js';
 import { reportSpecs } from '../../src/report/build.js';
+import { costChart } from '../../src/report/charts.js';
+import { seriesRows, type SeriesRow } from '../../src/report/data.js';
+import { SERIES_COLUMNS } from '../../src/model/metrics.js';
 import { paretoSpec } from '../../src/report/paretoChart.js';
 import { compareCsv } from '../../src/report/compareCsv.js';
 import { summaryCsv } from '../../src/report/summaryCsv.js';
@@ -71,6 +74,18 @@ describe('tables pinned byte for byte', () => {
     pin('compare-quoted.csv', compareCsv([{ name: 'a', summary: a.summary }, { name: 'size=40,slots="900"', summary: b.summary }], odd));
     pin('compare.txt', compareTable(runs, all));
   }, 120_000);
+
+  it('cumulative cost: per variant, and a missing interval stops the curve', () => {
+    const at = (variant: string, hours: number, costReserved: number, costServerless: number) => ({ variant, t: hours * 3600, hours, costReserved, costServerless }) as SeriesRow;
+    const rows = [at('a', 0, 1.5, 0.1), at('b', 0, 2, 0), at('a', 1, NaN, 0.2), at('b', 1, 0.25, Infinity), at('a', 2, 1, 0.3), at('b', 2, -0, 1)];
+    pin('cost-chart.json', JSON.stringify(costChart(rows)) + '\n');
+  });
+
+  it('interval means over replications: missing and infinite values skipped, replications cut to the shortest', () => {
+    const col = (k: number, c: number, n: number) => Float64Array.from({ length: n }, (_, i) => (c === 0 ? i * 60 : (i + k) % 4 === 1 ? NaN : (i + c) % 5 === 3 && k === 1 ? Infinity : 0.1 * (i + 1) * (c + k) - 0.3 * k));
+    const results = [4, 3, 4].map((n, k) => ({ series: Object.fromEntries(SERIES_COLUMNS.map((c, j) => [c, col(k, j, n)])) })) as never;
+    pin('series-rows.json', JSON.stringify(seriesRows('v', results)) + '\n');
+  });
 
   it('a template scenario: summary and compare tables with their template rows, its report data', async () => {
     const ctx = compareContext(['scenarios/kimi-core.yaml'], { set: ['duration=20m', 'warmup=2m', 'output.interval=4m'], vary: ['infrastructure.reserved.slots=1200,1400'], replications: '2', workers: '0' } as never);
