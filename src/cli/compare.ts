@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { compareCsv } from '../report/summaryCsv.js';
+import { compareCsv } from '../report/compareCsv.js';
 import { pairedDifference, type Difference } from '../compare/paired.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';

@@ -3,18 +3,15 @@ import { basename, dirname, join } from 'node:path';
 import { judgeBudgets } from '../check/budgets.js';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
-import { reportHtml } from '../report/html.js';
-import { renderSvg } from '../report/svg.js';
 import { loadScenario } from '../scenario/load.js';
 import { simulateFile } from '../sim/simulate.js';
 import { runOnWorkers } from '../sim/workerPool.js';
 import { usableCores } from '../engine/cores.js';
 import { gridPoints, parseAxis, parseShard, samplePoints, type Point } from '../sweep/grid.js';
-import { paretoFront, readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow } from '../sweep/results.js';
+import { readSweep, sweepHeader, sweepLine, sweepRow, type SweepRow } from '../sweep/results.js';
 import { blameVary, intFlag, simSets, type SimFlags } from './options.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
-import { paretoSpec } from '../report/paretoChart.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { metaFileOf, settingsDiff, sweepSettings, type SweepSettings } from '../sweep/settings.js';
 
@@ -162,7 +159,9 @@ export async function mergeAction(files: string[], out: string | undefined, forc
   return { stdout: sweepTable(sorted, keys!), notes: [...notes, `wrote ${out} (${sorted.length} points)`] };
 }
 
+/** `pareto.svg` and `report.html` of a finished sweep; the front (arquero) and the chart (vega) load here, so `merge` loads neither. */
 async function paretoOutputs(name: string, rows: SweepRow[], keys: string[]): Promise<Record<string, string>> {
+  const [{ paretoFront }, { paretoSpec }, { renderSvg }, { reportHtml }] = await Promise.all([import('../sweep/pareto.js'), import('../report/paretoChart.js'), import('../report/svg.js'), import('../report/html.js')]);
   const front = new Set(paretoFront(rows).map((r) => r.index));
   const spec = paretoSpec(name, rows, keys, front);
   const svg = await renderSvg(spec);

@@ -1,3 +1,4 @@
+import { op, rolling, table } from 'arquero';
 import type { CdfPoint, SeriesRow, TailMark } from './data.js';
 
 /**
@@ -47,19 +48,21 @@ function many(rows: { variant: string }[]): boolean {
   return new Set(rows.map((r) => r.variant)).size > 1;
 }
 
-/** Long rows (t, variant, series, value) for several columns of the series. */
-function fold(rows: SeriesRow[], columns: Record<string, (r: SeriesRow) => number>) {
-  const out: { hours: number; variant: string; series: string; value: number }[] = [];
-  for (const r of rows) {
-    for (const [name, f] of Object.entries(columns)) {
-      const v = f(r);
-      if (Number.isFinite(v)) out.push({ hours: r.hours, variant: r.variant, series: name, value: v });
-    }
-  }
-  return out;
+/**
+ * Long rows (hours, variant, series, value) for several columns of the series, computed per row
+ * (and its index) by `columns`: an arquero fold (wide to long, row by row), keeping finite values only.
+ */
+function fold(rows: SeriesRow[], columns: Record<string, (r: SeriesRow, i: number) => number>) {
+  const names = Object.keys(columns);
+  const wide: Record<string, unknown[]> = { hours: rows.map((r) => r.hours), variant: rows.map((r) => r.variant) };
+  for (const name of names) wide[name] = rows.map(columns[name]);
+  return table(wide)
+    .fold(names, { as: ['series', 'value'] })
+    .filter((d) => op.is_finite(d.value))
+    .objects() as { hours: number; variant: string; series: string; value: number }[];
 }
 
-function lines(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow) => number>, yTitle: string, yScale: Record<string, unknown> = {}): VegaLiteSpec {
+function lines(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow, i: number) => number>, yTitle: string, yScale: Record<string, unknown> = {}): VegaLiteSpec {
   const multi = many(rows);
   return {
     ...base(title, description),
@@ -75,7 +78,7 @@ function lines(title: string, description: string, rows: SeriesRow[], columns: R
   };
 }
 
-function stacked(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow) => number>, yTitle: string, format: string = FORMAT.count): VegaLiteSpec {
+function stacked(title: string, description: string, rows: SeriesRow[], columns: Record<string, (r: SeriesRow, i: number) => number>, yTitle: string, format: string = FORMAT.count): VegaLiteSpec {
   const multi = many(rows);
   const spec: VegaLiteSpec = {
     data: { values: fold(rows, columns) },
@@ -219,16 +222,21 @@ export function queueChart(rows: SeriesRow[]): VegaLiteSpec {
 
 /** Cumulative cost by tier, stacked. */
 export function costChart(rows: SeriesRow[]): VegaLiteSpec {
-  const cum = new Map<string, { reserved: number; serverless: number }>();
-  const withCum = rows.map((r) => {
-    const c = cum.get(r.variant) ?? { reserved: 0, serverless: 0 };
-    c.reserved += r.costReserved;
-    c.serverless += r.costServerless;
-    cum.set(r.variant, c);
-    return { ...r, cumReserved: c.reserved, cumServerless: c.serverless };
-  });
-  return stacked('Cumulative cost by tier', 'reserved slots (billed whether used or not) and serverless slot-seconds, over the whole horizon', withCum as SeriesRow[], {
-    reserved: (r) => (r as unknown as { cumReserved: number }).cumReserved,
-    serverless: (r) => (r as unknown as { cumServerless: number }).cumServerless,
+  // running sums per variant, in time order; a NaN interval turns the rest of its sum NaN (as a
+  // plain running sum does: arquero's sum would skip it), so the curve stops where data stops
+  const cum = table({ variant: rows.map((r) => r.variant), reserved: rows.map((r) => r.costReserved), serverless: rows.map((r) => r.costServerless) })
+    .groupby('variant')
+    .derive({
+      reserved: rolling((d: { reserved: number }) => op.sum(d.reserved)),
+      serverless: rolling((d: { serverless: number }) => op.sum(d.serverless)),
+      gapReserved: rolling((d: { reserved: number }) => op.invalid(d.reserved)),
+      gapServerless: rolling((d: { serverless: number }) => op.invalid(d.serverless)),
+    })
+    .derive({ reserved: (d) => (d.gapReserved > 0 ? NaN : d.reserved), serverless: (d) => (d.gapServerless > 0 ? NaN : d.serverless) });
+  const reserved = cum.array('reserved') as number[];
+  const serverless = cum.array('serverless') as number[];
+  return stacked('Cumulative cost by tier', 'reserved slots (billed whether used or not) and serverless slot-seconds, over the whole horizon', rows, {
+    reserved: (_, i) => reserved[i],
+    serverless: (_, i) => serverless[i],
   }, 'cumulative cost ($)', FORMAT.money);
 }

@@ -1,3 +1,4 @@
+import { table } from 'arquero';
 import { SERIES_COLUMNS, type SeriesColumn } from '../model/metrics.js';
 import type { ReplicationResult } from '../sim/replication.js';
 import { LogHistogram } from '../stats/histogram.js';
@@ -24,28 +25,34 @@ export interface TailMark {
   exceed: number;
 }
 
-/** The per-interval series of a variant, averaged over its replications, as rows. */
+/**
+ * The per-interval series of a variant, averaged over its replications, as rows: one long table
+ * of every replication's intervals (replication after replication), grouped by interval and
+ * rolled up to the mean of each column's finite values (NaN where none is), then `hours`. The
+ * sums run in replication order, so the means are the same doubles as a loop's. Replications of
+ * different lengths are cut to the shortest.
+ */
 export function seriesRows(variant: string, results: readonly ReplicationResult[]): SeriesRow[] {
   const n = Math.min(...results.map((r) => r.series.t.length));
-  const rows: SeriesRow[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = { variant } as SeriesRow;
-    for (const c of SERIES_COLUMNS) {
-      let s = 0;
-      let k = 0;
-      for (const r of results) {
-        const v = r.series[c][i];
-        if (Number.isFinite(v)) {
-          s += v;
-          k++;
-        }
-      }
-      row[c] = k > 0 ? s / k : NaN;
-    }
-    row.hours = row.t / 3600;
-    rows.push(row);
+  const interval = new Int32Array(n * results.length);
+  const columns: Record<string, Int32Array | Float64Array> = { interval };
+  for (let k = 0; k < results.length; k++) for (let i = 0; i < n; i++) interval[k * n + i] = i;
+  for (const c of SERIES_COLUMNS) {
+    const col = new Float64Array(n * results.length);
+    results.forEach((r, k) => {
+      const from = r.series[c];
+      // arquero's aggregates skip NaN but not ±Infinity: a non-finite value counts as missing
+      for (let i = 0; i < n; i++) col[k * n + i] = Number.isFinite(from[i]) ? from[i] : NaN;
+    });
+    columns[c] = col;
   }
-  return rows;
+  return table(columns)
+    .groupby('interval') // groups in order of first appearance: interval 0, 1, …
+    .rollup(Object.fromEntries(SERIES_COLUMNS.map((c) => [c, `d => op.sum(d.${c}) / op.valid(d.${c})`])))
+    .params({ variant })
+    .derive({ variant: (_: unknown, $: { variant: string }) => $.variant, hours: (d: { t: number }) => d.t / 3600 })
+    .select('variant', ...SERIES_COLUMNS, 'hours')
+    .objects() as SeriesRow[];
 }
 
 /** Start latencies of every replication's counted sessions in one histogram. */

@@ -1,26 +1,32 @@
+import { op, table } from 'arquero';
 import type { SweepRow } from '../sweep/results.js';
 
 /** Budget verdicts in colour-blind-safe colours (Okabe–Ito blue and orange) and shapes, so pass and fail differ without colour. */
 const VERDICTS = { domain: ['pass', 'fail', 'inconclusive', 'none'], range: ['#0072B2', '#E69F00', '#999999', '#CC79A7'], shapes: ['circle', 'triangle-up', 'diamond', 'square'] };
 
 /**
- * The sweep's Pareto chart (pure): cost against p99 start latency, one mark per distinct result
- * — configurations with the same cost and p99 (a pool too big to matter, say) are one mark whose
- * size and tooltip count them, so equal points no longer hide each other — half-transparent.
+ * The sweep's Pareto chart (pure): cost against p99 start latency, one half-transparent mark per
+ * distinct result — configurations with the same cost, p99 and verdict (a pool too big to
+ * matter, say) are one mark whose size and tooltip count them (an arquero groupby/rollup, groups
+ * in order of first appearance), so equal points no longer hide each other.
  */
 export function paretoSpec(name: string, rows: readonly SweepRow[], keys: readonly string[], front: ReadonlySet<number>): Record<string, unknown> {
-  const groups = new Map<string, { cost: number; p99: number; budgets: string; front: boolean; points: string[] }>();
-  for (const r of rows) {
-    const cost = r.metrics['cost.total'];
-    const p99 = r.metrics['startLatency.p99'];
-    if (!Number.isFinite(cost) || !Number.isFinite(p99)) continue;
-    const id = `${cost}|${p99}|${r.budgets}`;
-    const g = groups.get(id) ?? { cost, p99, budgets: r.budgets, front: false, points: [] };
-    g.front ||= front.has(r.index);
-    g.points.push(keys.map((k) => `${k.split('.').pop()}=${r.values[k]}`).join(' '));
-    groups.set(id, g);
-  }
-  const values = [...groups.values()].map((g) => ({ cost: g.cost, p99: g.p99, budgets: g.budgets, front: g.front ? 'Pareto front' : 'other', n: g.points.length, point: g.points.length > 3 ? `${g.points.slice(0, 3).join('; ')}; … (${g.points.length})` : g.points.join('; ') }));
+  const finite = rows.filter((r) => Number.isFinite(r.metrics['cost.total']) && Number.isFinite(r.metrics['startLatency.p99']));
+  const values = table({
+    cost: finite.map((r) => r.metrics['cost.total']),
+    p99: finite.map((r) => r.metrics['startLatency.p99']),
+    budgets: finite.map((r) => r.budgets),
+    onFront: finite.map((r) => front.has(r.index)),
+    point: finite.map((r) => keys.map((k) => `${k.split('.').pop()}=${r.values[k]}`).join(' ')),
+  })
+    .groupby('cost', 'p99', 'budgets') // groups in order of first appearance
+    .rollup({ onFront: (d) => op.max(d.onFront), n: () => op.count(), points: (d) => op.array_agg(d.point) })
+    .derive({
+      front: (d) => (d.onFront ? 'Pareto front' : 'other'),
+      point: (d) => (d.n > 3 ? op.join(op.slice(d.points, 0, 3) as string[], '; ') + '; … (' + d.n + ')' : op.join(d.points, '; ')),
+    })
+    .select('cost', 'p99', 'budgets', 'front', 'n', 'point')
+    .objects() as { cost: number; p99: number; budgets: string; front: string; n: number; point: string }[];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `Sweep of ${name}: cost against p99 start latency`, subtitle: 'each mark a configuration (bigger: several with the same result); the line joins those no other beats on both', anchor: 'start' },

@@ -1,4 +1,3 @@
-import type { Difference } from '../compare/paired.js';
 import { get, type Summary } from '../sim/summary.js';
 
 /** A CSV field: quoted when it holds a comma, quote or line break. */
@@ -20,21 +19,6 @@ export function summaryCsv(s: Summary): string {
   const rows = [line(['scenario', 'metric', 'value', 'ci95_low', 'ci95_high', 'replications', 'replications_needed'])];
   for (const [metric, ci] of Object.entries(s.ci95)) {
     rows.push(line([s.scenario, metric, get(s, metric), ci?.[0], ci?.[1], s.replications, s.ciNeeded?.[metric]]));
-  }
-  return rows.join('\n') + '\n';
-}
-
-/**
- * `compare --csv`: one row per variant and metric, with the variant's value and interval and its
- * paired difference from the first variant (empty for the first) (pure).
- */
-export function compareCsv(variants: readonly { name: string; summary: Summary }[], differences: Record<string, Record<string, Difference>>): string {
-  const rows = [line(['variant', 'metric', 'value', 'ci95_low', 'ci95_high', 'delta', 'delta_ci95_low', 'delta_ci95_high', 'relative'])];
-  for (const v of variants) {
-    for (const [metric, ci] of Object.entries(v.summary.ci95)) {
-      const d = differences[v.name]?.[metric];
-      rows.push(line([v.name, metric, get(v.summary, metric), ci?.[0], ci?.[1], d?.delta, d?.ci?.[0], d?.ci?.[1], d?.relative]));
-    }
   }
   return rows.join('\n') + '\n';
 }

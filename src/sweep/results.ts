@@ -70,18 +70,3 @@ export function readSweep(text: string, file = 'the sweep CSV'): { keys: string[
   }
   return { keys, rows };
 }
-
-/** The Pareto front: points no other point beats on both cost.total and startLatency.p99. */
-export function paretoFront(rows: readonly SweepRow[]): SweepRow[] {
-  const ok = rows.filter((r) => Number.isFinite(r.metrics['cost.total']) && Number.isFinite(r.metrics['startLatency.p99']));
-  const sorted = [...ok].sort((a, b) => a.metrics['cost.total'] - b.metrics['cost.total'] || a.metrics['startLatency.p99'] - b.metrics['startLatency.p99']);
-  const front: SweepRow[] = [];
-  let best = Infinity;
-  for (const r of sorted) {
-    if (r.metrics['startLatency.p99'] < best) {
-      front.push(r);
-      best = r.metrics['startLatency.p99'];
-    }
-  }
-  return front;
-}

@@ -86,6 +86,13 @@ describe.each(Object.entries(LAYOUTS))('CLI start-up (%s)', (layout, CLI) => {
     }
   });
 
+  it('merge loads neither the Pareto front (arquero) nor the chart (vega): only a finished sweep draws them', () => {
+    const r = loaded('merge', 'test/report/fixtures/tables/sweep.csv');
+    expect(r.code).toBe(0);
+    expect(r.modules.some((m) => m.includes('/dist/cli/sweep.js'))).toBe(true);
+    expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
   it('a report does load vega (the check above can see it)', () => {
     const out = join(dir, 'report', layout);
     const r = loaded(CLI, 'run', 'scenarios/default.yaml', '--set', 'duration=2m', '--set', 'warmup=0', '--set', 'output.interval=1m', '--replications', '1', '--workers', '0', '--quiet', '--out', out);
