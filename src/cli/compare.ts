@@ -1,9 +1,7 @@
 import { basename, dirname } from 'node:path';
-import { compareCsv } from '../report/compareCsv.js';
 import { pairedDifference, type Difference } from '../compare/paired.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
-import { buildReport } from '../report/build.js';
 import { formatValue, rowsFor, SUMMARY_ROWS } from '../report/format.js';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import { simulateFile, type Simulated } from '../sim/simulate.js';
@@ -14,7 +12,6 @@ import { splitValues } from '../sweep/grid.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
-import { comparePoliciesAction } from './comparePolicies.js';
 
 /** Options of `tidecast compare` as commander hands them over. */
 export interface CompareFlags extends SimFlags {
@@ -116,7 +113,7 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod }, progress);
+  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
@@ -135,10 +132,12 @@ export async function compareAction(ctx: CompareContext, progress?: (label: stri
   if (ctx.csv) {
     // every metric of the summary, not only the table's rows
     const all = Object.fromEntries(runs.slice(1).map((r) => [r.name, Object.fromEntries(Object.keys(base.summary.ci95).map((p) => [p, pairedDifference(base.results, r.results, p)]))]));
+    const { compareCsv } = await import('../report/compareCsv.js'); // arquero: only when a CSV is asked for
     writeOutputs(dirname(ctx.csv), { [basename(ctx.csv)]: compareCsv(runs.map((r) => ({ name: r.name, summary: r.summary })), all) });
     notes.push(`wrote ${ctx.csv}`);
   }
   if (ctx.outDir) {
+    const { buildReport } = await import('../report/build.js'); // vega: only with --out
     const report = await buildReport(runs.map((r) => ({ variant: r.name, scenario: r.scenario, results: r.results, summary: r.summary })));
     writeOutputs(ctx.outDir, {
       'compare.json': JSON.stringify(compareJson(runs, differences), null, 2) + '\n',

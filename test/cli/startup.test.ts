@@ -87,9 +87,16 @@ describe.each(Object.entries(LAYOUTS))('CLI start-up (%s)', (layout, CLI) => {
   });
 
   it('merge loads neither the Pareto front (arquero) nor the chart (vega): only a finished sweep draws them', () => {
-    const r = loaded('merge', 'test/report/fixtures/tables/sweep.csv');
+    const r = loaded(CLI, 'merge', 'test/report/fixtures/tables/sweep.csv');
     expect(r.code).toBe(0);
     expect(r.modules.some((m) => m.includes('/dist/cli/sweep.js'))).toBe(true);
+    expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it('compare without --out or --csv loads neither vega nor arquero (they load with the outputs that need them)', () => {
+    const r = loaded(CLI, 'compare', 'scenarios/default.yaml', '--vary', 'infrastructure.warmPool.size=10,20', '--set', 'duration=1m', '--set', 'warmup=0', '--set', 'output.interval=1m', '--replications', '1', '--workers', '0', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.modules.some((m) => m.includes('/dist/cli/compare.js'))).toBe(true);
     expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
   });
 
