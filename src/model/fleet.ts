@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { makeDistribution, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
-import { Ahead } from '../random/ahead.js';
+import { Ahead } from './ahead.js';
 import { stream, streamSeed } from '../random/rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RateCurveArrivals, type ArrivalProcess } from '../workload/arrivals.js';
