@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { successiveHalving, type Candidate } from '../optimize/successiveHalving.js';
 import { loadScenario } from '../scenario/load.js';
-import { METRIC_KEYS } from '../sim/metricKeys.js';
+import { METRIC_KEYS } from '../scenario/metricKeys.js';
 import { simulateFile } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { gridPoints, parseAxis, samplePoints, type Point } from '../sweep/grid.js';

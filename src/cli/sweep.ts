@@ -88,7 +88,7 @@ export async function sweepAction(file: string, f: SweepFlags, progress?: (done:
     }
   } else {
     const tasks = todo.map((p) => ({ file, sets, index: p.index, values: p.values }));
-    await runOnWorkers<(typeof tasks)[number], SweepRow>(new URL('../sim/pointWorker.js', import.meta.url), tasks, workers, (_, row) => record(row)).catch((e: Error & { user?: boolean }) => {
+    await runOnWorkers<(typeof tasks)[number], SweepRow>(new URL('../sweep/pointWorker.js', import.meta.url), tasks, workers, (_, row) => record(row)).catch((e: Error & { user?: boolean }) => {
       throw e.user ? new UserError(e.message) : e;
     });
   }

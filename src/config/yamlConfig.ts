@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
-import { suggest } from '../scenario/leaves.js';
-import { show } from '../scenario/units.js';
+import { show, suggest } from './messages.js';
 
 /** Where a configuration came from, for error messages. */
 interface Origin {

@@ -179,7 +179,7 @@ export class Engine {
   /**
    * The engine's helper thread (started on first use) when it was made with `helper`, else null:
    * models may hand it work that does not depend on the run's state, such as samplers drawing
-   * ahead (src/random/ahead.ts).
+   * ahead (src/model/ahead.ts).
    */
   helperThread(): Helper | null {
     if (this.useHelper === 'auto') this.useHelper = helperCoreFree();

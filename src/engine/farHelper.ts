@@ -1,15 +1,15 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { aheadJob, fillAhead, type AheadJob } from '../random/ahead.js';
 import { CalendarQueue } from './calendar.js';
 import { Ctl, MARKER, RING } from './farQueue.js';
-import { Bell, type HelperWork } from './helper.js';
+import { Bell, type HelperWork, type HelperWorkModule } from './helper.js';
+import type { FarSpec } from './farQueue.js';
 
 /**
  * The helper thread of an engine (src/engine/helper.ts). For each far queue
  * (src/engine/farQueue.ts) it takes the scheduled events from the input ring into a calendar
  * queue, and hands back, in order, those earlier than the latest horizon (main's last time stamp
  * + the lookahead), followed by the horizon itself; for each sampler drawing ahead
- * (src/random/ahead.ts) it keeps the ring of draws full, a chunk at a time between passes over
+ * (src/model/ahead.ts, or any module registered with `registerHelperWork`) it keeps the ring of draws full, a chunk at a time between passes over
  * the queues (which main may be waiting for). Spins while there is work; sleeps on the bell when
  * main is quiet.
  */
@@ -29,18 +29,27 @@ interface Served {
   horizonT: number;
 }
 
-const bell = new Int32Array((workerData as { bell: SharedArrayBuffer }).bell);
+const data = workerData as { bell: SharedArrayBuffer; modules: string[] };
+const bell = new Int32Array(data.bell);
+/** The registered modules' work (src/engine/helper.ts registerHelperWork), loaded before serving. */
+const kinds: HelperWorkModule[] = await Promise.all(data.modules.map(async (url) => ((await import(url)) as { helperWork: HelperWorkModule }).helperWork));
 const port = parentPort!;
 const queues: Served[] = [];
-const samplers: AheadJob[] = [];
+/** Jobs of registered kinds, and the module serving each (one module in practice: a monomorphic call). */
+const samplers: unknown[] = [];
+const samplerKinds: HelperWorkModule[] = [];
 
 function take(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-    const s = m.message as HelperWork;
-    if (s.kind === 'ahead') {
-      samplers.push(aheadJob(s));
+    const w = m.message as HelperWork;
+    if (w.kind !== 'far') {
+      const k = kinds.find((x) => x.kind === w.kind);
+      if (!k) throw new Error(`helper: no module registered for work of kind ${w.kind}`);
+      samplers.push(k.take(w));
+      samplerKinds.push(k);
       continue;
     }
+    const s = w as FarSpec;
     queues.push({
       ctl: new Int32Array(s.ctl),
       input: new Float64Array(s.input),
@@ -113,7 +122,7 @@ try {
     for (let j = 0; j < queues.length; j++) if (serve(queues[j])) busy = true;
     if (busy) wakeMain();
     for (let k = 0; k < samplers.length; k++) {
-      if (!fillAhead(samplers[k])) continue;
+      if (!samplerKinds[k].fill(samplers[k])) continue;
       busy = true;
       wakeMain();
       for (let j = 0; j < queues.length; j++) if (serve(queues[j])) wakeMain();
@@ -133,7 +142,7 @@ try {
       take();
       let again = false;
       for (let j = 0; j < queues.length; j++) if (serve(queues[j])) again = true;
-      for (let k = 0; k < samplers.length; k++) if (fillAhead(samplers[k])) again = true;
+      for (let k = 0; k < samplers.length; k++) if (samplerKinds[k].fill(samplers[k])) again = true;
       if (again) wakeMain();
       else Atomics.wait(bell, Bell.Ring, b, 50);
       idle = 0;

@@ -1,6 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { AheadSpec } from '../random/ahead.js';
-import type { FarSpec } from './farQueue.js';
 
 /** Slots of the helper's bell (Int32, shared with the helper thread). */
 export const enum Bell {
@@ -17,15 +15,39 @@ export const enum Bell {
   Size = 5,
 }
 
-/** Work the helper thread serves: far queues (src/engine/farQueue.ts) and samplers drawing ahead (src/random/ahead.ts). */
-export type HelperWork = FarSpec | AheadSpec;
+/**
+ * Work the helper thread serves: far queues (kind 'far', src/engine/farQueue.ts), and work of the
+ * kinds modules above the engine register (`registerHelperWork`): samplers drawing ahead
+ * (kind 'ahead', src/model/ahead.ts).
+ */
+export interface HelperWork {
+  kind: string;
+}
+
+/** A registered module's export `helperWork`: turns a message of its kind into a job, and does a slice of a job (true: it did some). */
+export interface HelperWorkModule<S extends HelperWork = HelperWork, J = unknown> {
+  kind: string;
+  take(spec: S): J;
+  fill(job: J): boolean;
+}
+
+/** Modules (URLs) whose work helper threads serve. */
+const workModules: string[] = [];
+
+/**
+ * Registers the module at `url` (exporting `helperWork`, a HelperWorkModule) with every helper
+ * thread started from now on, so the engine serves work of layers above it without importing them.
+ */
+export function registerHelperWork(url: string): void {
+  if (!workModules.includes(url)) workModules.push(url);
+}
 
 /** Something the helper does for main: how much of main's time it has saved so far, in seconds. */
 export interface HelperClient {
   savedS(): number;
 }
 
-/** A client whose work can be taken back into main (a sampler: src/random/ahead.ts). */
+/** A client whose work can be taken back into main (a sampler: src/model/ahead.ts). */
 export interface Detachable extends HelperClient {
   /** Asks the helper to stop (step 1 of 2: all clients are asked before any is waited for). */
   requestStop(): void;
@@ -95,7 +117,7 @@ export class Helper {
   private prevSavedS = 0;
 
   constructor() {
-    this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer } });
+    this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer, modules: workModules.slice() } });
     this.worker.unref();
   }
 

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { PoolPolicy } from '../policy/policy.js';
-import type { WarmPool } from './fleet.js';
+import type { WarmPool } from './warmPool.js';
 
 /**
  * Drives the warm pool from a policy: every decision interval it counts the arrivals since the

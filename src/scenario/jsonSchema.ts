@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { METRIC_KEYS } from '../sim/metricKeys.js';
+import { METRIC_KEYS, TEMPLATE_METRIC_KEYS } from './metricKeys.js';
 import { valueAsWritten } from './asRun.js';
 import { keyDoc, LEAF_UNITS, TOP_EXAMPLE } from './keyDocs.js';
-import { scenarioSchema, TEMPLATE_METRIC_KEYS } from './schema.js';
+import { scenarioSchema } from './schema.js';
 
 /** Where the committed copy of the schema lives, relative to the package root (scenarios point at it). */
 export const SCHEMA_FILE = 'schema/scenario.schema.json';

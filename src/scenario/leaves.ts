@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Z99, type DistributionSpec } from '../random/distributions.js';
-import { DURATION_HINT, parseDuration, parseRate, show } from './units.js';
+import { show, suggest } from '../config/messages.js';
+import { DURATION_HINT, parseDuration, parseRate } from './units.js';
 import { countJson, distributionJson, durationJson, numJson, rateJson } from './leafJson.js';
 
 /**
@@ -186,35 +187,6 @@ export function distribution(opts: { positive?: boolean; of?: 'duration' | 'numb
       }
     }
   }).meta(distributionJson(opts));
-}
-
-/** The closest candidate to a misspelt key (Damerau–Levenshtein distance ≤ max(2, len/3)), if any. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[m][n];
 }
 
 export { DURATION_HINT };

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadConfig, parseConfig, validateConfig, type ConfigKind } from '../config/yamlConfig.js';
 import { scenarioSchema, type Scenario } from './schema.js';
-import { resolveTracePath } from '../workload/trace.js';
+import { resolveTracePath } from './tracePath.js';
 
 const SCENARIO: ConfigKind<Omit<Scenario, 'name'> & { name?: string }> = {
   schema: scenarioSchema as never,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { count, distribution, duration, LIMITS, money, num, rate, suggest } from './leaves.js';
-import { parseDuration, show } from './units.js';
-import { METRIC_KEYS } from '../sim/metricKeys.js';
+import { show, suggest } from '../config/messages.js';
+import { count, distribution, duration, LIMITS, money, num, rate } from './leaves.js';
+import { parseDuration } from './units.js';
+import { METRIC_KEYS, TEMPLATE_METRIC_KEYS } from './metricKeys.js';
 
 /**
  * The scenario file's schema: the public contract of scenario keys (issue #2) plus the keys
@@ -192,48 +193,6 @@ const template = z.strictObject({
     })
     .default({ size: 0 }),
 });
-
-/** Metric keys that budgets may name per template, as `templates.<name>.<key>`. */
-export const TEMPLATE_METRIC_KEYS: readonly string[] = [
-  'sessions.arrived',
-  'sessions.started',
-  'sessions.completed',
-  'sessions.inFlight',
-  'sessions.rejected',
-  'sessions.queued',
-  'sessions.overflowed',
-  'sessions.warmHits',
-  'sessions.coldStarts',
-  'sessions.hibernations',
-  'sessions.wakes',
-  'sessions.lost',
-  'warmHitRate',
-  'overflowRate',
-  'rejectRate',
-  'queuedRate',
-  'startLatency.mean',
-  'startLatency.p50',
-  'startLatency.p90',
-  'startLatency.p95',
-  'startLatency.p99',
-  'startLatency.max',
-  'wakeLatency.mean',
-  'wakeLatency.p50',
-  'wakeLatency.p99',
-  'concurrency.mean',
-  'concurrency.peak',
-  'concurrency.hibernated',
-  'capacity.reservedBusy.mean',
-  'capacity.serverlessBusy.mean',
-  'pool.ready.mean',
-  'pool.ready.min',
-  'cost.total',
-  'cost.reserved',
-  'cost.serverless',
-  'cost.storage',
-  'cost.startupBurst',
-  'cost.perSession',
-];
 
 const TEMPLATE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 const TEMPLATE_BUDGET = /^templates\.([^.]+)\.(.+)$/;

@@ -3,6 +3,7 @@
  * (`50ms`, `2s`, `10m`, `4h`, `1d`, `1h30m`). Rates: a number per second, or `N/unit`
  * (`9/s`, `500/min`, `2/h`). Parsers return the value or an error string saying what was expected.
  */
+import { show } from '../config/messages.js';
 
 const DURATION_UNITS: Record<string, number> = {
   ms: 0.001,
@@ -80,12 +81,3 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** A short, quoted rendering of a user's value for error messages. */
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return 'a list';
-  return 'a mapping';
-}

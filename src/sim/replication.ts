@@ -3,6 +3,9 @@ import { Fleet } from '../model/fleet.js';
 import { PoolController } from '../model/poolController.js';
 import { pickTemplate, shareCdf, templateLeadTimeS, templatePlans } from '../model/templates.js';
 import { templateMetrics } from './templateMetrics.js';
+import { metricTree, viewFigures, type MetricTree } from './metricTree.js';
+import { directCosts, poolCost, reservedCost } from '../model/cost.js';
+import { METRIC_KEYS } from '../scenario/metricKeys.js';
 import { makePolicy } from '../policy/registry.js';
 import { SERIES_COLUMNS, type Series } from '../model/metrics.js';
 import { stream } from '../random/rng.js';
@@ -11,10 +14,7 @@ import { makeArrivals, type PreparedInputs } from '../workload/build.js';
 import type { LogHistogram } from '../stats/histogram.js';
 import type { ExportedHistograms } from '../model/exportHistograms.js';
 
-/** A nested record of numbers: one replication's metrics, shaped like the summary. */
-export interface MetricTree {
-  [key: string]: number | MetricTree;
-}
+export type { MetricTree } from './metricTree.js';
 
 /** What one replication produces. */
 export interface ReplicationResult {
@@ -106,78 +106,39 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const nodeSpec = inf.reserved.nodes;
   // with nodes, the capacity is the nodes billed (ready or provisioning) × their slots
   const slots = nodes && nodeSpec ? nodes.billed.mean(now) * nodeSpec.slotsPerNode : inf.reserved.slots;
-  const reservedCost = nodes && nodeSpec
-    ? (nodes.billed.integral(now) * nodeSpec.costPerNodeHour) / 3600
-    : ((Number.isFinite(slots) ? slots * windowS : m.reservedBusy.integral(now)) * inf.reserved.costPerSlotHour) / 3600;
-  const serverlessCost = inf.serverless.enabled ? m.serverlessBusy.integral(now) * inf.serverless.costPerSlotSecond : 0;
-  const hib = inf.hibernation;
-  const storageCost = hib ? (m.hibernated.integral(now) * hib.memoryGiB * hib.storageCostPerGiBHour) / 3600 : 0;
-  const burst = inf.startupBurst;
-  const burstCost = burst ? (m.creations * burst.extraCpu * burst.duration * burst.costPerCpuHour) / 3600 : 0;
-  const total = reservedCost + serverlessCost + storageCost + burstCost;
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
-  const lat = m.latency;
-  const metrics: MetricTree = {
-    sessions: {
-      arrived: m.arrived,
-      started: m.started,
-      completed: m.completed,
-      inFlight: fleet.countInFlight(),
-      rejected: m.rejected,
-      queued: m.queued,
-      overflowed: m.overflowed,
-      warmHits: m.warmHits,
-      coldStarts: m.coldStarts,
-      hibernations: m.hibernations,
-      wakes: m.wakes,
-      lost: m.lost,
-    },
-    warmHitRate: ratio(m.warmHits, m.started),
-    overflowRate: ratio(m.overflowed, m.arrived),
-    rejectRate: ratio(m.rejected, m.arrived),
-    queuedRate: ratio(m.queued, m.arrived),
-    startLatency: {
-      mean: lat.mean,
-      p50: lat.quantile(0.5),
-      p90: lat.quantile(0.9),
-      p95: lat.quantile(0.95),
-      p99: lat.quantile(0.99),
-      max: lat.count > 0 ? lat.max : NaN,
-    },
-    queueWait: { mean: m.queueWait.mean, p99: m.queueWait.quantile(0.99) },
-    fanout: {
-      count: m.fanoutCount,
-      completed: m.fanoutCompletion.count,
-      failed: m.fanoutFailed,
-      completion: { mean: m.fanoutCompletion.mean, p50: m.fanoutCompletion.quantile(0.5), p99: m.fanoutCompletion.quantile(0.99) },
-    },
-    wakeLatency: { mean: m.wakeLatency.mean, p50: m.wakeLatency.quantile(0.5), p99: m.wakeLatency.quantile(0.99) },
-    queue: { mean: m.queue.mean(now), peak: m.queue.peak },
-    concurrency: { mean: m.running.mean(now), peak: m.running.peak, hibernated: m.hibernated.mean(now) },
-    capacity: {
-      reservedBusy: { mean: m.reservedBusy.mean(now), peak: m.reservedBusy.peak },
-      serverlessBusy: { mean: m.serverlessBusy.mean(now), peak: m.serverlessBusy.peak },
-      reservedUtilization: Number.isFinite(slots) && slots > 0 ? m.reservedBusy.mean(now) / slots : NaN,
-    },
-    pool: { ready: { mean: m.poolReady.mean(now), min: m.poolMin === Infinity ? 0 : m.poolMin } },
-    scheduler: { wait: { mean: m.schedulerWait.mean }, utilization: fleet.schedulerBusyS / windowS },
-    outage: inf.zones?.outage ? { lost: fleet.outageLost, recovery: fleet.outageRecoveryS } : { lost: NaN, recovery: NaN },
-    nodes: nodes ? { mean: nodes.billed.mean(now), peak: nodes.billed.peak, added: nodes.added, removed: nodes.removed } : { mean: NaN, peak: NaN, added: NaN, removed: NaN },
-    api: fleet.api
-      ? { utilization: fleet.api.busyS / windowS, creates: fleet.api.creates, deletes: fleet.api.deletes, createWait: { mean: fleet.api.creates > 0 ? fleet.api.createWaitS / fleet.api.creates : NaN } }
-      : { utilization: NaN, creates: NaN, deletes: NaN, createWait: { mean: NaN } },
-    cost: {
-      total,
-      reserved: reservedCost,
-      serverless: serverlessCost,
-      storage: storageCost,
-      startupBurst: burstCost,
-      perSession: ratio(total, m.arrived),
-      // what holding ready pool sandboxes costs at their tier's price per slot (a share of the above, not extra)
-      pool: m.poolReady.integral(now) * (inf.warmPool.tier === 'serverless' ? inf.serverless.costPerSlotSecond : (nodeSpec ? nodeSpec.costPerNodeHour / nodeSpec.slotsPerNode : inf.reserved.costPerSlotHour) / 3600),
-    },
+  const reserved = reservedCost(inf, m, nodes, now, windowS);
+  const api = fleet.api;
+  const figures: Record<string, number> = {
+    ...viewFigures(m, fleet.countInFlight(), now, { reserved, ...directCosts(inf, m, now) }),
+    'queueWait.mean': m.queueWait.mean,
+    'queueWait.p99': m.queueWait.quantile(0.99),
+    'fanout.count': m.fanoutCount,
+    'fanout.completed': m.fanoutCompletion.count,
+    'fanout.failed': m.fanoutFailed,
+    'fanout.completion.mean': m.fanoutCompletion.mean,
+    'fanout.completion.p50': m.fanoutCompletion.quantile(0.5),
+    'fanout.completion.p99': m.fanoutCompletion.quantile(0.99),
+    'queue.mean': m.queue.mean(now),
+    'queue.peak': m.queue.peak,
+    'capacity.reservedBusy.peak': m.reservedBusy.peak,
+    'capacity.serverlessBusy.peak': m.serverlessBusy.peak,
+    'capacity.reservedUtilization': Number.isFinite(slots) && slots > 0 ? m.reservedBusy.mean(now) / slots : NaN,
+    'scheduler.wait.mean': m.schedulerWait.mean,
+    'scheduler.utilization': fleet.schedulerBusyS / windowS,
+    'outage.lost': inf.zones?.outage ? fleet.outageLost : NaN,
+    'outage.recovery': inf.zones?.outage ? fleet.outageRecoveryS : NaN,
+    'nodes.mean': nodes ? nodes.billed.mean(now) : NaN,
+    'nodes.peak': nodes ? nodes.billed.peak : NaN,
+    'nodes.added': nodes ? nodes.added : NaN,
+    'nodes.removed': nodes ? nodes.removed : NaN,
+    'api.utilization': api ? api.busyS / windowS : NaN,
+    'api.creates': api ? api.creates : NaN,
+    'api.deletes': api ? api.deletes : NaN,
+    'api.createWait.mean': api && api.creates > 0 ? api.createWaitS / api.creates : NaN,
+    'cost.pool': poolCost(inf, m, now),
   };
-  if (s.templates) metrics.templates = templateMetrics(s, fleet, metrics, now);
+  const metrics = metricTree(METRIC_KEYS, figures);
+  if (s.templates) metrics.templates = templateMetrics(s, fleet, reserved, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
   const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };

@@ -1,7 +1,8 @@
 import { replicationInterval } from '../stats/confidence.js';
 import { metricSupport, minStartS } from './support.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { MetricTree, ReplicationResult } from './replication.js';
+import type { MetricTree } from './metricTree.js';
+import type { ReplicationResult } from './replication.js';
 
 /** The run summary: the JSON contract of `tidecast run --format json` and `summary.json`. */
 export interface Summary {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scenarioAsRun } from '../scenario/asRun.js';
 import type { Scenario } from '../scenario/schema.js';
-import { resolveTracePath } from '../workload/trace.js';
+import { resolveTracePath } from '../scenario/tracePath.js';
 
 /** The settings record beside a sweep CSV: `sweep.csv` → `sweep.meta.json`. */
 export const metaFileOf = (csv: string): string => csv.replace(/\.csv$/, '.meta.json');

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
 import type { TraceSpec } from '../scenario/schema.js';
+import { resolveTracePath } from '../scenario/tracePath.js';
 import type { RateCurve } from './tidal.js';
 import { LIMITS } from '../scenario/leaves.js';
 
@@ -44,12 +44,6 @@ export function parseTimeCell(cell: string): number {
   return ms / 1000 + (frac ? Number(frac) : 0);
 }
 
-/** Finds a trace file: as given (relative to the current directory), else beside the scenario. */
-export function resolveTracePath(path: string, scenarioFile?: string): string {
-  if (existsSync(path) || !scenarioFile) return path;
-  const beside = resolve(dirname(scenarioFile), path);
-  return existsSync(beside) ? beside : path;
-}
 
 /**
  * Reads a trace CSV with a header row. `requests` format: one row per request, a time column

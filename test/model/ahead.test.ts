@@ -7,7 +7,7 @@ const D = '../../dist';
 describe('samplers drawing ahead on the helper thread', () => {
   it("give exactly the draws of the sampler drawn in place, in order, well past the ring's size", async () => {
     const { Engine } = (await import(`${D}/engine/engine.js`)) as typeof import('../../src/engine/engine.js');
-    const { Ahead } = (await import(`${D}/random/ahead.js`)) as typeof import('../../src/random/ahead.js');
+    const { Ahead } = (await import(`${D}/model/ahead.js`)) as typeof import('../../src/model/ahead.js');
     const { makeDistribution } = (await import(`${D}/random/distributions.js`)) as typeof import('../../src/random/distributions.js');
     const { Rng } = (await import(`${D}/random/rng.js`)) as typeof import('../../src/random/rng.js');
     const engine = new Engine({ helper: true });
@@ -39,7 +39,7 @@ describe('samplers drawing ahead on the helper thread', () => {
 
   it("give a rate curve's arrival times exactly, continuing from where the curve stood", async () => {
     const { Engine } = (await import(`${D}/engine/engine.js`)) as typeof import('../../src/engine/engine.js');
-    const { Ahead } = (await import(`${D}/random/ahead.js`)) as typeof import('../../src/random/ahead.js');
+    const { Ahead } = (await import(`${D}/model/ahead.js`)) as typeof import('../../src/model/ahead.js');
     const { Rng } = (await import(`${D}/random/rng.js`)) as typeof import('../../src/random/rng.js');
     const { RateCurveArrivals } = (await import(`${D}/workload/arrivals.js`)) as typeof import('../../src/workload/arrivals.js');
     const rates = Float64Array.from({ length: 50 }, (_, i) => (i % 7 === 3 ? 0 : 5 + 3 * Math.sin(i)));
@@ -67,7 +67,7 @@ describe('samplers drawing ahead on the helper thread', () => {
 
   it('continue in place with exactly the same draws when the helper is dropped mid-stream (samplers and a rate curve)', async () => {
     const { Engine } = (await import(`${D}/engine/engine.js`)) as typeof import('../../src/engine/engine.js');
-    const { Ahead } = (await import(`${D}/random/ahead.js`)) as typeof import('../../src/random/ahead.js');
+    const { Ahead } = (await import(`${D}/model/ahead.js`)) as typeof import('../../src/model/ahead.js');
     const { makeDistribution } = (await import(`${D}/random/distributions.js`)) as typeof import('../../src/random/distributions.js');
     const { Rng } = (await import(`${D}/random/rng.js`)) as typeof import('../../src/random/rng.js');
     const { RateCurveArrivals } = (await import(`${D}/workload/arrivals.js`)) as typeof import('../../src/workload/arrivals.js');

@@ -1,7 +1,7 @@
-import type { Detachable, Helper } from '../engine/helper.js';
+import { registerHelperWork, type Detachable, type Helper, type HelperWorkModule } from '../engine/helper.js';
 import { RateCurveArrivals, type ArrivalProcess, type RateCurveSnapshot } from '../workload/arrivals.js';
-import { BATCH, makeDistribution, specMean, type Distribution, type DistributionSpec } from './distributions.js';
-import { Rng } from './rng.js';
+import { BATCH, makeDistribution, specMean, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import { Rng } from '../random/rng.js';
 
 /**
  * Draws per hand-over: the helper writes, and main reads, whole chunks. One chunk is one batch
@@ -241,3 +241,10 @@ function stopAhead(j: AheadJob): void {
   j.stopped = true;
   Atomics.store(j.ctl, AheadCtl.Stopped, 1);
 }
+
+/**
+ * The helper thread's side, registered with the engine (which imports nothing above it): the
+ * helper imports this module and serves messages of kind 'ahead' with it.
+ */
+export const helperWork: HelperWorkModule<AheadSpec, AheadJob> = { kind: 'ahead', take: aheadJob, fill: fillAhead };
+registerHelperWork(import.meta.url);

@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { judgeBudgets } from '../check/budgets.js';
 import { UserError } from '../errors.js';
-import { sweepRow } from '../sweep/results.js';
-import { simulateFile } from './simulate.js';
+import { simulateFile } from '../sim/simulate.js';
+import { sweepRow } from './results.js';
 
 /** Worker-thread entry for sweeps: runs one point (a scenario file with overrides) per message. */
 parentPort?.on('message', async (msg: { file: string; sets: string[]; index: number; values: Record<string, string> }) => {

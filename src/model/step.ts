@@ -1,0 +1,51 @@
+import type { Engine } from '../engine/engine.js';
+import type { Distribution } from '../random/distributions.js';
+import type { BucketHistogram } from '../stats/bucketHistogram.js';
+
+/**
+ * A delay step of the fleet (a claim, a cold start, a refill, a session end, a turn, a wake, a
+ * clone): immediate (0 s), a fixed-delay lane, or a sampled delay on a queue. Built once per
+ * scenario; each use is `runStep`, which allocates nothing.
+ */
+export interface Step {
+  dist: Distribution;
+  immediate: boolean;
+  /** FIFO stream lane of a fixed delay (its events fire in scheduling order), or -1. */
+  lane: number;
+  /** Extra queue (calendar) for sampled delays, or -1 for the main heap. */
+  heap: number;
+  kind: number;
+  handler: (id: number) => void;
+  /** Where to record each delay drawn (exported histograms), or null. */
+  observe: BucketHistogram | null;
+}
+
+/** A step drawing from `d`, firing `handler` (registered once with the engine), its sampled delays on queue `heap`. */
+export function makeStep(engine: Engine, d: Distribution, handler: (id: number) => void, heap: number): Step {
+  const kind = engine.on(handler);
+  const immediate = d.fixed && d.mean === 0;
+  // Fixed delays from non-decreasing base times fire in order: a FIFO stream lane.
+  const lane = d.fixed ? engine.stream() : -1;
+  return { dist: d, immediate, lane, heap, kind, handler, observe: null };
+}
+
+/**
+ * Runs step `st` for `id` starting at `baseS` (≥ now; non-decreasing per fixed-delay step).
+ * The delay is drawn once (a fixed step's is its mean: no draw) and, for `run --openmetrics`,
+ * recorded — the same draws in the same order either way.
+ */
+export function runStep(engine: Engine, st: Step, id: number, baseS: number): void {
+  const now = engine.now;
+  const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
+  st.observe?.record(x);
+  if (st.immediate && baseS === now) st.handler(id);
+  else if (st.lane >= 0) engine.inStream(st.lane, baseS + x, st.kind, id);
+  else if (st.heap >= 0) engine.afterIn(st.heap, baseS - now + x, st.kind, id);
+  else engine.after(baseS - now + x, st.kind, id);
+}
+
+/** Schedules `kind` for `id` after `delayS` on queue `heap` (-1: the main heap). */
+export function later(engine: Engine, heap: number, delayS: number, kind: number, id: number): void {
+  if (heap >= 0) engine.afterIn(heap, delayS, kind, id);
+  else engine.after(delayS, kind, id);
+}
