@@ -30,8 +30,11 @@ export const BIN_DIR = join(dist, 'bin');
 const ENTRIES: Record<string, string> = {
   tidecast: join(dist, 'cli', 'main.js'),
   worker: join(dist, 'sim', 'worker.js'),
-  pointWorker: join(dist, 'sim', 'pointWorker.js'),
+  pointWorker: join(dist, 'sweep', 'pointWorker.js'),
   farHelper: join(dist, 'engine', 'farHelper.js'),
+  // a module whose work the engine's helper serves is imported by the helper thread by its own URL
+  // and read for its `helperWork` export: as an entry it keeps both (in a shared chunk it had neither)
+  ahead: join(dist, 'model', 'ahead.js'),
 };
 
 /** Packages that stay in node_modules: large, and loaded only by the commands that need them. */
@@ -75,6 +78,9 @@ const out = await build({
     // chunks beside the entries: every chunk is one level under the root, like the modules it holds
     chunkFileNames: '[name]-[hash].js',
     minify: true,
+    // chunks export under the modules' own names: the helper thread reads `helperWork` from the
+    // chunk that registered it (by its import.meta.url), wherever the bundler put that module
+    minifyInternalExports: false,
     sourcemap: false,
   },
 });

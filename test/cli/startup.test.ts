@@ -119,6 +119,20 @@ describe('the bundle', () => {
     expect(refs.map(({ rel }) => rel)).toEqual(expect.arrayContaining(['./farHelper.js', './worker.js', './pointWorker.js']));
   });
 
+  it("serves the engine helper's work from the bundle: every module registering helper work sits in a chunk exporting its `helperWork` under that name", async () => {
+    // the helper thread imports the registering module's import.meta.url (in the bundle: its chunk) and reads `helperWork`
+    const registering = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && /registerHelperWork\(import\.meta\.url\)/.test(readFileSync(join(ROOT, 'src', f), 'utf8')))
+      .map((f) => `dist/${f.replace(/\.ts$/, '.js').split('\\').join('/')}`);
+    expect(registering).toContain('dist/model/ahead.js');
+    for (const m of registering) {
+      const chunks = Object.entries(MANIFEST).filter(([, mods]) => mods.includes(m)).map(([file]) => file);
+      expect(chunks, m).toHaveLength(1);
+      const work = ((await import(join(BIN, chunks[0]))) as { helperWork?: { kind: string; take: unknown; fill: unknown } }).helperWork;
+      expect([typeof work?.kind, typeof work?.take, typeof work?.fill], `${m} in ${chunks[0]}`).toEqual(['string', 'function', 'function']);
+    }
+  });
+
   it('runs replications on worker threads started from its own files, with the in-thread results', () => {
     const args = ['run', 'scenarios/default.yaml', '--set', 'duration=5m', '--set', 'warmup=0', '--replications', '2', '--format', 'json', '--quiet'];
     const [one, two] = ['0', '2'].map((w) => spawnSync(process.execPath, [LAYOUTS.bundle, ...args, '--workers', w], { encoding: 'utf8', timeout: 60_000 }));
