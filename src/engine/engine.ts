@@ -35,6 +35,11 @@ function backInTime(timeS: number, nowS: number): never {
   throw new RangeError(`cannot schedule at ${timeS} s: now is ${nowS} s`);
 }
 
+/** Throws for a stream event before the stream's last one or before `now`. */
+function streamBack(timeS: number, lastT: number, nowS: number): never {
+  throw new RangeError(`stream events must not go back in time: ${timeS} s after ${lastT} s (now ${nowS} s)`);
+}
+
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
 const ID_SPAN = 4294967296;
 /** Tie-break keys are priority × 2^40 + sequence: 2^40 events per run, 8192 priorities. */
@@ -149,7 +154,7 @@ export class Engine {
   /** Schedules event `kind` with `id` at `timeS` in a stream lane (≥ now and ≥ its last time). */
   inStream(lane: number, timeS: number, kind: number, id: number): void {
     const L = this.queues[lane] as FifoLane;
-    if (!(timeS >= this.now && timeS >= L.lastT)) throw new RangeError(`stream events must not go back in time: ${timeS} s after ${L.lastT} s (now ${this.now} s)`);
+    if (!(timeS >= this.now && timeS >= L.lastT)) streamBack(timeS, L.lastT, this.now);
     const key = this.priorities[lane] * SEQ_SPAN + this.seq++;
     L.push(timeS, key, kind * ID_SPAN + id);
     this.pushed(lane, timeS, key);
