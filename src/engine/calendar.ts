@@ -1,8 +1,11 @@
 import { EventHeap } from './heap.js';
 
+/** Storage of a bucket that never held an entry: shared, never written (a ring of 4,096 buckets allocates nothing up front). */
+const EMPTY = new Float64Array(0);
+
 /** One calendar bucket: unsorted entries (time, key, payload) appended in arrival order. */
 class Bucket {
-  a: Float64Array = new Float64Array(0);
+  a: Float64Array = EMPTY;
   n = 0;
   push(t: number, k: number, p: number): void {
     if (3 * this.n + 3 > this.a.length) {

@@ -30,6 +30,16 @@ export interface EngineOptions {
   helper?: boolean | 'auto';
 }
 
+/** Throws for an event scheduled before `now` (apart, so the scheduling calls stay small enough to inline). */
+function backInTime(timeS: number, nowS: number): never {
+  throw new RangeError(`cannot schedule at ${timeS} s: now is ${nowS} s`);
+}
+
+/** Throws for a stream event before the stream's last one or before `now`. */
+function streamBack(timeS: number, lastT: number, nowS: number): never {
+  throw new RangeError(`stream events must not go back in time: ${timeS} s after ${lastT} s (now ${nowS} s)`);
+}
+
 /** Ids are packed beside the kind in one float: kind × 2^32 + id. */
 const ID_SPAN = 4294967296;
 /** Tie-break keys are priority × 2^40 + sequence: 2^40 events per run, 8192 priorities. */
@@ -54,11 +64,17 @@ const MAX_QUEUES = 64;
  * scheduling allocates nothing.
  */
 export class Engine {
-  /** Simulated time in seconds. */
-  now = 0;
+  /**
+   * Simulated time in seconds. Its first store is a double, so V8 keeps it a double field from
+   * the start (a 0 would migrate every engine to a new hidden class at the first fractional time,
+   * deoptimising the handlers that read it; see TimeWeighted).
+   */
+  now = 0.5;
   /** Events fired so far. */
   events = 0;
-  private readonly queues: EventQueue[] = [new EventHeap(1024)];
+  /** The main heap (queue 0), held typed so `at`/`after` reach it without a load and a map check. */
+  private readonly main = new EventHeap(1024);
+  private readonly queues: EventQueue[] = [this.main];
   private readonly priorities: number[] = [0];
   private readonly handlers: Handler[] = [];
   private seq = 0;
@@ -72,6 +88,7 @@ export class Engine {
   private waitedBeforeS = 0;
 
   constructor(opts: EngineOptions = {}) {
+    this.now = 0;
     this.useHelper = opts.helper ?? false;
   }
   /**
@@ -90,15 +107,28 @@ export class Engine {
 
   /** Schedules event `kind` with `id` at absolute time `timeS` (≥ now). Lower priority fires first on ties. */
   at(timeS: number, kind: number, id: number, priority = 0): void {
-    if (!(timeS >= this.now)) throw new RangeError(`cannot schedule at ${timeS} s: now is ${this.now} s`);
+    if (!(timeS >= this.now)) backInTime(timeS, this.now);
     const key = priority * SEQ_SPAN + this.seq++;
-    (this.queues[0] as EventHeap).push(timeS, key, kind * ID_SPAN + id);
-    this.pushed(0, timeS, key);
+    const h = this.main;
+    h.push(timeS, key, kind * ID_SPAN + id);
+    this.headT[0] = h.headT;
+    this.headK[0] = h.headK;
   }
 
-  /** Schedules event `kind` with `id` after `delayS` seconds. */
+  /**
+   * Schedules event `kind` with `id` after `delayS` seconds. Written out rather than calling `at`
+   * (and with the error in a function apart), so it stays small enough for V8 to inline into the
+   * model's handlers: a call it does not inline gets its time boxed as a heap number (16 bytes of
+   * garbage per event scheduled).
+   */
   after(delayS: number, kind: number, id: number, priority = 0): void {
-    this.at(this.now + delayS, kind, id, priority);
+    const t = this.now + delayS;
+    if (!(t >= this.now)) backInTime(t, this.now);
+    const key = priority * SEQ_SPAN + this.seq++;
+    const h = this.main;
+    h.push(t, key, kind * ID_SPAN + id);
+    this.headT[0] = h.headT;
+    this.headK[0] = h.headK;
   }
 
   /** Creates a FIFO lane for events that all fire `delayS` after being scheduled; returns its handle. */
@@ -124,7 +154,7 @@ export class Engine {
   /** Schedules event `kind` with `id` at `timeS` in a stream lane (≥ now and ≥ its last time). */
   inStream(lane: number, timeS: number, kind: number, id: number): void {
     const L = this.queues[lane] as FifoLane;
-    if (!(timeS >= this.now && timeS >= L.lastT)) throw new RangeError(`stream events must not go back in time: ${timeS} s after ${L.lastT} s (now ${this.now} s)`);
+    if (!(timeS >= this.now && timeS >= L.lastT)) streamBack(timeS, L.lastT, this.now);
     const key = this.priorities[lane] * SEQ_SPAN + this.seq++;
     L.push(timeS, key, kind * ID_SPAN + id);
     this.pushed(lane, timeS, key);
@@ -159,7 +189,7 @@ export class Engine {
   /** Schedules event `kind` with `id` after `delayS` in an extra heap or a calendar queue. */
   afterIn(queue: number, delayS: number, kind: number, id: number): void {
     const t = this.now + delayS;
-    if (!(t >= this.now)) throw new RangeError(`cannot schedule at ${t} s: now is ${this.now} s`);
+    if (!(t >= this.now)) backInTime(t, this.now);
     const key = this.priorities[queue] * SEQ_SPAN + this.seq++;
     const far = this.far[queue];
     if (far === 0) {
@@ -171,8 +201,10 @@ export class Engine {
       this.headT[queue] = q.headT;
       this.headK[queue] = q.headK;
     } else {
-      (this.queues[0] as EventHeap).push(t, key, kind * ID_SPAN + id);
-      this.pushed(0, t, key);
+      const h = this.main;
+      h.push(t, key, kind * ID_SPAN + id);
+      this.headT[0] = h.headT;
+      this.headK[0] = h.headK;
     }
   }
 

@@ -19,11 +19,16 @@ export class LogHistogram {
   /** Number of recorded values. */
   count = 0;
   /** Sum of recorded values. */
-  sum = 0;
+  declare sum: number;
   /** Largest recorded value (0 when empty). */
-  max = 0;
+  declare max: number;
 
   constructor(relativeError = 0.005, minValue = 1e-6, maxValue = 1e6) {
+    // Seconds are doubles: a first store of one gives these fields a double representation, so
+    // the first fractional value recorded does not move every histogram to a new hidden class
+    // mid-run (deoptimising the handlers that record; see TimeWeighted).
+    this.sum = this.max = 0.5;
+    this.sum = this.max = 0;
     this.relativeError = relativeError;
     this.gamma = (1 + relativeError) / (1 - relativeError);
     this.logGamma = Math.log(this.gamma);

@@ -8,14 +8,22 @@ export class TimeWeighted {
   level = 0;
   /** Highest level since the last `restart`. */
   peak = 0;
-  private lastT: number;
-  private startT: number;
-  private area = 0;
-  private cutT: number;
+  private declare lastT: number;
+  private declare startT: number;
+  private declare area: number;
+  private declare cutT: number;
   /** The integral at the last cut: an interval's area is the difference (one accumulation per change, not two). */
-  private areaAtCut = 0;
+  private declare areaAtCut: number;
 
   constructor(startT = 0, level = 0) {
+    // Times and areas are doubles; V8 picks a field's representation from its first store. A
+    // class field starts as `undefined` (ES2022 fields), and a double later stored into such a
+    // field is boxed: a fresh heap number on every `set` (4 per M/M/c customer, ~64 bytes of
+    // garbage). A zero would start it as a small integer and the first fractional time would
+    // move every TimeWeighted to a new hidden class mid-run (6 deopts on the M/M/c bench). So:
+    // `declare` (no class-field define) and a first store of a double.
+    this.lastT = this.startT = this.area = this.cutT = this.areaAtCut = 0.5;
+    this.area = this.areaAtCut = 0;
     this.lastT = startT;
     this.startT = startT;
     this.cutT = startT;
