@@ -58,7 +58,8 @@ export function poolCost(inf: Infrastructure, m: FleetMetrics, now: number): num
  */
 export class CostSampler {
   private readonly kSample: number;
-  private lastCutT = 0;
+  /** Time of the last cut (s); starts as a double (0.5, set to 0 in the constructor): no hidden-class change at the first cut. */
+  private lastCutT = 0.5;
   private readonly slotPrice: number;
   private readonly serverlessPrice: number;
 
@@ -68,6 +69,7 @@ export class CostSampler {
     inf: Infrastructure,
     private readonly intervalS: number,
   ) {
+    this.lastCutT = 0;
     this.slotPrice = slotPricePerHour(inf);
     this.serverlessPrice = inf.serverless.enabled ? inf.serverless.costPerSlotSecond : 0;
     this.kSample = engine.on(() => this.onSample());

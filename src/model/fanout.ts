@@ -76,7 +76,7 @@ export class Fanout implements CloneFailures {
     const now = this.engine.now;
     const id = this.core.sessions.durationS(sid);
     if (--this.pending[id] === 0 && this.startS[id] >= this.core.warmupS) this.core.metrics.fanoutDone(now - this.startS[id]);
-    this.core.delay(this.endStep, sid, now);
+    this.core.delayNow(this.endStep, sid);
   }
 
   onCloneEnd(sid: number): void {

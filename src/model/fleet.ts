@@ -205,7 +205,8 @@ export class Fleet implements WarmPool {
       f.endStep = step(fo.duration, 'workload.fanout.duration', (id) => f.onCloneEnd(id), endHeap);
     }
 
-    this.scheduler = c.scheduler = new Scheduler(engine, inf.scheduler.throughput, (job, startS, placedS) => this.onPlaced(job, startS, placedS), plans.length);
+    c.onPlaced = (job) => this.onPlaced(job);
+    this.scheduler = c.scheduler = new Scheduler(engine, inf.scheduler.throughput, c.onPlaced, plans.length);
     if (Number.isFinite(inf.scheduler.apiRate)) this.api = c.api = new ApiServer(engine, inf.scheduler.apiRate, (job) => this.scheduler.submit(job));
     this.arrivals = new TemplateArrivals(engine, c, pools, tiers, plans, mainArrivals, own.map((a) => (a ? ahead(a) : null)), share);
     this.sampler = new CostSampler(engine, c, inf, s.output.interval);
@@ -235,28 +236,42 @@ export class Fleet implements WarmPool {
     for (const T of this.core.tmpl) T.metrics?.restart(0);
   }
 
-  /** A creation enters service at `startS` and is placed at `placedS`: its cold start (claim, wake, clone latency) begins. */
-  private onPlaced(job: number, startS: number, placedS: number): void {
+  /**
+   * A creation is placed: its cold start (claim, wake, clone latency) begins. An unlimited
+   * scheduler places it now (called by the core's `create` directly, or by the scheduler after
+   * an API call); a limited one at its `placedS`, in service from its `startS`. The times are
+   * read here, not passed (see runStepNow).
+   */
+  private onPlaced(job: number): void {
     const c = this.core;
+    const sch = this.scheduler;
+    const now = this.engine.now;
+    const placedS = sch.unlimited ? now : sch.placedS;
     if (isRefill(job)) {
       const T = c.tmpl[refillTemplate(job)];
       if (placedS >= this.warmupS) {
         this.metrics.creations++;
         if (T.metrics !== null) T.metrics.creations++;
       }
-      return c.delay(T.refillColdStep, 0, placedS);
+      return this.fromPlaced(T.refillColdStep, 0);
     }
     const S = c.sessions;
     const f = S.flags(job);
-    if (f & Flag.Counted) this.metrics.schedulerWait.record(startS - S.markT(job));
-    if (f & Flag.Waking) return c.delay(this.hibernation!.wakeStep, job, placedS);
-    if (f & Flag.Clone) return c.delay(this.fanout!.cloneStep, job, placedS);
+    if (f & Flag.Counted) this.metrics.schedulerWait.record((sch.unlimited ? now : sch.startS) - S.markT(job));
+    if (f & Flag.Waking) return this.fromPlaced(this.hibernation!.wakeStep, job);
+    if (f & Flag.Clone) return this.fromPlaced(this.fanout!.cloneStep, job);
     const T = c.tmpl[S.template(job)];
     if (placedS >= this.warmupS) {
       this.metrics.creations++;
       if (T.metrics !== null) T.metrics.creations++;
     }
-    c.delay(S.tier(job) === Tier.Serverless ? T.serverlessColdStep : T.reservedColdStep, job, placedS);
+    this.fromPlaced(S.tier(job) === Tier.Serverless ? T.serverlessColdStep : T.reservedColdStep, job);
+  }
+
+  /** Runs step `st` for `id` from its placement: now when the scheduler is unlimited (no time passed), else its `placedS`. */
+  private fromPlaced(st: Step, id: number): void {
+    if (this.scheduler.unlimited) this.core.delayNow(st, id);
+    else this.core.delay(st, id, this.scheduler.placedS);
   }
 
   /** A session's sandbox is ready (a claim, a cold start or a wake is over): it runs its turns, or its one session length. */
@@ -294,7 +309,7 @@ export class Fleet implements WarmPool {
     if (d === d) {
       T.endStep.observe?.record(d);
       this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
-    } else c.delay(T.endStep, sid, now);
+    } else c.delayNow(T.endStep, sid);
   }
 
   /** Sessions arrived so far, warm-up included (for pool controllers). */

@@ -6,7 +6,7 @@ import type { FleetMetrics } from './metrics.js';
 import type { NodePool } from './nodePool.js';
 import { refillJob, type Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
-import { runStep, type Step } from './step.js';
+import { runStep, runStepNow, type Step } from './step.js';
 import type { TemplatePlan } from './templates.js';
 
 /**
@@ -58,7 +58,8 @@ export interface CoreSettings {
  * the hand-off of a sandbox creation to the API server and the scheduler, and a session's end.
  * Mechanisms (src/model/tiers.ts, warmPool.ts, turns.ts, hibernation.ts, eviction.ts, zones.ts,
  * fanout.ts, templateArrivals.ts, cost.ts) change this state only through the fields and
- * methods below, as each one's header says; the core calls no mechanism.
+ * methods below, as each one's header says; the core calls no mechanism (only the assembly's
+ * placement handler, `onPlaced`, when a creation is placed at once).
  *
  * Freed slots are handed out here, in one place: reserved ones to the head of the queue while
  * it fits (FIFO: nobody overtakes a head that needs more slots than are free), then, with
@@ -87,6 +88,11 @@ export class FleetCore {
   tmpl: TemplateState[] = [];
   /** Set by the assembly before the first event. */
   scheduler: Scheduler = null as unknown as Scheduler;
+  /**
+   * The assembly's placement handler (`Fleet.onPlaced`, also the scheduler's callback), set
+   * before the first event: `create` calls it directly when a creation is placed at once.
+   */
+  onPlaced: (job: number) => void = () => {};
   /** The API server's call rate limit (null: unlimited). */
   api: ApiServer | null = null;
   /** Reserved capacity as autoscaled nodes (null: fixed slots). */
@@ -109,6 +115,11 @@ export class FleetCore {
   /** Runs step `st` for `id` from `baseS` (see runStep). */
   delay(st: Step, id: number, baseS: number): void {
     runStep(this.engine, st, id, baseS);
+  }
+
+  /** Runs step `st` for `id` from now (see runStepNow: no time passed). */
+  delayNow(st: Step, id: number): void {
+    runStepNow(this.engine, st, id);
   }
 
   /** Template T's sandboxes take `slots` more reserved slots (negative: give them back). */
@@ -136,9 +147,14 @@ export class FleetCore {
     this.create(sid);
   }
 
-  /** A sandbox creation: a create call to the API server (when limited), then the scheduler. */
+  /**
+   * A sandbox creation: a create call to the API server (when limited), then the scheduler.
+   * With neither limited it is placed now, straight to `onPlaced` (what the scheduler would call
+   * back at once, without its callback's times: see runStepNow).
+   */
   create(job: number): void {
     if (this.api !== null) this.api.create(job);
+    else if (this.scheduler.unlimited) this.onPlaced(job);
     else this.scheduler.submit(job);
   }
 

@@ -32,14 +32,18 @@ export function refillTemplate(job: number): number {
  * exactly the non-preemptive priority queue, with one event per refill that had to wait instead
  * of one per job (on the Kimi-scale day it removed ~30M of ~155M events).
  *
- * `onPlaced(job, startS, placedS)` is called when a job is committed: it enters service at
- * `startS` and is placed (its cold start begins) at `placedS`, both ≥ now and non-decreasing
- * across calls.
+ * `onPlaced(job)` is called when a job is committed: it enters service at `startS` and is placed
+ * (its cold start begins) at `placedS`, both ≥ now and non-decreasing across calls. The times
+ * are fields, not arguments (a call V8 does not inline boxes a double argument); unlimited, a
+ * job is placed now and they are not set.
  */
 export class Scheduler {
   readonly unlimited: boolean;
   /** Seconds of service committed since the last `restart` (for utilisation). */
   busyS = 0;
+  /** When the job being placed enters service, and is placed (s; limited throughput only). NaN: a double field from the start. */
+  startS = NaN;
+  placedS = NaN;
   private readonly d: number;
   private freeAt = 0;
   private refillsWaiting = 0;
@@ -54,7 +58,7 @@ export class Scheduler {
   constructor(
     private readonly engine: Engine,
     throughputPerS: number,
-    private readonly onPlaced: (job: number, startS: number, placedS: number) => void,
+    private readonly onPlaced: (job: number) => void,
     templates = 1,
   ) {
     this.waitingOf = new Int32Array(templates);
@@ -69,7 +73,7 @@ export class Scheduler {
   /** Submits a session creation (`job` = session id) or a refill (`refillJob(t)`). */
   submit(job: number): void {
     const now = this.engine.now;
-    if (this.unlimited) return this.onPlaced(job, now, now);
+    if (this.unlimited) return this.onPlaced(job);
     if (!isRefill(job)) {
       const start = this.freeAt > now ? this.freeAt : now;
       this.commit(job, start);
@@ -103,7 +107,9 @@ export class Scheduler {
   private commit(job: number, start: number): void {
     this.freeAt = start + this.d;
     this.busyS += this.d;
-    this.onPlaced(job, start, this.freeAt);
+    this.startS = start;
+    this.placedS = this.freeAt;
+    this.onPlaced(job);
   }
 
   private armFree(): void {

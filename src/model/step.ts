@@ -44,6 +44,20 @@ export function runStep(engine: Engine, st: Step, id: number, baseS: number): vo
   else engine.after(baseS - now + x, st.kind, id);
 }
 
+/**
+ * `runStep` from now. The time is not passed: a call V8 does not inline boxes a double argument
+ * as a heap number, and the start-up chain (arrival → claim or placement → ready → end) is
+ * deeper than it inlines (measured with the other time-free calls: README, Performance).
+ */
+export function runStepNow(engine: Engine, st: Step, id: number): void {
+  const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
+  st.observe?.record(x);
+  if (st.immediate) st.handler(id);
+  else if (st.lane >= 0) engine.inStream(st.lane, engine.now + x, st.kind, id);
+  else if (st.heap >= 0) engine.afterIn(st.heap, x, st.kind, id);
+  else engine.after(x, st.kind, id);
+}
+
 /** Schedules `kind` for `id` after `delayS` on queue `heap` (-1: the main heap). */
 export function later(engine: Engine, heap: number, delayS: number, kind: number, id: number): void {
   if (heap >= 0) engine.afterIn(heap, delayS, kind, id);

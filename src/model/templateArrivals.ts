@@ -76,25 +76,27 @@ export class TemplateArrivals {
   }
 
   private onArrival(): void {
-    const now = this.engine.now;
     const durationS = this.arrivals.durationS;
     const next = this.arrivals.next();
     if (next < this.core.horizonS) this.engine.inStream(this.lane, next, this.kArrival, 0);
     const t = this.cdf === null ? 0 : pickTemplate(this.plans, this.cdf, this.share!.sample());
-    this.arrive(this.core.tmpl[t], now, durationS);
+    this.arrive(this.core.tmpl[t], durationS);
   }
 
   onOwnArrival(o: OwnArrivals): void {
-    const now = this.engine.now;
     const durationS = o.process.durationS;
     const next = o.process.next();
     if (next < this.core.horizonS) this.engine.inStream(o.lane, next, o.kind, 0);
-    this.arrive(this.core.tmpl[o.t], now, durationS);
+    this.arrive(this.core.tmpl[o.t], durationS);
   }
 
-  /** A session of template T arrives: a warm-pool claim, else a slot through the tiers (reserved, eviction, serverless, queue). */
-  private arrive(T: TemplateState, now: number, durationS: number): void {
+  /**
+   * A session of template T arrives now: a warm-pool claim, else a slot through the tiers
+   * (reserved, eviction, serverless, queue). The time is read here, not passed (see runStepNow).
+   */
+  private arrive(T: TemplateState, durationS: number): void {
     const c = this.core;
+    const now = this.engine.now;
     const counted = now >= c.warmupS;
     this.arrivalsTotal++;
     T.arrivalsTotal++;
@@ -102,7 +104,7 @@ export class TemplateArrivals {
     const tm = T.metrics;
     c.metrics.arrival(counted);
     tm?.arrival(counted);
-    if (this.pools.claim(T, sid, now)) return;
+    if (this.pools.claim(T, sid)) return;
     if (this.tiers.place(sid, T, true)) {
       c.sessions.addFlag(sid, Flag.Queued);
       c.metrics.enqueued(counted);

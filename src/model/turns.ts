@@ -45,7 +45,7 @@ export class Turns {
    * each turn is an event of its own (onTurnEnd).
    */
   run(T: TemplateState, sid: number, now: number): void {
-    if (this.eviction !== null) return this.core.delay(T.activeStep!, sid, now);
+    if (this.eviction !== null) return this.core.delayNow(T.activeStep!, sid);
     const S = this.core.sessions;
     const active = T.activeStep!.dist;
     const think = this.think;
@@ -95,6 +95,6 @@ export class Turns {
     const S = this.core.sessions;
     if (S.flags(sid) & Flag.Lost) return S.release(sid);
     S.clearFlag(sid, Flag.Idle);
-    this.core.delay(this.core.tmpl[S.template(sid)].activeStep!, sid, this.engine.now);
+    this.core.delayNow(this.core.tmpl[S.template(sid)].activeStep!, sid);
   }
 }

@@ -32,8 +32,8 @@ export class WarmPools {
     private readonly core: FleetCore,
   ) {}
 
-  /** A session of template T arrives: true (and the claim started) when a ready sandbox was there. */
-  claim(T: TemplateState, sid: number, now: number): boolean {
+  /** A session of template T arrives now: true (and the claim started) when a ready sandbox was there. */
+  claim(T: TemplateState, sid: number): boolean {
     if (T.poolReady === 0) return false;
     // Warm hit: the pool sandbox's slot becomes the session's.
     const c = this.core;
@@ -45,7 +45,7 @@ export class WarmPools {
       c.metrics.queueWait.record(0);
       T.metrics?.queueWait.record(0);
     }
-    c.delay(T.claimStep, sid, now);
+    c.delayNow(T.claimStep, sid);
     this.fill(T);
     return true;
   }
