@@ -6,7 +6,7 @@ import type { FleetMetrics } from './metrics.js';
 import type { NodePool } from './nodePool.js';
 import { refillJob, type Scheduler } from './scheduler.js';
 import { Flag, SessionTable, Tier } from './sessionTable.js';
-import { runStep, runStepNow, type Step } from './step.js';
+import type { Step } from './step.js';
 import type { TemplatePlan } from './templates.js';
 
 /**
@@ -110,16 +110,6 @@ export class FleetCore {
     this.zoneCount = c.zoneCount;
     this.warmupS = c.warmupS;
     this.horizonS = c.horizonS;
-  }
-
-  /** Runs step `st` for `id` from `baseS` (see runStep). */
-  delay(st: Step, id: number, baseS: number): void {
-    runStep(this.engine, st, id, baseS);
-  }
-
-  /** Runs step `st` for `id` from now (see runStepNow: no time passed). */
-  delayNow(st: Step, id: number): void {
-    runStepNow(this.engine, st, id);
   }
 
   /** Template T's sandboxes take `slots` more reserved slots (negative: give them back). */

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { FleetCore, TemplateState } from './fleetCore.js';
 import { refillJob } from './scheduler.js';
 import { Flag, Tier } from './sessionTable.js';
+import { runStepNow } from './step.js';
 
 /** What a pool controller drives: one template's warm pool. */
 export interface WarmPool {
@@ -45,7 +46,7 @@ export class WarmPools {
       c.metrics.queueWait.record(0);
       T.metrics?.queueWait.record(0);
     }
-    c.delayNow(T.claimStep, sid);
+    runStepNow(this.engine, T.claimStep, sid);
     this.fill(T);
     return true;
   }
