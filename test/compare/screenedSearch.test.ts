@@ -78,6 +78,16 @@ describe('screenedCheapest', () => {
     expect(pool(r.best.summary) / Math.exp(2 * f.cliffMean)).toBeLessThanOrEqual(1.01);
   });
 
+  it('stops where the cost jumps at the cliff (no setting within the tolerance exists): no more replications than the plain search', async () => {
+    // p99 steps from 0.05 s to 5 s at 1.2 on both replications, and the pool's cost jumps 3% there
+    const fake = (v: number, k: number) => ({ replications: k, startLatency: { p99: v >= 1.2 ? 0.05 : 5 }, cost: { total: 100, pool: Math.exp(2 * v) * (v >= 1.2 ? 1.03 : 1) }, ci95: {} }) as unknown as Summary;
+    const plain = await cheapestSetting('little', knob, meets, async (v) => fake(v, 2), 6, 6, 0.01);
+    const r = await screenedCheapest('little', knob, meets, async (v, k) => fake(v, k), 2, 6, 6, 0.01);
+    expect(r.best.value).toBeGreaterThanOrEqual(1.2);
+    expect(r.best.value / 1.2).toBeLessThan(1.001);
+    expect(r.replicationsRun).toBeLessThan(2 * plain.evaluations.length);
+  });
+
   it('reports a miss only when the richest setting misses on every replication', async () => {
     // replication 0 misses even at the richest end (3.1 s), replication 1 meets everywhere: the mean meets at 8
     const f = fakeFleet([8.05, -5]);
