@@ -20,6 +20,7 @@ export interface CompareFlags extends SimFlags {
   searchSteps?: string;
   searchTolerance?: string;
   searchMethod?: string;
+  searchScreen?: string;
   out?: string;
   force?: boolean;
   csv?: string;
@@ -43,6 +44,8 @@ export interface CompareContext {
   /** Refining goes on while the settings either side of the budget differ in cost by more than this (relative). */
   searchTolerance: number;
   searchMethod: 'bisect' | 'secant';
+  /** Screen each setting on the first replication, confirming the bracket on all (`--search-screen`). */
+  searchScreen: boolean;
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -108,12 +111,14 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (!(searchTolerance > 0 && searchTolerance < 1)) throw new UserError(`--search-tolerance: expected a percentage above 0 and below 100%, got "${f.searchTolerance}"`);
   const searchMethod = f.searchMethod ?? 'bisect';
   if (searchMethod !== 'bisect' && searchMethod !== 'secant') throw new UserError(`--search-method: expected "bisect" or "secant", got "${searchMethod}"`);
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  const searchScreen = f.searchScreen ?? 'on';
+  if (searchScreen !== 'on' && searchScreen !== 'off') throw new UserError(`--search-screen: expected "on" or "off", got "${searchScreen}"`);
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod }, progress);
+  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });

@@ -1,4 +1,7 @@
-import { bestOf, cheapestSetting, policyKnobs, type PolicyResult } from '../compare/policySearch.js';
+import { bestOf, policyKnobs, type Knob, type PolicyResult } from '../compare/policySearch.js';
+import { screenedCheapest, type ScreenedResult } from '../compare/screenedSearch.js';
+import { replicationEvaluator, slots } from '../compare/evaluator.js';
+import { usableCores } from '../engine/cores.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
 import { reportHtml } from '../report/html.js';
@@ -29,7 +32,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant' },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -42,41 +45,41 @@ export async function comparePoliciesAction(
   // with templates, each template has its own pool: the policy drives every one of them
   const templates = base.templates ? Object.entries(base.templates) : [];
   const poolKey = templates.length ? 'templates.*.warmPool' : 'infrastructure.warmPool';
-  const results: PolicyResult[] = [];
-  // overall progress: evaluations done (fractions as replications finish) of at most `bound`
+  // overall progress in replications run, of at most `bound` (every search at its most, on every replication)
   const knobs = policies.map((name) => policyKnobs(name, base.infrastructure.warmPool.size, poolKey));
-  const perSearch = (k: { integer: boolean; up: boolean }) => searchBound(k, opts.steps ?? 6);
+  const reps = base.replications;
+  const screenOn = opts.screen ?? true;
+  const perSearch = (k: { integer: boolean; up: boolean }) => searchBound(k, opts.steps ?? 6) * reps;
   let bound = knobs.flat().reduce((n, k) => n + perSearch(k), 0);
   let done = 0;
-  for (const [p, name] of policies.entries()) {
-    const searches: PolicyResult[] = [];
-    for (const knob of knobs[p]) {
-      let inSearch = 0;
-      const settings = (value: number): string[] => {
-        if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
-        return templates.flatMap(([t, spec]) => {
-          const at = (key: string) => key.replace('*', t);
-          // static scales each template's own pool size; the others set their knob on every pool
-          const v = name === 'static' ? Math.round(spec.warmPool.size * value) : value;
-          return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
-        });
-      };
-      searches.push(
-        await cheapestSetting(name, knob, meets, async (value) => {
-          const label = `${name} ${knob.key.split('.').pop()}=${value}`;
-          const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers, limits: opts.limits, onProgress: (d, t) => progress?.(label, done + d / t, bound) });
-          done++;
-          inSearch++;
-          return sim.summary;
-        }, opts.steps, undefined, opts.tolerance, opts.method),
-      );
-      // the search stopped short of its bound: what it did not need comes off the total
-      bound -= perSearch(knob) - inSearch;
-      progress?.(`${name} done`, done, bound);
-    }
-    // the oracle's two rules: the cheaper stands for it, with every setting tried under either
-    results.push({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) });
-  }
+  // every replication is one task on one worker thread (in this thread with --workers 0); the
+  // knob searches run side by side, so two keep two workers busy while each screens on one
+  const limit = slots(opts.workers === 0 ? 1 : (opts.workers ?? usableCores()));
+  const search = async (name: string, knob: Knob): Promise<ScreenedResult> => {
+    const settings = (value: number): string[] => {
+      if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
+      return templates.flatMap(([t, spec]) => {
+        const at = (key: string) => key.replace('*', t);
+        // static scales each template's own pool size; the others set their knob on every pool
+        const v = name === 'static' ? Math.round(spec.warmPool.size * value) : value;
+        return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
+      });
+    };
+    const evaluate = replicationEvaluator(async (value, replication) => {
+      const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers === 0 ? 0 : 1, limits: opts.limits, only: [replication] });
+      progress?.(`${name} ${knob.key.split('.').pop()}=${value}`, ++done, Math.max(bound, done));
+      return { scenario: sim.scenario, result: sim.results[0] };
+    }, limit);
+    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn);
+    // the search stopped short of its bound: what it did not need comes off the total
+    bound -= perSearch(knob) - r.replicationsRun;
+    progress?.(`${name} done`, done, Math.max(bound, done));
+    return r;
+  };
+  const searched = await Promise.all(policies.map((name, p) => Promise.all(knobs[p].map((knob) => search(name, knob)))));
+  // the oracle's two rules: the cheaper stands for it, with every setting tried under either
+  const results: PolicyResult[] = searched.map((searches) => ({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) }));
+  const replicationsRun = searched.flat().reduce((n, r) => n + r.replicationsRun, 0);
   const cost = (r: PolicyResult) => get(r.best.summary, 'cost.total');
   const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
   const oracle = results.find((r) => r.policy === 'oracle' && r.meetsBudget);
@@ -87,6 +90,8 @@ export async function comparePoliciesAction(
   const json = {
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
+    // how the searches ran: replications run in all, and whether settings were screened on the first
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun },
     policies: Object.fromEntries(
       results.map((r) => [
         r.policy,
@@ -97,7 +102,7 @@ export async function comparePoliciesAction(
           poolCost: pool(r),
           startLatencyP99: get(r.best.summary, 'startLatency.p99'),
           warmHitRate: get(r.best.summary, 'warmHitRate'),
-          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
+          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, replications: (e.summary as { replications: number }).replications, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
         },
       ]),
     ),
@@ -148,6 +153,6 @@ export async function comparePoliciesAction(
     ]);
   }
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
-  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by bisection on its capacity knob; common random numbers`);
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` screened on the first replication, confirmed on all ${reps}` : ''} (${replicationsRun} replications run); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }

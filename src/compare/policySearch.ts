@@ -73,7 +73,7 @@ export interface PolicyResult {
 }
 
 /** Relative difference of two settings' costs: the larger of total cost's and the pool's. */
-function costGap(a: Evaluation, b: Evaluation): number {
+export function costGap(a: Evaluation, b: Evaluation): number {
   let g = 0;
   for (const k of ['cost.total', 'cost.pool']) {
     const x = get(a.summary, k);

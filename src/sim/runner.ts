@@ -20,6 +20,12 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called with the simulated time of a single replication run in this thread (see `runReplication`). */
   onTime?: (simS: number, durationS: number) => void;
+  /**
+   * Run only these replication indices (each in [0, replications)), e.g. to screen a setting on
+   * its first replication and add the rest later (`compare --policies`): replication r is the
+   * same whichever others run with it. Results come in the order given.
+   */
+  only?: readonly number[];
 }
 
 /**
@@ -28,21 +34,23 @@ export interface RunOptions {
  * finished first).
  */
 export async function runReplications(s: Scenario, inputs: PreparedInputs, opts: RunOptions = {}): Promise<ReplicationResult[]> {
-  const n = s.replications;
+  const which = opts.only ?? Array.from({ length: s.replications }, (_, r) => r);
+  for (const r of which) if (!(Number.isInteger(r) && r >= 0 && r < s.replications)) throw new Error(`replication ${r}: expected an index from 0 to ${s.replications - 1}`);
+  const n = which.length;
   const workers = Math.min(n, opts.workers ?? (n > 1 ? usableCores() : 0));
   const helper: boolean | 'auto' = opts.helper ?? (opts.workers === undefined && 2 * Math.max(1, workers) <= usableCores() ? 'auto' : false);
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
-    for (let r = 0; r < n; r++) {
-      results[r] = runReplication(s, inputs, r, { helper, exportHistograms: opts.exportHistograms, onTime: n === 1 ? opts.onTime : undefined });
-      opts.onProgress?.(r + 1, n);
+    for (let i = 0; i < n; i++) {
+      results[i] = runReplication(s, inputs, which[i], { helper, exportHistograms: opts.exportHistograms, onTime: n === 1 ? opts.onTime : undefined });
+      opts.onProgress?.(i + 1, n);
     }
     return results;
   }
   let done = 0;
-  const tasks = Array.from({ length: n }, (_, replication) => ({ scenario: s, inputs, replication, helper, exportHistograms: opts.exportHistograms }));
-  await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (_, r) => {
-    results[r.replication] = r;
+  const tasks = which.map((replication, i) => ({ scenario: s, inputs, replication, helper, exportHistograms: opts.exportHistograms, i }));
+  await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (t, r) => {
+    results[t.i] = r;
     opts.onProgress?.(++done, n);
   });
   return results;

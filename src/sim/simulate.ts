@@ -21,7 +21,7 @@ export interface Simulated {
 export async function simulateFile(
   file: string,
   sets: readonly string[],
-  opts: { workers?: number; onProgress?: (done: number, total: number) => void; onTime?: (simS: number, durationS: number) => void; limits?: Partial<WorkLimits>; exportHistograms?: boolean } = {},
+  opts: { workers?: number; onProgress?: (done: number, total: number) => void; onTime?: (simS: number, durationS: number) => void; limits?: Partial<WorkLimits>; exportHistograms?: boolean; only?: readonly number[] } = {},
 ): Promise<Simulated> {
   const scenario = loadScenario(file, [...sets]);
   const inputs = prepareInputs(scenario, file);
