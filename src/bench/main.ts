@@ -77,11 +77,13 @@ const i = process.argv.indexOf('--case');
 if (i >= 0) {
   console.log(JSON.stringify(await runCase(process.argv[i + 1])));
 } else if (process.argv.includes('--only')) {
-  // `npm run bench -- --only contention` or `--only simpy`: just those rows
+  // `npm run bench -- --only contention|simpy|startup|r`: just those rows (r: auto against R's forecast package, slow)
   const only = process.argv[process.argv.indexOf('--only') + 1];
   if (only === 'contention') contentionRows(child);
   else if (only === 'simpy') simpyRow(child);
-  else throw new Error(`--only: expected contention or simpy, got ${only}`);
+  else if (only === 'startup') console.log(startupRow());
+  else if (only === 'r') for (const line of (await import('./rForecast.js')).rComparison((await import('./forecastAccuracy.js')).accuracyCases())) console.log(line);
+  else throw new Error(`--only: expected contention, simpy, startup or r, got ${only}`);
 } else {
   const f = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
   console.log(`tidecast bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
