@@ -22,8 +22,8 @@ export function accuracyCases(): AccuracyCase[] {
   const cases: AccuracyCase[] = [];
   for (const name of ['code', 'conv']) {
     const file = `traces/azure-llm-2023-${name}.csv`;
-    cases.push({ name: `${name} 10 s`, y: loadCounts(file, 10).counts, stepS: 10, horizon: 6, origins: 40 });
-    cases.push({ name: `${name} 1 min`, y: loadCounts(file, 60).counts, stepS: 60, horizon: 5, origins: 8 });
+    cases.push({ name: `${name} 10 s`, y: loadCounts(file, 10, 'auto', true).counts, stepS: 10, horizon: 6, origins: 40 });
+    cases.push({ name: `${name} 1 min`, y: loadCounts(file, 60, 'auto', true).counts, stepS: 60, horizon: 5, origins: 8 });
     const t = readTrace(traceSpec(file));
     if (t.kind !== 'requests') continue;
     const keep = name === 'code' ? 0.1 : 0.05;
@@ -31,7 +31,7 @@ export function accuracyCases(): AccuracyCase[] {
     cases.push({ name: `${name} thinned ×${keep} 1 min`, y: thinnedCounts(t.timesS, t.spanS, 60, keep, 2), stepS: 60, horizon: 5, origins: 8 });
   }
   for (const name of ['code', 'conv']) {
-    const bursts = loadCounts(`traces/azure-llm-2023-${name}.csv`, 10).counts;
+    const bursts = loadCounts(`traces/azure-llm-2023-${name}.csv`, 10, 'auto', true).counts;
     for (const seed of [1, 2, 3]) {
       const y = tiledCounts(bursts, { days: 21, stepS: 3600, peak: 80, trough: 8, weekend: 0.5, block: 12, seed });
       cases.push({ name: `${name}-tiled 3 w hourly #${seed}`, y, stepS: 3600, horizon: 24, origins: 7 });
