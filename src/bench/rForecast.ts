@@ -34,7 +34,9 @@ export function rComparison(cases: AccuracyCase[]): string[] {
     if (r.status !== 0) throw new Error(`Rscript failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
     const byCase = new Map<string, Map<string, number>>();
     for (const line of r.stdout.trim().split('\n')) {
-      const [name, model, mase] = line.split(',');
+      const [name, model, mase, secs] = line.split(',');
+      // R's own time per case and model (all origins), so a slow model can be named
+      process.stderr.write(`${cases[Number(name)]?.name ?? name}: R ${model} ${secs} s\n`);
       if (!byCase.has(name)) byCase.set(name, new Map());
       byCase.get(name)!.set(model, mase === 'NA' ? NaN : Number(mase));
     }

@@ -52,7 +52,7 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
     chosenText(s.chosen),
   ]);
   const lines = textTable(head, rows, 'l' + 'r'.repeat(head.length - 2) + 'l');
-  lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error`);
+  lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error; on counts, coverage is the randomized-PIT share (a 0 at q05 = 0 counts in part, as the forecast gave it; JSON hits90/hits99: the plain share)`);
   return { stdout: lines.join('\n') + '\n', notes };
 }
 
