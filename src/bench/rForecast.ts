@@ -13,7 +13,9 @@ import { accuracyCases, type AccuracyCase } from './forecastAccuracy.js';
  * auto.arima, stlf on MSTL, tbats, croston) on the README's accuracy cases, every model scored
  * the way `backtest` scores tidecast's: the same rolling origins, horizon and MASE scale. R gets
  * the series as counts per step and the seasonal periods that fit twice before the first origin.
- * `node dist/bench/rForecast.js [name filter]`; prints a markdown table. A benchmark, not a test.
+ * `node dist/bench/rForecast.js [name filter]`; prints a markdown table, and R's seconds per case
+ * and model on stderr (tbats ~20 s a fit on 3 weeks hourly, croston 2.5 s: the slow ones; croston
+ * is skipped over 5,000 steps). A benchmark, not a test.
  */
 export function rComparison(cases: AccuracyCase[]): string[] {
   const script = fileURLToPath(new URL('../../src/bench/forecast_r.R', import.meta.url));
@@ -34,9 +36,11 @@ export function rComparison(cases: AccuracyCase[]): string[] {
     if (r.status !== 0) throw new Error(`Rscript failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
     const byCase = new Map<string, Map<string, number>>();
     for (const line of r.stdout.trim().split('\n')) {
-      const [name, model, mase] = line.split(',');
+      const [name, model, mase, secs] = line.split(',');
+      // R's own time per case and model (all origins), so a slow model can be named
+      process.stderr.write(`${cases[Number(name)]?.name ?? name}: R ${model} ${secs} s\n`);
       if (!byCase.has(name)) byCase.set(name, new Map());
-      byCase.get(name)!.set(model, mase === 'NA' ? NaN : Number(mase));
+      byCase.get(name)!.set(model, mase === 'NA' ? NaN : mase === 'SKIP' ? Infinity : Number(mase));
     }
     const rModels = ['snaive', 'ets', 'auto.arima', 'stlf', 'tbats', 'croston'];
     const out = [`| case | tidecast auto | ${rModels.map((m) => `R ${m}`).join(' | ')} | auto / R's best |`, `|---|---:|${rModels.map(() => '---:').join('|')}|---:|`];
@@ -44,7 +48,7 @@ export function rComparison(cases: AccuracyCase[]): string[] {
       const auto = backtest(c.y, { stepS: c.stepS, horizon: c.horizon, origins: c.origins, models: ['auto'] })[0].mase;
       const rs = byCase.get(String(i).padStart(3, '0')) ?? new Map<string, number>();
       const best = Math.min(...[...rs.values()].filter((v) => Number.isFinite(v)));
-      const cell = (m: string) => (rs.has(m) ? (Number.isFinite(rs.get(m)!) ? rs.get(m)!.toFixed(3) : 'failed') : '—');
+      const cell = (m: string) => (rs.has(m) ? (Number.isFinite(rs.get(m)!) ? rs.get(m)!.toFixed(3) : rs.get(m) === Infinity ? 'skipped' : 'failed') : '—');
       out.push(`| ${c.name} | ${auto.toFixed(3)} | ${rModels.map(cell).join(' | ')} | ${Number.isFinite(best) ? (auto / best).toFixed(2) : '—'} |`);
     });
     return out;

@@ -5,6 +5,7 @@ import { MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import { intFlag } from './options.js';
 import { checkSteps, durationFlag, loadCounts, MAX_FORECAST_STEPS } from './series.js';
 import { textTable } from '../report/textTable.js';
+import { droppedTailNote } from '../forecast/series.js';
 
 /** Options of `tidecast backtest`. */
 export interface BacktestFlags {
@@ -17,7 +18,7 @@ export interface BacktestFlags {
 }
 
 /** `tidecast backtest`: rolling-origin accuracy of each model, as a table or JSON. */
-export function backtestAction(file: string, f: BacktestFlags): { stdout: string } {
+export function backtestAction(file: string, f: BacktestFlags): { stdout: string; notes: string[] } {
   const stepS = durationFlag('--step', f.step);
   const horizon = Math.max(1, Math.round(durationFlag('--horizon', f.horizon) / stepS));
   const origins = f.origins ? intFlag('--origins', f.origins, 1) : 7;
@@ -26,13 +27,16 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
   const models = (f.models ?? 'seasonal-naive-weekly,seasonal-naive-daily,holt-winters-add,holt-winters-mul-damped,double-seasonal,auto').split(',').map((m) => m.trim()) as ModelName[];
   const bad = models.find((m) => !MODEL_NAMES.includes(m));
   if (bad) throw new UserError(`--models: unknown model "${bad}"; expected some of ${MODEL_NAMES.join(', ')}`);
-  const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto');
+  // whole steps only: a partial last step would be scored as a collapse (said in the notes)
+  const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto', true);
+  const cut = droppedTailNote(series);
+  const notes = cut ? [`${file}: ${cut}`] : [];
   checkSteps(`backtesting on ${formatDuration(series.counts.length * stepS)} of history`, series.counts.length, stepS, MAX_FORECAST_STEPS);
   if (series.counts.length < horizon * (origins + 1)) {
     throw new UserError(`${file}: ${series.counts.length} steps of ${stepS} s hold no ${origins} origins of ${horizon} steps after some history; lower --origins or --horizon`);
   }
   const scores = backtest(series.counts, { stepS, horizon, origins, models }, () => performance.now());
-  if (format === 'json') return { stdout: JSON.stringify({ file, stepS, horizonSteps: horizon, origins, scores }, null, 2) + '\n' };
+  if (format === 'json') return { stdout: JSON.stringify({ file, stepS, horizonSteps: horizon, origins, notes, scores }, null, 2) + '\n', notes };
   const head = ['model', 'MASE', 'sMAPE %', 'RMSE', 'pinball p50', 'p90', 'p99', 'cover 90%', 'cover 99%', 'fit ms', 'chosen'];
   const rows = scores.map((s) => [
     s.model,
@@ -48,8 +52,8 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
     chosenText(s.chosen),
   ]);
   const lines = textTable(head, rows, 'l' + 'r'.repeat(head.length - 2) + 'l');
-  lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error`);
-  return { stdout: lines.join('\n') + '\n' };
+  lines.push('', `${origins} origins × ${horizon} steps of ${stepS} s; MASE scaled by the in-sample weekly seasonal-naive error; on counts, coverage is the randomized-PIT share (a 0 at q05 = 0 counts in part, as the forecast gave it; JSON hits90/hits99: the plain share)`);
+  return { stdout: lines.join('\n') + '\n', notes };
 }
 
 /**

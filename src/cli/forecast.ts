@@ -3,7 +3,7 @@ import { formatDuration } from '../scenario/units.js';
 import { forecast, MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import type { Forecast } from '../forecast/model.js';
 import { atIndex, checkSteps, durationFlag, loadCounts, MAX_FORECAST_STEPS, quantilesFlag, timeAt } from './series.js';
-import type { CountSeries } from '../forecast/series.js';
+import { droppedTailNote, type CountSeries } from '../forecast/series.js';
 
 /** Options of `tidecast forecast` as commander hands them over. */
 export interface ForecastFlags {
@@ -24,28 +24,29 @@ export function modelFlag(v: string | undefined): ModelName {
 }
 
 /** Loads the trace, cuts it at --at and forecasts. */
-export function runForecast(file: string, f: ForecastFlags, extraLevels: number[] = []): { series: CountSeries; at: number; levels: number[]; fc: Forecast; horizon: number } {
+export function runForecast(file: string, f: ForecastFlags, extraLevels: number[] = []): { series: CountSeries; at: number; levels: number[]; fc: Forecast; horizon: number; notes: string[] } {
   const stepS = durationFlag('--step', f.step);
   const horizonS = durationFlag('--horizon', f.horizon);
   const horizon = Math.max(1, Math.round(horizonS / stepS));
   const levels = quantilesFlag(f.quantiles ?? '0.5,0.9,0.99');
   const format = (f.traceFormat ?? 'auto') as 'auto';
   checkSteps(`a ${f.horizon} horizon`, horizon, stepS, MAX_FORECAST_STEPS);
-  const series = loadCounts(file, stepS, format);
+  // whole steps only: a partial last step would read as a collapse (said in the notes)
+  const series = loadCounts(file, stepS, format, true);
   const at = atIndex(series, f.at);
   checkSteps(`forecasting from ${formatDuration(at * stepS)} of history`, at, stepS, MAX_FORECAST_STEPS);
   const all = [...new Set([...levels, ...extraLevels])].sort((a, b) => a - b);
   const fc = forecast(series.counts.subarray(0, at), { stepS, horizon, quantiles: all, model: modelFlag(f.model) });
-  return { series, at, levels, fc, horizon };
+  const cut = droppedTailNote(series);
+  return { series, at, levels, fc, horizon, notes: [...(cut ? [`${file}: ${cut}`] : []), ...fc.notes.map((n) => `forecast: ${n}`)] };
 }
 
 /** `tidecast forecast`: CSV `time,mean,p50,p90,p99` (one row per step from --at on) or JSON. */
 export function forecastAction(file: string, f: ForecastFlags): { stdout: string; notes: string[] } {
   const format = f.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UserError(`--format: expected "csv" or "json", got "${format}"`);
-  const { series, at, levels, fc, horizon } = runForecast(file, f);
+  const { series, at, levels, fc, horizon, notes } = runForecast(file, f);
   const name = (q: number) => `p${+(q * 100).toFixed(4)}`;
-  const notes = fc.notes.map((n) => `forecast: ${n}`);
   if (format === 'json') {
     const rows = Array.from({ length: horizon }, (_, k) => ({
       time: timeAt(series, at + k),

@@ -233,9 +233,7 @@ program
   .option('--models <list>', 'models to score (comma-separated)')
   .option('--format <format>', 'text or json', 'text')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
-  .action(async (file: string, flags: BacktestFlags) => {
-    process.stdout.write((await import('./backtest.js')).backtestAction(file, flags).stdout);
-  });
+  .action(async (file: string, flags: BacktestFlags) => emitResult((await import('./backtest.js')).backtestAction(file, flags)));
 
 program
   .command('scaler')

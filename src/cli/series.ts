@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { readProblem } from '../config/yamlConfig.js';
-import { azureFunctionsCounts, toCounts, type CountSeries } from '../forecast/series.js';
+import { azureFunctionsCounts, toCounts, wholeSteps, type CountSeries } from '../forecast/series.js';
 import { formatDuration, parseDuration } from '../scenario/units.js';
 import { parseTimeCell, readTrace, traceSpec } from '../workload/trace.js';
 
@@ -37,9 +37,11 @@ export function quantilesFlag(v: string): number[] {
 
 /**
  * Reads a trace file as counts per step: per-request events, interval counts or rates (the
- * project's `time,count`), or the Azure Functions 2019 per-minute layout.
+ * project's `time,count`), or the Azure Functions 2019 per-minute layout. With `whole` (the
+ * forecaster's loads) a last step the trace ends inside is cut and recorded in `droppedTail`
+ * (say it with `droppedTailNote`); without it that step stays, partial, as the export shows it.
  */
-export function loadCounts(file: string, stepS: number, format: 'auto' | 'requests' | 'intervals' | 'azure-functions' = 'auto'): CountSeries {
+export function loadCounts(file: string, stepS: number, format: 'auto' | 'requests' | 'intervals' | 'azure-functions' = 'auto', whole = false): CountSeries {
   let head = '';
   try {
     head = readFileSync(file, 'utf8').slice(0, 200);
@@ -52,11 +54,13 @@ export function loadCounts(file: string, stepS: number, format: 'auto' | 'reques
     const f = stepS / 60;
     const counts = new Float64Array(Math.ceil(s.counts.length / f));
     s.counts.forEach((c, i) => (counts[Math.floor(i / f)] += c));
-    return { ...s, stepS, counts };
+    const out = { ...s, stepS, counts };
+    return whole ? wholeSteps(out, (s.counts.length - (counts.length - 1) * f) * 60) : out;
   }
   const trace = readTrace(traceSpec(file, { format }), undefined, 'trace');
   checkSteps(`${file}'s ${formatDuration(trace.spanS)}`, trace.spanS / stepS, stepS, MAX_STEPS);
-  return toCounts(trace, stepS);
+  const out = toCounts(trace, stepS);
+  return whole ? wholeSteps(out, trace.spanS - (out.counts.length - 1) * stepS) : out;
 }
 
 /**
@@ -71,7 +75,8 @@ export function atIndex(s: CountSeries, at: string | undefined): number {
   if (i < 1 || i > s.counts.length) {
     const end = s.startS + s.counts.length * s.stepS;
     const show = (x: number) => (s.absolute ? new Date(x * 1000).toISOString() : String(x));
-    throw new UserError(`--at ${at}: outside the trace (${show(s.startS)} … ${show(end)}), or before its first full step`);
+    const cut = s.droppedTail ? `; the partial step the trace ends in is left out` : '';
+    throw new UserError(`--at ${at}: outside the trace (${show(s.startS)} … ${show(end)}), or before its first full step${cut}`);
   }
   return i;
 }

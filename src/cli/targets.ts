@@ -23,7 +23,7 @@ export function targetsAction(file: string, f: TargetsFlags): { stdout: string; 
   if (!(goal > 0 && goal < 1)) throw new UserError(`--hit-rate: expected a fraction between 0 and 1 such as 0.99, got "${f.hitRate}"`);
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'csv') throw new UserError(`--format: expected "text", "csv" or "json", got "${format}"`);
-  const { series, at, fc, horizon } = runForecast(file, { ...f, format: undefined }, MIXTURE_LEVELS);
+  const { series, at, fc, horizon, notes } = runForecast(file, { ...f, format: undefined }, MIXTURE_LEVELS);
   const t = poolTargets(fc, series.stepS, lead, goal);
   let advice: ReturnType<typeof reservedAdvice> | null = null;
   if (f.sessionDuration || f.reservedCost || f.serverlessCost) {
@@ -36,7 +36,6 @@ export function targetsAction(file: string, f: TargetsFlags): { stdout: string; 
     advice = reservedAdvice(fc, series.stepS, d, rc, sc);
   }
   const rows = Array.from({ length: horizon }, (_, k) => ({ time: timeAt(series, at + k), ratePerS: fc.mean[k] / series.stepS, poolSize: t.size[k], predictedHitRate: t.hitRate[k] }));
-  const notes = fc.notes.map((n) => `forecast: ${n}`);
   if (format === 'json') return { stdout: JSON.stringify({ model: fc.model, leadTimeS: lead, hitRateGoal: goal, rows, reserved: advice }, null, 2) + '\n', notes };
   const lines = [format === 'csv' ? 'time,ratePerS,poolSize,predictedHitRate' : `pool targets (lead time ${lead} s, hit-rate goal ${goal}, model ${fc.model})`];
   for (const r of rows) lines.push(format === 'csv' ? `${r.time},${r.ratePerS.toFixed(4)},${r.poolSize},${r.predictedHitRate.toFixed(5)}` : `${r.time}  rate ${r.ratePerS.toFixed(2)}/s  pool ${r.poolSize}  predicted hit ${(r.predictedHitRate * 100).toFixed(2)}%`);

@@ -1,6 +1,7 @@
 import type { ModelName } from './forecast.js';
 import { forecast, makeModel, seasonsFor } from './forecast.js';
 import { SeasonalNaive } from './seasonalNaive.js';
+import { isCounts } from './countQuantiles.js';
 
 /** Accuracy of one model over a rolling-origin backtest. */
 export interface BacktestScore {
@@ -12,16 +13,77 @@ export interface BacktestScore {
   rmse: number;
   /** Pinball (quantile) loss at each level. */
   pinball: Record<string, number>;
-  /** Share of actual values inside the central 90% and 99% intervals. */
+  /**
+   * Share of actual values inside the central 90% and 99% intervals. On count series (whole
+   * actuals) this is the randomized-PIT coverage (Czado, Gneiting & Held 2009): the share of each
+   * actual's PIT interval [F(a−1), F(a)] inside [0.05, 0.95], F read from the forecast's
+   * quantiles (see `pitCoverage`); it is exactly the level when the forecast distribution is the
+   * true one. Elsewhere, the plain share inside [q05, q95].
+   */
   coverage90: number;
   coverage99: number;
+  /**
+   * The plain share of actuals with q05 ≤ a ≤ q95 (and q005 … q995). On small counts it is not a
+   * calibration measure: a count of mean 0.4 is 0 two times in three, so q05 = 0 and every 0 is
+   * "inside", and a true forecast covers 95–100% at 90%.
+   */
+  hits90: number;
+  hits99: number;
   /** Mean milliseconds per fit + forecast (from the clock the caller passes in). */
   fitMs: number;
   /** Models `auto` chose, with counts. */
   chosen: Record<string, number>;
 }
 
-const LEVELS = [0.005, 0.05, 0.5, 0.9, 0.95, 0.99, 0.995];
+/** Quantile levels a backtest asks for: 0.005, 0.01, …, 0.995 (199), to read F for the PIT. */
+export const PIT_LEVELS: readonly number[] = Array.from({ length: 199 }, (_, i) => Number(((i + 1) * 0.005).toFixed(3)));
+
+/**
+ * The forecast CDF at x read from quantiles `values` at increasing `levels` (their inverse,
+ * linear between levels): the largest level whose quantile is ≤ x; 0 below the first, 1 above
+ * the last.
+ */
+export function cdfFromQuantiles(levels: readonly number[], values: ArrayLike<number>, x: number): number {
+  const n = levels.length;
+  if (x < values[0]) return 0;
+  if (x > values[n - 1]) return 1;
+  let i = 0;
+  while (i + 1 < n && values[i + 1] <= x) i++;
+  if (i + 1 >= n || values[i + 1] === values[i]) return levels[i];
+  return levels[i] + ((levels[i + 1] - levels[i]) * (x - values[i])) / (values[i + 1] - values[i]);
+}
+
+/** Counts up to which `pitCoverage` reads P(a) by the exact recursion (its grid error grows with a). */
+const EXACT_UP_TO = 8;
+
+/**
+ * Expected coverage of a whole count `a` by the central interval [α/2, 1 − α/2] of a forecast
+ * whose quantiles are *mid-quantiles* (as `countQuantile` gives, and as continuous quantiles are
+ * up to half a count): its randomized PIT U = F(a−1) + V·P(a), V uniform, lies in the interval
+ * with probability |[F(a−1), F(a)] ∩ [α/2, 1 − α/2]| / P(a). The quantiles give the
+ * mid-distribution M(k) = F(k−1) + ½P(k) at whole counts, so P(0) = 2M(0), P(k) follows from
+ * M(k) − M(k−1) = ½(P(k−1) + P(k)) up to 8, and P(a) ≈ ½(M(a+1) − M(a−1)) above. Scoring "q05 ≤ a ≤ q95" instead counts every 0 as covered when q05 = 0
+ * (any count with P(0) ≥ 10%), so a true forecast of a sparse count covers 95–100%.
+ */
+export function pitCoverage(levels: readonly number[], values: ArrayLike<number>, a: number, alpha: number): number {
+  const m = (x: number) => cdfFromQuantiles(levels, values, x);
+  const mid = m(a);
+  let p: number;
+  if (a <= EXACT_UP_TO) {
+    // exact from 0 up: P(0) = 2M(0), P(k) = 2(M(k) − M(k−1)) − P(k−1) (steep pmfs near 0, where
+    // the symmetric estimate below is poor: Poisson(0.1) would cover 92%)
+    p = Math.min(1, 2 * m(0));
+    for (let k = 1; k <= a; k++) p = Math.max(0, 2 * (m(k) - m(k - 1)) - p);
+  } else {
+    p = 0.5 * (m(a + 1) - m(a - 1));
+  }
+  const lo = Math.max(0, mid - 0.5 * p);
+  const hi = Math.min(1, mid + 0.5 * p);
+  const a0 = alpha / 2;
+  const a1 = 1 - alpha / 2;
+  if (hi - lo < 1e-9) return lo >= a0 && lo <= a1 ? 1 : 0;
+  return Math.max(0, Math.min(hi, a1) - Math.max(lo, a0)) / (hi - lo);
+}
 
 /** The rolling origins: `count` of them spaced `horizon` apart at the end of a series of `n` (those with ≥ 2 steps before them). */
 export function backtestOrigins(n: number, horizon: number, count: number): number[] {
@@ -63,6 +125,10 @@ export function backtest(
     let count = 0;
     let in90 = 0;
     let in99 = 0;
+    let hit90 = 0;
+    let hit99 = 0;
+    const counts = isCounts(y);
+    const qs = new Float64Array(PIT_LEVELS.length);
     const pin: Record<string, number> = Object.fromEntries([0.5, 0.9, 0.99].map((q) => [String(q), 0]));
     let ms = 0;
     const chosen: Record<string, number> = {};
@@ -70,7 +136,7 @@ export function backtest(
       const train = y.subarray(0, o);
       const scale = maseScale(train, opts.stepS);
       const t0 = clock();
-      const f = forecast(train, { stepS: opts.stepS, horizon: h, quantiles: LEVELS, model: makeModel(name, h) });
+      const f = forecast(train, { stepS: opts.stepS, horizon: h, quantiles: PIT_LEVELS, model: makeModel(name, h) });
       ms += clock() - t0;
       chosen[f.model] = (chosen[f.model] ?? 0) + 1;
       for (let k = 0; k < h && o + k < n; k++) {
@@ -80,8 +146,13 @@ export function backtest(
         smape += a + p > 0 ? (200 * Math.abs(a - p)) / (Math.abs(a) + Math.abs(p)) : 0;
         sq += (a - p) ** 2;
         const q = (l: number) => f.quantiles.get(l)![k];
-        if (a >= q(0.05) && a <= q(0.95)) in90++;
-        if (a >= q(0.005) && a <= q(0.995)) in99++;
+        if (a >= q(0.05) && a <= q(0.95)) hit90++;
+        if (a >= q(0.005) && a <= q(0.995)) hit99++;
+        if (counts) {
+          PIT_LEVELS.forEach((l, i) => (qs[i] = q(l)));
+          in90 += pitCoverage(PIT_LEVELS, qs, a, 0.1);
+          in99 += pitCoverage(PIT_LEVELS, qs, a, 0.01);
+        }
         for (const l of [0.5, 0.9, 0.99]) {
           const d = a - q(l);
           pin[String(l)] += d >= 0 ? l * d : (l - 1) * d;
@@ -96,8 +167,10 @@ export function backtest(
       smape: smape / count,
       rmse: Math.sqrt(sq / count),
       pinball: pin,
-      coverage90: in90 / count,
-      coverage99: in99 / count,
+      coverage90: (counts ? in90 : hit90) / count,
+      coverage99: (counts ? in99 : hit99) / count,
+      hits90: hit90 / count,
+      hits99: hit99 / count,
       fitMs: ms / Math.max(1, origins.length),
       chosen,
     };

@@ -10,9 +10,9 @@ const FEW = 20;
  * can be pooled and rescaled to any forecast level. The level is floored at `levelFloor` (a
  * quarter of the history's mean, see `errorScale`): a burst after a forecast of zero would
  * otherwise count as an error of √burst standard units, and rescaled to a busy level blow the
- * quantiles up by orders of magnitude.
+ * quantiles up by orders of magnitude. `levelsOut[j]`, when given, receives each error's forecast.
  */
-export function standardisedErrors(y: Float64Array, fitted: Fitted, h: number, minOrigin: number, maxOrigins = 240, levelFloor = 0): Float64Array[] {
+export function standardisedErrors(y: Float64Array, fitted: Fitted, h: number, minOrigin: number, maxOrigins = 240, levelFloor = 0, levelsOut?: number[][]): Float64Array[] {
   const n = y.length;
   const first = Math.max(minOrigin, Math.floor(n / 2), 1);
   const last = n - 1;
@@ -24,7 +24,10 @@ export function standardisedErrors(y: Float64Array, fitted: Fitted, h: number, m
     const fc = fitted.forecastFrom(y, o, k);
     // an origin before the model's minimum history gives no forecast (NaN): skip it
     if (!fc.every(Number.isFinite)) continue;
-    for (let j = 0; j < k; j++) errs[j].push((y[o + j] - fc[j]) / errorScale(fc[j], levelFloor));
+    for (let j = 0; j < k; j++) {
+      errs[j].push((y[o + j] - fc[j]) / errorScale(fc[j], levelFloor));
+      levelsOut?.[j].push(fc[j]);
+    }
   }
   return errs.map((e) => Float64Array.from(e));
 }

@@ -1,5 +1,5 @@
 import { AutoModel } from './auto.js';
-import { countQuantile, errorMoments, isCounts, SMALL_COUNT } from './countQuantiles.js';
+import { countQuantile, countVariance, errorMoments, isCounts, SMALL_COUNT } from './countQuantiles.js';
 import { DoubleSeasonal } from './doubleSeasonal.js';
 import { envelope, ENVELOPE_DEFAULTS, type EnvelopeOptions } from './envelope.js';
 import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
@@ -101,11 +101,14 @@ export function forecast(
   // models forecast from a full state
   const minOrigin = seasons.weekly > 0 && clean.length >= 2 * seasons.weekly ? seasons.weekly : 8;
   const floor = levelFloorOf(clean);
-  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin), 240, floor);
-  const eq = errorQuantiles(errs, levels);
-  // small counts: negative-binomial quantiles with the errors' bias and variance at that level
   const counts = isCounts(clean);
+  const levelsAt: number[][] | undefined = counts ? Array.from({ length: h }, () => []) : undefined;
+  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin), 240, floor, levelsAt);
+  const eq = errorQuantiles(errs, levels);
+  // small counts: negative-binomial quantiles with the errors' bias and variance at that level,
+  // at least the variance function aμ + bμ² fitted on the small-count errors (countVariance)
   const moments = counts ? errorMoments(errs) : null;
+  const vf = levelsAt ? countVariance(errs.map((e, j) => Array.from(e, (v, i) => v * errorScale(levelsAt[j][i], floor))), levelsAt) : null;
   const quantiles = new Map<number, Float64Array>();
   let prev: Float64Array | null = null;
   for (const q of levels) {
@@ -116,7 +119,9 @@ export function forecast(
       let v: number;
       if (moments && mean[k] < SMALL_COUNT && Number.isFinite(moments.mean[k])) {
         const mu = Math.max(0, mean[k] + moments.mean[k] * sc);
-        const variance = Math.max(0, moments.meanSquare[k] - moments.mean[k] ** 2) * sc * sc;
+        // the wider of the step's own error variance and the series' variance function at μ
+        const own = Math.max(0, moments.meanSquare[k] - moments.mean[k] ** 2) * sc * sc;
+        const variance = Math.max(own, vf ? vf.a * mean[k] + vf.b * mean[k] * mean[k] : 0);
         v = countQuantile(mu, variance, q);
       } else {
         const e = Number.isFinite(z[k]) ? z[k] : 0;

@@ -9,6 +9,32 @@ export interface CountSeries {
   absolute: boolean;
   stepS: number;
   counts: Float64Array;
+  /**
+   * A partial last step that was cut off (`wholeSteps`): the trace ends `coveredS` seconds into
+   * it, and the `count` arrivals it held are not in `counts`. Absent when nothing was cut.
+   */
+  droppedTail?: { coveredS: number; count: number };
+}
+
+/**
+ * Keeps only whole steps: a trace that ends inside its last step would show that step as a
+ * collapse (conv at 1 min ends at 37 against ~250 a minute), which a forecaster reads as real.
+ * `coveredS` is how far into the last step the data reach; below one step (less 1 µs) that step
+ * is cut and recorded in `droppedTail`. Never cuts the only step.
+ */
+export function wholeSteps(s: CountSeries, coveredS: number): CountSeries {
+  const n = s.counts.length;
+  if (n < 2 || !(coveredS < s.stepS - 1e-6)) return s;
+  return { ...s, counts: s.counts.slice(0, n - 1), droppedTail: { coveredS: Math.max(0, coveredS), count: s.counts[n - 1] } };
+}
+
+/** One line saying what `wholeSteps` cut, or undefined. */
+export function droppedTailNote(s: CountSeries): string | undefined {
+  const d = s.droppedTail;
+  if (!d) return undefined;
+  const end = s.startS + s.counts.length * s.stepS;
+  const at = s.absolute ? new Date(Math.round(end * 1000)).toISOString() : String(Number(end.toFixed(6)));
+  return `the trace ends ${Number(d.coveredS.toFixed(3))} s into its last ${s.stepS}-s step (from ${at}); that partial step (${Number(d.count.toFixed(6))} arrivals) is left out, so it is not read as a collapse`;
 }
 
 /**

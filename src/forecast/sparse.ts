@@ -9,12 +9,16 @@ import { Rng } from '../random/rng.js';
  * re-sampled in blocks onto a daily × weekly tide).
  */
 
-/** Counts per step of per-request times (seconds from the trace's start) with each request kept with probability `keep`. */
+/** Counts per whole step of per-request times (seconds from the trace's start) with each request kept with probability `keep`; a partial last step is left out. */
 export function thinnedCounts(timesS: ArrayLike<number>, spanS: number, stepS: number, keep: number, seed: number): Float64Array {
   const rng = new Rng(seed);
-  const n = Math.max(1, Math.ceil(spanS / stepS - 1e-9));
+  // whole steps only, as the forecaster loads traces: a partial last step would read as a collapse
+  const n = Math.max(1, Math.floor(spanS / stepS + 1e-9));
   const out = new Float64Array(n);
-  for (let i = 0; i < timesS.length; i++) if (rng.next() < keep) out[Math.min(n - 1, Math.floor(timesS[i] / stepS))]++;
+  for (let i = 0; i < timesS.length; i++) {
+    const j = Math.floor(timesS[i] / stepS);
+    if (rng.next() < keep && j < n) out[j]++;
+  }
   return out;
 }
 
