@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backtest, backtestOrigins, maseScale } from '../forecast/backtest.js';
+import { backtest, backtestOrigins, masePeriod, maseScale } from '../forecast/backtest.js';
 import { seasonsFor } from '../forecast/forecast.js';
-import { SeasonalNaive } from '../forecast/seasonalNaive.js';
 import { accuracyCases, type AccuracyCase } from './forecastAccuracy.js';
 
 /**
@@ -27,8 +26,7 @@ export function rComparison(cases: AccuracyCase[]): string[] {
       const origins = backtestOrigins(c.y.length, c.horizon, c.origins);
       const s = seasonsFor(c.stepS);
       const fits = (p: number) => (p > 1 && origins[0] >= 2 * p ? p : 0);
-      const naive = new SeasonalNaive('weekly');
-      const rows = origins.map((o) => `${o},${maseScale(c.y.subarray(0, o), c.stepS)},${naive.period(s, o)}`);
+      const rows = origins.map((o) => `${o},${maseScale(c.y.subarray(0, o), c.stepS)},${masePeriod(o, c.stepS)}`);
       writeFileSync(join(dir, `${String(i).padStart(3, '0')}.meta`), [c.name, `${c.horizon},${fits(s.daily)},${fits(s.weekly)}`, ...rows].join('\n') + '\n');
       writeFileSync(join(dir, `${String(i).padStart(3, '0')}.csv`), Array.from(c.y).join('\n') + '\n');
     });

@@ -267,7 +267,7 @@ program
 simOptions(
   program
     .command('validate')
-    .description('run a scenario over an observed window and judge it metric by metric (start-latency p50/p90/p99, warm-hit rate, overflow rate, concurrency, pool level): exit 0 pass, 1 fail, 2 invalid input')
+    .description('run a scenario over an observed window and judge it metric by metric (start-latency p50/p90/p99, warm-hit rate, overflow rate, reject rate, concurrency, pool level): exit 0 pass, 1 fail, 2 invalid input')
     .argument('<scenario>', 'scenario YAML file (e.g. from tidecast calibrate)')
     .requiredOption('--observed <csv|url>', 'the observed window: a CSV export, or a Prometheus URL (with --start and --end)')
     .option('--start <time>', 'window start, with a Prometheus URL')

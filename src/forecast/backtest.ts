@@ -95,10 +95,15 @@ export function backtestOrigins(n: number, horizon: number, count: number): numb
   return origins;
 }
 
-/** MASE's scale at an origin: the in-sample MAE of seasonal naive on `train` (weekly if a week fits, else daily; 1 when that is 0). */
+/** The period MASE's scale uses with `n` steps of history: a week when one fits, else 1 (the last value). */
+export function masePeriod(n: number, stepS: number): number {
+  return new SeasonalNaive('weekly').period(seasonsFor(stepS), n);
+}
+
+/** MASE's scale at an origin: the in-sample MAE of seasonal naive at `masePeriod` on `train` (1 when that is 0). */
 export function maseScale(train: Float64Array, stepS: number): number {
   const o = train.length;
-  const m = new SeasonalNaive('weekly').period(seasonsFor(stepS), o);
+  const m = masePeriod(o, stepS);
   let scale = 0;
   for (let t = m; t < o; t++) scale += Math.abs(train[t] - train[t - m]);
   scale = o > m ? scale / (o - m) : 1;
