@@ -87,6 +87,30 @@ export function helperCostsMore(waitS: number, savedS: number): boolean {
 }
 
 /**
+ * Share of the wall time judged that main's waits must fill before a window still open may drop
+ * the helper. A helper without a core of its own keeps main waiting most of the time (waits of
+ * one scheduler slice, ms, for every far-queue barrier); a helper with its core only falls behind
+ * now and then — on the Kimi day quiet, its first half-second windows waited 9–65 ms and saved
+ * 110–180 ms, but the waits come in bursts while both threads warm up, so a window judged
+ * part-way (waits 30 ms, saving counted so far 20 ms) dropped a helper that was saving main 35%
+ * of the day (27 s against 42 s, 2026-12-02).
+ */
+const DOMINANT_SHARE = 0.25;
+
+/**
+ * The account's verdict. `waitS`/`savedS` are over the previous whole window and the current one
+ * so far, `spanS` the wall time they cover. At the end of a window (`windowDone`) the helper goes
+ * when its waits outweigh its saving (`helperCostsMore`); before that, only when they also fill
+ * more than DOMINANT_SHARE of the span (a window at least: 125 ms of waits), so that a burst of
+ * waits early in a window, before its saving has been counted, cannot drop a helper that wins
+ * over the window. Pure, for tests.
+ */
+export function helperVerdict(waitS: number, savedS: number, spanS: number, windowDone: boolean): boolean {
+  if (!helperCostsMore(waitS, savedS)) return false;
+  return windowDone || waitS > DOMINANT_SHARE * Math.max(spanS, WINDOW_MS / 1000);
+}
+
+/**
  * The helper thread of one engine: a worker (src/engine/farHelper.ts) that sorts far queues'
  * events and draws samplers' random values ahead, each through shared-memory rings, so that main
  * only reads. Work is handed over once (`serve`); the bell is rung when main waits, so an idle
@@ -115,6 +139,7 @@ export class Helper {
   private winSavedBase = 0;
   private prevWaitS = 0;
   private prevSavedS = 0;
+  private prevSpanS = 0;
 
   constructor() {
     this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer, modules: workModules.slice() } });
@@ -191,10 +216,13 @@ export class Helper {
     }
     this.winWaitS += waitS;
     const winSaved = saved - this.winSavedBase;
-    if (!this.detached && helperCostsMore(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS)) this.abandon = true;
-    if (now - this.winStart > WINDOW_MS) {
+    const windowDone = now - this.winStart > WINDOW_MS;
+    const spanS = (now - this.winStart) / 1000 + this.prevSpanS;
+    if (!this.detached && helperVerdict(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS, spanS, windowDone)) this.abandon = true;
+    if (windowDone) {
       this.prevWaitS = this.winWaitS;
       this.prevSavedS = winSaved;
+      this.prevSpanS = (now - this.winStart) / 1000;
       this.winWaitS = 0;
       this.winSavedBase = saved;
       this.winStart = now;

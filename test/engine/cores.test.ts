@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cgroupCpuQuota, coresFor, idleCores, parseCfsQuota, parseCpuList, parseCpuMax, parseProcStat, usableCores } from '../../src/engine/cores.js';
-import { helperCostsMore } from '../../src/engine/helper.js';
+import { helperCostsMore, helperVerdict } from '../../src/engine/helper.js';
 
 describe('cores this process can use', () => {
   const root = mkdtempSync(join(tmpdir(), 'tidecast-cgroup-'));
@@ -65,5 +65,20 @@ describe('cores this process can use', () => {
     expect(helperCostsMore(0.004, 0)).toBe(false);
     expect(helperCostsMore(0.02, 0.05)).toBe(false);
     expect(helperCostsMore(0.06, 0.05)).toBe(true);
+  });
+
+  it('judges a window part-way only when the waits fill a quarter of it (a burst before the saving is counted is not enough)', () => {
+    // the Kimi day's first window, quiet: 30 ms of waits in the first 100 ms, 20 ms saved so far — the whole window saved 117 ms against 65
+    expect(helperVerdict(0.03, 0.02, 0.1, false)).toBe(false);
+    expect(helperVerdict(0.065, 0.117, 0.5, true)).toBe(false);
+    // at the window's end the waits outweigh the saving: dropped
+    expect(helperVerdict(0.065, 0.05, 0.5, true)).toBe(true);
+    // no core for the helper: waits fill most of the time, dropped before the window ends
+    expect(helperVerdict(0.2, 0.01, 0.3, false)).toBe(true);
+    expect(helperVerdict(0.13, 0.01, 0.1, false)).toBe(true);
+    expect(helperVerdict(0.12, 0.01, 0.1, false)).toBe(false);
+    // waits that fill a quarter but are outweighed by the saving never drop it
+    expect(helperVerdict(0.4, 0.5, 0.8, false)).toBe(false);
+    expect(helperVerdict(0.004, 0, 0.01, true)).toBe(false);
   });
 });
