@@ -16,6 +16,8 @@ import { prepareInputs } from '../workload/build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
+/** What `tidecast` runs once installed (package.json `bin`): the bundle, which starts ~0.1–0.2 s faster than dist/cli/main.js's module graph. */
+const BIN = join(ROOT, 'dist/bin/tidecast.js');
 const KIMI_2H = ['run', join(ROOT, 'scenarios/kimi-peak.yaml'), '--set', 'duration=2h', '--set', 'warmup=10m', '--replications', '1', '--quiet', '--format', 'json'];
 
 /** Starts `n` busy processes (`node -e 'for(;;){}'`); returns a function that stops them. */
@@ -155,7 +157,7 @@ infrastructure:
 /**
  * tidecast against SimPy 2 (Debian python3-simpy, `/usr/bin/python3`) on M/M/c with 1M
  * customers, run in one go, tidecast before and after SimPy (so drift hits both). Whole process:
- * wall and CPU time of each `tidecast run` process. Loop, timed alike on both sides: SimPy's
+ * wall and CPU time of each `tidecast run` process (the bundle `bin` points at, as installed; one run from dist/cli/main.js is shown beside it). Loop, timed alike on both sides: SimPy's
  * `simulate()` (the model built before it is not timed) against tidecast's event loop (the
  * replication's span from the fleet's start to the last event, in a fresh process through
  * `runReplications` as the CLI calls it: cold JIT; `mmcLoopCase`); tidecast's whole
@@ -168,8 +170,8 @@ export function simpyRow(child: (kind: string) => Record<string, number>): void 
   try {
     const yaml = join(dir, 'mmc-1m.yaml');
     writeFileSync(yaml, MMC_1M_YAML);
-    const tc = () => {
-      const r = timed(process.execPath, [CLI, 'run', yaml, '--quiet', '--format', 'json']);
+    const tc = (entry = BIN) => {
+      const r = timed(process.execPath, [entry, 'run', yaml, '--quiet', '--format', 'json']);
       const e = r.out.engine as { wallSeconds: number; events: number };
       return { wallS: r.wallS, cpuS: r.cpuS, loopS: e.wallSeconds, events: e.events, sessions: (r.out.sessions as { arrived: number }).arrived };
     };
@@ -183,6 +185,7 @@ export function simpyRow(child: (kind: string) => Record<string, number>): void 
     const sp = timed(py, [script, String(MMC_1M.rate), String(MMC_1M.meanS), String(MMC_1M.servers), String(MMC_1M.untilS), '1']);
     const b = tc();
     const lb = child('mmc-1m-loop');
+    const m = tc(CLI);
     const spLoop = sp.out.loopSeconds as number;
     const spLoopCpu = sp.out.loopCpuSeconds as number;
     const whole = (a.wallS + b.wallS) / 2;
@@ -191,7 +194,8 @@ export function simpyRow(child: (kind: string) => Record<string, number>): void 
     console.log(
       `M/M/c (c = 100, λ = 80/s, 12,500 s: ${f(sp.out.arrived as number, 0)} customers in SimPy, ${f(a.sessions, 0)} in tidecast) against SimPy 2; load average ${loadavg().map((x) => f(x, 1)).join(' ')}:\n` +
         `  whole process, wall: tidecast ${f(a.wallS)} / ${f(b.wallS)} s, SimPy ${f(sp.wallS)} s → ${f(sp.wallS / whole, 1)}×  [target ≥ 10×]; ` +
-        `CPU: tidecast ${f(a.cpuS)} / ${f(b.cpuS)} s, SimPy ${f(sp.cpuS)} s → ${f(sp.cpuS / ((a.cpuS + b.cpuS) / 2), 1)}×\n` +
+        `CPU: tidecast ${f(a.cpuS)} / ${f(b.cpuS)} s, SimPy ${f(sp.cpuS)} s → ${f(sp.cpuS / ((a.cpuS + b.cpuS) / 2), 1)}× ` +
+        `(\`tidecast\` as installed: dist/bin/tidecast.js; from dist/cli/main.js instead: wall ${f(m.wallS)} s, CPU ${f(m.cpuS)} s → ${f(sp.wallS / m.wallS, 1)}× / ${f(sp.cpuS / m.cpuS, 1)}×)\n` +
         `  loop (SimPy's simulate(); tidecast's run from the fleet's start to the last event, cold process), wall: tidecast ${f(la.loopWallS)} / ${f(lb.loopWallS)} s, SimPy ${f(spLoop)} s → ${f(spLoop / loopWall, 1)}×  [target ≥ 30×]; ` +
         `CPU: tidecast ${f(la.loopCpuS)} / ${f(lb.loopCpuS)} s, SimPy ${f(spLoopCpu)} s → ${f(spLoopCpu / loopCpu, 1)}×\n` +
         `  tidecast's runReplications whole (engine and fleet built, the loop, figures gathered): wall ${f(la.runsWallS)} / ${f(lb.runsWallS)} s (CLI summary: ${f(a.loopS)} / ${f(b.loopS)} s) → ${f(spLoop / ((la.runsWallS + lb.runsWallS) / 2), 1)}×, ` +
