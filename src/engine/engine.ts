@@ -46,6 +46,8 @@ const ID_SPAN = 4294967296;
 const SEQ_SPAN = 1099511627776;
 /** Queues per engine (main heap, lanes, streams, extra heaps, calendars). */
 const MAX_QUEUES = 64;
+/** Slot of `headT`/`headK` holding the earliest head over the queues other than the main heap (see `side`). */
+const SIDE = MAX_QUEUES;
 
 /**
  * The discrete-event engine: a clock, pending-event queues, and handlers registered by kind.
@@ -96,8 +98,17 @@ export class Engine {
    * a tight loop with no method calls: with 8 queues of 3 classes the calls were megamorphic
    * and took ~40% of the Kimi-scale profile. Updated on every push (`pushed`) and pop.
    */
-  private readonly headT = new Float64Array(MAX_QUEUES).fill(Infinity);
-  private readonly headK = new Float64Array(MAX_QUEUES).fill(Infinity);
+  private readonly headT = new Float64Array(MAX_QUEUES + 1).fill(Infinity);
+  private readonly headK = new Float64Array(MAX_QUEUES + 1).fill(Infinity);
+  /**
+   * The queue (other than the main heap) whose head is earliest, its head in slot SIDE (-1 and
+   * Infinity: all empty). Most events come off the main heap and leave the other queues' heads
+   * as they were, so the run loop compares two heads instead of scanning every queue; it scans
+   * only after popping from `side`. Measured on the 1M-customer M/M/c (9 queues, half the events
+   * off the main heap): 4,315 → 4,077 instructions a customer (−5.5%; callgrind, V8
+   * single-threaded, the difference between 1,250 s and 2,500 s runs, 2026-12-02).
+   */
+  private side = -1;
 
   /** Registers a handler and returns its event kind. */
   on(handler: Handler): number {
@@ -198,8 +209,7 @@ export class Engine {
     } else if (delayS >= far) {
       const q = this.queues[queue] as FarQueue;
       q.push(t, key, kind * ID_SPAN + id, this.now);
-      this.headT[queue] = q.headT;
-      this.headK[queue] = q.headK;
+      this.setHead(queue, q.headT, q.headK);
     } else {
       const h = this.main;
       h.push(t, key, kind * ID_SPAN + id);
@@ -247,6 +257,7 @@ export class Engine {
       this.headT[q] = cal.headT;
       this.headK[q] = cal.headK;
     }
+    this.rescanSide();
     h.close();
     this.waitedBeforeS += h.waitedS;
     this.helper = null;
@@ -266,7 +277,46 @@ export class Engine {
     if (t < h || (t === h && key < this.headK[q])) {
       this.headT[q] = t;
       this.headK[q] = key;
+      const st = this.headT[SIDE];
+      if (t < st || (t === st && key < this.headK[SIDE])) {
+        this.headT[SIDE] = t;
+        this.headK[SIDE] = key;
+        this.side = q;
+      }
     }
+  }
+
+  /** Sets queue q's (not the main heap's) head to (t, k), which may be later than it was. */
+  private setHead(q: number, t: number, k: number): void {
+    this.headT[q] = t;
+    this.headK[q] = k;
+    const st = this.headT[SIDE];
+    if (t < st || (t === st && k < this.headK[SIDE])) {
+      this.headT[SIDE] = t;
+      this.headK[SIDE] = k;
+      this.side = q;
+    } else if (q === this.side) this.rescanSide();
+  }
+
+  /** Finds the earliest head over the queues other than the main heap (a handful: a linear scan beats a tournament tree). */
+  private rescanSide(): void {
+    const headT = this.headT;
+    const headK = this.headK;
+    const nq = this.queues.length;
+    let bt = Infinity;
+    let bk = Infinity;
+    let b = -1;
+    for (let i = 1; i < nq; i++) {
+      const t = headT[i];
+      if (t < bt || (t === bt && headK[i] < bk)) {
+        bt = t;
+        bk = headK[i];
+        b = i;
+      }
+    }
+    headT[SIDE] = bt;
+    headK[SIDE] = bk;
+    this.side = b;
   }
 
   private addQueue(q: EventQueue, priority: number): number {
@@ -299,24 +349,20 @@ export class Engine {
     const headK = this.headK;
     this.stopped = false;
     while (!this.stopped) {
-      // The earliest head over all queues (a handful: a linear scan beats a tournament tree).
-      const nq = queues.length;
+      // The earliest head: the main heap's or the earliest of the others' (kept in slot SIDE).
       let bt = headT[0];
-      let bk = headK[0];
       let src = 0;
-      for (let i = 1; i < nq; i++) {
-        const t = headT[i];
-        if (t < bt || (t === bt && headK[i] < bk)) {
-          bt = t;
-          bk = headK[i];
-          src = i;
-        }
+      const st = headT[SIDE];
+      if (st < bt || (st === bt && headK[SIDE] < headK[0])) {
+        bt = st;
+        src = this.side;
       }
       if (bt === Infinity || bt > untilS) break;
       const q = queues[src];
       const p = q.pop();
       headT[src] = q.headT;
       headK[src] = q.headK;
+      if (src !== 0) this.rescanSide();
       if (p !== p) {
         // a far queue's barrier: it waited for its helper; nothing fires. When the waits cost more than the helper saves, drop it here.
         if (this.helper !== null && this.helper.abandon) this.dropHelper();

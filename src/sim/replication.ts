@@ -24,7 +24,13 @@ export interface ReplicationResult {
   /** Start latencies of counted sessions (for distribution charts); see LogHistogram.toJSON. */
   latency: ReturnType<LogHistogram['toJSON']>;
   events: number;
+  /** Wall seconds of the run itself: from the fleet's start to the last event (not the engine's and the fleet's construction, nor the figures gathered after). */
   wallSeconds: number;
+  /**
+   * CPU seconds (user + system) over the same span: the process's, so every thread of it (the
+   * engine's helper included, and other workers' replications when several run at once).
+   */
+  cpuSeconds: number;
   /** The pool policy's targets, one per decision (null without a policy): for sim-to-live parity. */
   poolTargets: number[] | null;
   /**
@@ -73,6 +79,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       : null,
   );
   const controller = s.templates ? null : controllers[0];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   fleet.start();
   for (const c of controllers) c?.start();
@@ -98,6 +105,8 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
     engine.close();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const m = fleet.metrics;
   const now = s.duration;
   const windowS = s.duration - s.warmup;
@@ -141,7 +150,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   if (s.templates) metrics.templates = templateMetrics(s, fleet, reserved, now);
   const series = {} as Series;
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
-  const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
+  const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, cpuSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
   if (m.exported) out.exported = m.exported.toJSON();
   return out;
 }

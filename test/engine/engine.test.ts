@@ -55,6 +55,58 @@ describe('Engine', () => {
     expect(() => e.run(2)).toThrow(/cannot schedule/);
   });
 
+  it('property: events scheduled from handlers into every kind of queue fire in (time, priority, sequence) order', () => {
+    // The run loop compares the main heap's head with the earliest of the other queues' (cached):
+    // pushes that do and do not move that cache, and pops from it, over lanes, streams, extra
+    // heaps and calendars of several priorities, against the earliest pending event at each firing.
+    const op = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 3, noNaN: true }), fc.integer({ min: 0, max: 2 }));
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), fc.integer({ min: 1, max: 3 }), (ops, fanout) => {
+        const e = new Engine();
+        const lane = e.lane(0.75, 1);
+        const stream = e.stream(0);
+        const heap = e.heap(2);
+        const cal = e.calendar(0.1, 1);
+        const queuePriority = [0, 1, 0, 2, 1, 0, 0];
+        const fired: [number, number, number][] = [];
+        const scheduled: [number, number, number][] = [];
+        let seq = 0;
+        let next = 0;
+        let streamT = 0;
+        const pending = new Set<number>();
+        const schedule = (): void => {
+          if (next >= ops.length) return;
+          const [q, d, pr] = ops[next++];
+          const id = seq++;
+          const now = e.now;
+          let t = now + d;
+          let prio = queuePriority[q];
+          if (q === 0) e.after(d, k, id, pr), (prio = pr);
+          else if (q === 1) e.inLane(lane, k, id), (t = now + 0.75);
+          else if (q === 2) (t = streamT = Math.max(streamT, now) + d), e.inStream(stream, t, k, id);
+          else if (q === 3) e.afterIn(heap, d, k, id);
+          else if (q === 4) e.afterIn(cal, d, k, id);
+          else e.at(t, k, id, q === 5 ? 0 : 3), (prio = q === 5 ? 0 : 3);
+          scheduled[id] = [t, prio, id];
+          pending.add(id);
+        };
+        const before = (x: [number, number, number], y: [number, number, number]) => x[0] < y[0] || (x[0] === y[0] && (x[1] < y[1] || (x[1] === y[1] && x[2] < y[2])));
+        const k = e.on((id) => {
+          // the event firing is the earliest pending one by (time, priority, sequence)
+          for (const o of pending) expect(before(scheduled[o], scheduled[id])).toBe(false);
+          expect(e.now).toBe(scheduled[id][0]);
+          pending.delete(id);
+          fired.push(scheduled[id]);
+          for (let j = 0; j < fanout; j++) schedule();
+        });
+        schedule();
+        e.run(Infinity);
+        expect(fired.length).toBe(seq);
+        expect(pending.size).toBe(0);
+      }),
+    );
+  });
+
   it('property: any schedule fires in sorted (time, priority, sequence) order with monotone time', () => {
     fc.assert(
       fc.property(
