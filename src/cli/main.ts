@@ -115,6 +115,7 @@ simOptions(
     .option('--search-steps <n>', 'with --policies: bisection steps on each policy\'s knob after its two ends (then up to 6 more while the settings either side of the budget differ in cost by more than --search-tolerance)', '6')
     .option('--search-tolerance <pct>', 'with --policies: how close in cost the leanest setting meeting the budget and the richest missing it must be before a search stops (each policy is compared at its cheapest to within this)', '5%')
     .option('--search-method <method>', 'with --policies: bisect (halve the bracket each step), or secant (where the line through the two ends\' log p99 crosses the budget, kept a tenth of the bracket from either end; stops as soon as the bracket is within --search-tolerance)', 'bisect')
+    .option('--search-stop <on|off>', 'with --policies and bisection: on — stop a setting\'s run once its p99 is certain to miss the budget (its misses past 1% of the counted arrivals, the same at every setting); the search decides as without; off — every run to the end', 'on')
     .option('--search-screen <on|off>', 'with --policies: on — search each knob on the first replication, then run the settings either side of the budget on every replication (only those verdicts decide; where one contradicts the screen the search goes on, on every replication); off — every setting on every replication', 'on')
     .option('--out <dir>', 'write report.html (overlaid charts), compare.json and SVG charts into this folder')
     .option('--force', 'replace what --out or --csv already holds')

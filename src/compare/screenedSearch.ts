@@ -1,12 +1,12 @@
 import type { Summary } from '../sim/summary.js';
-import { cheapest, cheapestSetting, costGap, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
+import { cheapest, cheapestSetting, costGap, stoppedEarly, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
 
 /**
  * Evaluates a knob setting on its first `replications` replications (1 to screen, all to
  * confirm). Replication r of a setting is the same however many run with it (common random
  * numbers), so a caller keeps each replication once and adds the rest when asked.
  */
-export type FidelityEvaluator = (value: number, replications: number) => Promise<Summary>;
+export type FidelityEvaluator = (value: number, replications: number, mayStop?: boolean) => Promise<Summary>;
 
 /** How a screened search ran (for the evaluation counts `compare` reports). */
 export interface ScreenedResult extends PolicyResult {
@@ -48,30 +48,39 @@ export async function screenedCheapest(
   const full = new Map<number, Summary>();
   const screened = new Map<number, Summary>();
   let replicationsRun = 0;
-  const confirm = async (value: number): Promise<Summary> => {
+  // on every replication; to the end unless `mayStop` (a confirmation's costs are the
+  // bracket's), and a stopped run asked for again without it is run to the end
+  const confirm = async (value: number, mayStop = false): Promise<Summary> => {
     let s = full.get(value);
-    if (!s) {
-      s = await evaluate(value, replications);
-      replicationsRun += replications - (screened.has(value) ? 1 : 0);
+    if (!s || (!mayStop && stoppedEarly(s))) {
+      if (!s) replicationsRun += replications - (screened.has(value) ? 1 : 0);
+      s = await evaluate(value, replications, mayStop);
       full.set(value, s);
     }
     return s;
   };
   if (!screen || replications <= 1) {
-    const r = await cheapestSetting(policy, knob, meets, (v) => confirm(v), steps, refine, tolerance, method);
+    // the plain search (one replication screens nothing), which may stop its certain misses
+    const r = await cheapestSetting(policy, knob, meets, (v, mayStop) => (replications <= 1 ? onOne(v, mayStop) : confirm(v, mayStop)), steps, refine, tolerance, method);
     return { ...r, replicationsRun, confirmed: full.size };
   }
-  const onOne = async (value: number): Promise<Summary> => {
+  return screenedRounds();
+
+  // the screen: one replication, stopped once its miss is certain when `mayStop` (and run again
+  // to the end when asked without)
+  async function onOne(value: number, mayStop = false): Promise<Summary> {
     const f = full.get(value);
     if (f) return f;
     let s = screened.get(value);
-    if (!s) {
-      s = await evaluate(value, 1);
-      replicationsRun += 1;
+    if (!s || (!mayStop && stoppedEarly(s))) {
+      s = await evaluate(value, 1, mayStop);
+      if (!screened.has(value)) replicationsRun += 1;
       screened.set(value, s);
     }
     return s;
-  };
+  }
+
+  async function screenedRounds(): Promise<ScreenedResult> {
   // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
   let rich = knob.up ? knob.hi : knob.lo;
   let lean = knob.up ? knob.lo : knob.hi;
@@ -118,7 +127,7 @@ export async function screenedCheapest(
     // after the first round the ends are known: no fixed steps, just down to the tolerance
     // later rounds: as many halvings as the finest bracket leaves
     const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
-    const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : confirm, round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
+    const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
     if (!r.meetsBudget) {
       // the richest setting tried misses on one replication (or on all): is it so on all?
       const f = await confirm(r.best.value);
@@ -172,4 +181,5 @@ export async function screenedCheapest(
   }
   const f = await confirm(rich);
   return done(at(rich, f), evaluations().some((e) => e.meets && full.has(e.value)));
+}
 }
