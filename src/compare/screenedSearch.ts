@@ -31,6 +31,8 @@ export interface ScreenedResult extends PolicyResult {
  * same bracket as the search on every replication, so the setting it keeps is within the
  * tolerance of the exhaustive search's; screening only changes which settings are tried on the
  * way. `screen` false (or `replications` ≤ 1) is the plain search on every replication.
+ * Where `cheapestSetting` allows, a run may stop once its miss is certain (`evaluate`'s
+ * `mayStop`); confirmations run to the end, as the bracket's costs are read from them.
  */
 export async function screenedCheapest(
   policy: string,
@@ -81,105 +83,105 @@ export async function screenedCheapest(
   }
 
   async function screenedRounds(): Promise<ScreenedResult> {
-  // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
-  let rich = knob.up ? knob.hi : knob.lo;
-  let lean = knob.up ? knob.lo : knob.hi;
-  const richer = (a: number, b: number) => (knob.up ? a > b : a < b);
-  const evaluations = (): Evaluation[] => {
-    const out: Evaluation[] = [];
-    for (const [value, summary] of full) out.push({ key: knob.key, value, summary, meets: meets(summary) });
-    for (const [value, summary] of screened) if (!full.has(value)) out.push({ key: knob.key, value, summary, meets: meets(summary) });
-    return out;
-  };
-  // met: the cheapest confirmed setting by `cheapest`'s rule (the same as the plain search's)
-  const done = (last: Evaluation, meetsBudget: boolean): ScreenedResult => {
-    const all = evaluations();
-    const best = meetsBudget ? cheapest(all.filter((e) => e.meets && full.has(e.value))) : last;
-    return { policy, key: knob.key, best, meetsBudget, evaluations: all, replicationsRun, confirmed: full.size };
-  };
-  // the setting nearest v on its rich side that meets (`meeting`), or on its lean side that
-  // misses, by the best verdict known (every replication's where run); the knob's end if none
-  const nearest = (v: number, meeting: boolean): number => {
-    let n = meeting ? (knob.up ? knob.hi : knob.lo) : knob.up ? knob.lo : knob.hi;
-    for (const e of evaluations()) {
-      if (e.meets !== meeting) continue;
-      if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
-    }
-    return n;
-  };
-  const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
-  // Once a confirmation contradicts the screen (a setting that met on the first replication
-  // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
-  // runs on every replication inside the bracket the confirmations left (on kimi-peak's slice
-  // the first replication's p99 crossed 2 s up to 4% of the knob away from the mean's).
-  let trusted = true;
-  // the finest bracket the plain search reaches (its steps and refining halvings of the knob's
-  // range on its search scale): narrower, a cost gap over the tolerance is a jump in cost (a
-  // p99 plateau, hpa on kimi-peak's slice: 1.5147 → 1.4814 across 2·10⁻⁵ of the target), not a
-  // cheaper setting left to find
-  const u = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
-  const finest = Math.abs(u(knob.hi) - u(knob.lo)) / 2 ** (steps + refine);
-  const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
-  // each round ends or narrows the bracket to settings inside it; the bound only stops a
-  // pathological evaluator
-  for (let round = 0; round < 12 && !(round > 0 && narrow()); round++) {
-    const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
-    // after the first round the ends are known: no fixed steps, just down to the tolerance
-    // later rounds: as many halvings as the finest bracket leaves
-    const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
-    const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
-    if (!r.meetsBudget) {
-      // the richest setting tried misses on one replication (or on all): is it so on all?
-      const f = await confirm(r.best.value);
-      if (!meets(f)) {
-        if (rich === (knob.up ? knob.hi : knob.lo) || r.best.value !== rich) return done(at(r.best.value, f), false);
-        // an end that met on its screen misses on all: the cliff is richer, up to the next that met
+    // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
+    let rich = knob.up ? knob.hi : knob.lo;
+    let lean = knob.up ? knob.lo : knob.hi;
+    const richer = (a: number, b: number) => (knob.up ? a > b : a < b);
+    const evaluations = (): Evaluation[] => {
+      const out: Evaluation[] = [];
+      for (const [value, summary] of full) out.push({ key: knob.key, value, summary, meets: meets(summary) });
+      for (const [value, summary] of screened) if (!full.has(value)) out.push({ key: knob.key, value, summary, meets: meets(summary) });
+      return out;
+    };
+    // met: the cheapest confirmed setting by `cheapest`'s rule (the same as the plain search's)
+    const done = (last: Evaluation, meetsBudget: boolean): ScreenedResult => {
+      const all = evaluations();
+      const best = meetsBudget ? cheapest(all.filter((e) => e.meets && full.has(e.value))) : last;
+      return { policy, key: knob.key, best, meetsBudget, evaluations: all, replicationsRun, confirmed: full.size };
+    };
+    // the setting nearest v on its rich side that meets (`meeting`), or on its lean side that
+    // misses, by the best verdict known (every replication's where run); the knob's end if none
+    const nearest = (v: number, meeting: boolean): number => {
+      let n = meeting ? (knob.up ? knob.hi : knob.lo) : knob.up ? knob.lo : knob.hi;
+      for (const e of evaluations()) {
+        if (e.meets !== meeting) continue;
+        if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
+      }
+      return n;
+    };
+    const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
+    // Once a confirmation contradicts the screen (a setting that met on the first replication
+    // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
+    // runs on every replication inside the bracket the confirmations left (on kimi-peak's slice
+    // the first replication's p99 crossed 2 s up to 4% of the knob away from the mean's).
+    let trusted = true;
+    // the finest bracket the plain search reaches (its steps and refining halvings of the knob's
+    // range on its search scale): narrower, a cost gap over the tolerance is a jump in cost (a
+    // p99 plateau, hpa on kimi-peak's slice: 1.5147 → 1.4814 across 2·10⁻⁵ of the target), not a
+    // cheaper setting left to find
+    const u = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
+    const finest = Math.abs(u(knob.hi) - u(knob.lo)) / 2 ** (steps + refine);
+    const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
+    // each round ends or narrows the bracket to settings inside it; the bound only stops a
+    // pathological evaluator
+    for (let round = 0; round < 12 && !(round > 0 && narrow()); round++) {
+      const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
+      // after the first round the ends are known: no fixed steps, just down to the tolerance
+      // later rounds: as many halvings as the finest bracket leaves
+      const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
+      const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
+      if (!r.meetsBudget) {
+        // the richest setting tried misses on one replication (or on all): is it so on all?
+        const f = await confirm(r.best.value);
+        if (!meets(f)) {
+          if (rich === (knob.up ? knob.hi : knob.lo) || r.best.value !== rich) return done(at(r.best.value, f), false);
+          // an end that met on its screen misses on all: the cliff is richer, up to the next that met
+          trusted = false;
+          lean = rich;
+          rich = nearest(lean, true);
+          continue;
+        }
         trusted = false;
-        lean = rich;
-        rich = nearest(lean, true);
+        rich = r.best.value;
         continue;
       }
-      trusted = false;
-      rich = r.best.value;
-      continue;
-    }
-    // the leanest setting that met (by the knob, not by total cost: one replication has no
-    // interval to tell totals apart, and the bracket is about the cliff)
-    let b = r.best.value;
-    for (const e of r.evaluations) if (e.meets && richer(b, e.value)) b = e.value;
-    const fb = await confirm(b);
-    if (!meets(fb)) {
-      // the screen was lucky: the cliff lies on the rich side of b, up to the next setting that met
-      trusted = false;
-      lean = b;
-      rich = nearest(b, true);
-      continue;
-    }
-    rich = b;
-    // the richest setting leaner than b that missed (none: b is the lean end)
-    let l: number | undefined;
-    for (const e of r.evaluations) if (!e.meets && richer(b, e.value) && (l === undefined || richer(e.value, l))) l = e.value;
-    if (l === undefined) {
-      if (b === (knob.up ? knob.lo : knob.hi)) return done(at(b, fb), true);
-      // b is the bracket's lean end, which had missed on its screen: the cliff lies leaner still
-      trusted = false;
+      // the leanest setting that met (by the knob, not by total cost: one replication has no
+      // interval to tell totals apart, and the bracket is about the cliff)
+      let b = r.best.value;
+      for (const e of r.evaluations) if (e.meets && richer(b, e.value)) b = e.value;
+      const fb = await confirm(b);
+      if (!meets(fb)) {
+        // the screen was lucky: the cliff lies on the rich side of b, up to the next setting that met
+        trusted = false;
+        lean = b;
+        rich = nearest(b, true);
+        continue;
+      }
       rich = b;
-      lean = nearest(b, false);
-      continue;
+      // the richest setting leaner than b that missed (none: b is the lean end)
+      let l: number | undefined;
+      for (const e of r.evaluations) if (!e.meets && richer(b, e.value) && (l === undefined || richer(e.value, l))) l = e.value;
+      if (l === undefined) {
+        if (b === (knob.up ? knob.lo : knob.hi)) return done(at(b, fb), true);
+        // b is the bracket's lean end, which had missed on its screen: the cliff lies leaner still
+        trusted = false;
+        rich = b;
+        lean = nearest(b, false);
+        continue;
+      }
+      const fl = await confirm(l);
+      if (meets(fl)) {
+        // the screen was unlucky: l meets on every replication, the cliff lies leaner, down to the next that missed
+        trusted = false;
+        rich = l;
+        lean = nearest(l, false);
+        continue;
+      }
+      lean = l;
+      const tooClose = knob.integer && Math.abs(rich - lean) <= 1;
+      if (!trusted || tooClose || narrow() || costGap(at(b, fb), at(l, fl)) <= tolerance) return done(at(b, fb), true);
     }
-    const fl = await confirm(l);
-    if (meets(fl)) {
-      // the screen was unlucky: l meets on every replication, the cliff lies leaner, down to the next that missed
-      trusted = false;
-      rich = l;
-      lean = nearest(l, false);
-      continue;
-    }
-    lean = l;
-    const tooClose = knob.integer && Math.abs(rich - lean) <= 1;
-    if (!trusted || tooClose || narrow() || costGap(at(b, fb), at(l, fl)) <= tolerance) return done(at(b, fb), true);
+    const f = await confirm(rich);
+    return done(at(rich, f), evaluations().some((e) => e.meets && full.has(e.value)));
   }
-  const f = await confirm(rich);
-  return done(at(rich, f), evaluations().some((e) => e.meets && full.has(e.value)));
-}
 }
