@@ -22,6 +22,7 @@ export interface CompareFlags extends SimFlags {
   searchMethod?: string;
   searchScreen?: string;
   searchStop?: string;
+  searchFrom?: string;
   out?: string;
   force?: boolean;
   csv?: string;
@@ -49,6 +50,8 @@ export interface CompareContext {
   searchScreen: boolean;
   /** Stop a run once its miss of the p99 budget is certain (`--search-stop`). */
   searchStop: boolean;
+  /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
+  searchFrom?: string;
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -118,12 +121,12 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (searchScreen !== 'on' && searchScreen !== 'off') throw new UserError(`--search-screen: expected "on" or "off", got "${searchScreen}"`);
   const searchStop = f.searchStop ?? 'on';
   if (searchStop !== 'on' && searchStop !== 'off') throw new UserError(`--search-stop: expected "on" or "off", got "${searchStop}"`);
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', searchStop: searchStop === 'on', sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop }, progress);
+  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop, seeds: ctx.searchFrom ? await seedsFrom(ctx.searchFrom) : undefined }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
@@ -189,4 +192,16 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
   const lines = textTable(header, rows, 'l'.repeat(header.length));
   lines.push('', `paired over ${Math.min(...runs.map((r) => r.results.length))} replications on common random numbers (seed ${runs[0].scenario.seed})`);
   return lines.join('\n') + '\n';
+}
+
+/** Reads `--search-from`'s file into seeds (one-line errors naming it). */
+async function seedsFrom(file: string): Promise<Map<string, number>> {
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`--search-from ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected the JSON of an earlier compare --policies`);
+  }
+  return (await import('./comparePolicies.js')).searchSeeds(file, text);
 }

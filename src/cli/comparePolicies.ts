@@ -35,7 +35,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean; stop?: boolean },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean; stop?: boolean; seeds?: ReadonlyMap<string, number> },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -85,7 +85,7 @@ export async function comparePoliciesAction(
       progress?.(`${name} ${knob.key.split('.').pop()}=${value}`, ++done, Math.max(bound, done));
       return { scenario: sim.scenario, result: sim.results[0] };
     }, limit, stopOn ? budget.value : undefined);
-    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn);
+    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`));
     // every replication run, a stopped one and its rerun to the end both counted
     r.replicationsRun = evaluate.runs;
     // the search stopped short of its bound: what it did not need comes off the total
@@ -108,7 +108,7 @@ export async function comparePoliciesAction(
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
     // how the searches ran: replications run in all, and whether settings were screened on the first
-    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun, stop: stopOn, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
     policies: Object.fromEntries(
       results.map((r) => [
         r.policy,
@@ -173,4 +173,33 @@ export async function comparePoliciesAction(
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
   lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` screened on the first replication, confirmed on all ${reps}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
+}
+
+/**
+ * Seeds for `--search-from`: from an earlier `compare --policies` JSON (a cheap slice, or an
+ * earlier run of the scenario), each policy's knob at the leanest setting that met there (runs
+ * stopped early left out), keyed "<policy> <knob key>". They only guide the screen.
+ */
+export function searchSeeds(file: string, text: string): Map<string, number> {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    throw new UserError(`--search-from ${file}: expected the JSON of compare --policies (--format json or policies.json), got text that is not JSON`);
+  }
+  const policies = (j as { policies?: unknown }).policies;
+  if (!policies || typeof policies !== 'object') throw new UserError(`--search-from ${file}: expected the JSON of compare --policies, with a "policies" object; got none`);
+  const seeds = new Map<string, number>();
+  for (const [name, p] of Object.entries(policies as Record<string, { evaluations?: { key: string; value: number; meets: boolean; stoppedEarly?: boolean }[] }>)) {
+    const evs = Array.isArray(p?.evaluations) ? p.evaluations : [];
+    for (const e of evs) {
+      if (!e || !e.meets || e.stoppedEarly || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
+      // leanest: the knob's direction from its name (hpa/kpa: a larger target is leaner)
+      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const k = `${name} ${e.key}`;
+      const v = seeds.get(k);
+      if (v === undefined || (up ? e.value < v : e.value > v)) seeds.set(k, e.value);
+    }
+  }
+  return seeds;
 }

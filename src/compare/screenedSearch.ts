@@ -45,6 +45,7 @@ export async function screenedCheapest(
   tolerance = 0.05,
   method: 'bisect' | 'secant' = 'bisect',
   screen = true,
+  seed?: number,
 ): Promise<ScreenedResult> {
   // every replication's summary of a setting, and the one-replication screens not yet confirmed
   const full = new Map<number, Summary>();
@@ -82,6 +83,37 @@ export async function screenedCheapest(
     return s;
   }
 
+  // [rich, lean] around a seed by the screen's verdicts: the nearest setting that met and the
+  // nearest leaner one that missed, widening ×2 from 2% of the knob's range on its search scale;
+  // the knob's own end where none did
+  async function seedBracket(seed: number, u: (v: number) => number): Promise<[number, number]> {
+    const hiEnd = knob.up ? knob.hi : knob.lo;
+    const loEnd = knob.up ? knob.lo : knob.hi;
+    const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
+    const snap = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
+    const clamp = (v: number) => Math.min(knob.hi, Math.max(knob.lo, v));
+    const range = u(hiEnd) - u(loEnd); // signed: toward more capacity
+    let at = snap(clamp(seed));
+    const met = meets(await onOne(at, false));
+    let rich = met ? at : hiEnd;
+    let lean = met ? loEnd : at;
+    for (let k = 0, step = 0.02 * range; k < 12; k++, step *= 2) {
+      const end = met ? loEnd : hiEnd;
+      const next = snap(clamp(from(u(at) + (met ? -step : step))));
+      if (next === at || next === end) break;
+      at = next;
+      if (meets(await onOne(at, false)) === met) {
+        if (met) rich = at;
+        else lean = at;
+        continue;
+      }
+      if (met) lean = at;
+      else rich = at;
+      break;
+    }
+    return [rich, lean];
+  }
+
   async function screenedRounds(): Promise<ScreenedResult> {
     // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
     let rich = knob.up ? knob.hi : knob.lo;
@@ -107,8 +139,20 @@ export async function screenedCheapest(
         if (e.meets !== meeting) continue;
         if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
       }
+      // seeded: rather than the knob's end, a guess past v, 4% of the range and ×2 each time used
+      // (its verdict comes from the search that follows, which widens again if it is wrong)
+      if (seeded) {
+        const g = snapTo(Math.min(knob.hi, Math.max(knob.lo, fromU(u(v) + (meeting ? widen : -widen) * (u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi))))));
+        if (meeting ? richer(n, g) && richer(g, v) : richer(g, n) && richer(v, g)) {
+          widen *= 2;
+          n = g;
+        }
+      }
       return n;
     };
+    let widen = 0.04;
+    const fromU = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
+    const snapTo = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
     const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
     // Once a confirmation contradicts the screen (a setting that met on the first replication
     // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
@@ -124,12 +168,19 @@ export async function screenedCheapest(
     const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
     // each round ends or narrows the bracket to settings inside it; the bound only stops a
     // pathological evaluator
+    // a seed (the setting a cheap proxy chose: a short slice, an earlier run): probe it on the
+    // screen and widen ×2 from 2% of the range until the screen's verdicts bracket the budget;
+    // round 0 then searches only that bracket. The seed only guides, as the screen does: the
+    // bracket's ends are confirmed on every replication below, and a contradiction widens the
+    // search as it does for a screen
+    const seeded = seed !== undefined && Number.isFinite(seed);
+    if (seeded) [rich, lean] = await seedBracket(seed!, u);
     for (let round = 0; round < 12 && !(round > 0 && narrow()); round++) {
       const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
       // after the first round the ends are known: no fixed steps, just down to the tolerance
       // later rounds: as many halvings as the finest bracket leaves
       const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
-      const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
+      const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 && !seeded ? steps : 0, round === 0 && !seeded ? refine : left, tolerance, method);
       if (!r.meetsBudget) {
         // the richest setting tried misses on one replication (or on all): is it so on all?
         const f = await confirm(r.best.value);
