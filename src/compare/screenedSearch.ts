@@ -175,7 +175,16 @@ export async function screenedCheapest(
     // search as it does for a screen
     const seeded = seed !== undefined && Number.isFinite(seed);
     if (seeded) [rich, lean] = await seedBracket(seed!, u);
-    for (let round = 0; round < 12 && !(round > 0 && narrow()); round++) {
+    for (let round = 0; round < 12; round++) {
+      if (round > 0 && narrow()) {
+        // the finest bracket; its lean end must miss on every replication too, not only on the
+        // screen (near a cliff the screen misplaces, seeded probes crowd around the screen's own)
+        if (!meets(await confirm(lean, true))) break;
+        trusted = false;
+        rich = lean;
+        lean = nearest(lean, false);
+        continue;
+      }
       const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
       // after the first round the ends are known: no fixed steps, just down to the tolerance
       // later rounds: as many halvings as the finest bracket leaves
