@@ -47,6 +47,18 @@ describe('screenedCheapest from a seed', () => {
       else expect(b.runs.length).toBeLessThanOrEqual(a.runs.length + 4);
     });
   }
+  it('a seed at the screen\'s cliff far from the mean\'s: the lean end is confirmed on both, the kept setting within the tolerance', async () => {
+    // a pessimistic screen: replication 0 meets only from 1.12, replication 1 from 1.00, the mean near 1.08;
+    // seeded at the screen's cliff, its probes' misses crowd within the finest bracket of a setting that meets on both
+    for (const [seed, cliff] of [[1.12, [1.12, 1.0]], [1.121, [1.12, 1.0]], [1.0, [1.0, 1.12]]] as const) {
+      const f = fakeFleet([...cliff]);
+      const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'bisect', true, seed);
+      expect(r.meetsBudget).toBe(true);
+      expect(r.best.value).toBeGreaterThanOrEqual(f.cliffMean);
+      expect(pool(r.best.summary) / Math.exp(2 * f.cliffMean), `seed ${seed}`).toBeLessThanOrEqual(1.01);
+    }
+  });
+
   it('a seed on a knob whose richest setting misses reports the miss', async () => {
     const f = fakeFleet([9, 9]);
     const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'bisect', true, 1.1);
