@@ -21,6 +21,8 @@ export interface CompareFlags extends SimFlags {
   searchTolerance?: string;
   searchMethod?: string;
   searchScreen?: string;
+  searchStop?: string;
+  searchFrom?: string;
   out?: string;
   force?: boolean;
   csv?: string;
@@ -46,6 +48,10 @@ export interface CompareContext {
   searchMethod: 'bisect' | 'secant';
   /** Screen each setting on the first replication, confirming the bracket on all (`--search-screen`). */
   searchScreen: boolean;
+  /** Stop a run once its miss of the p99 budget is certain (`--search-stop`). */
+  searchStop: boolean;
+  /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
+  searchFrom?: string;
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -113,12 +119,14 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (searchMethod !== 'bisect' && searchMethod !== 'secant') throw new UserError(`--search-method: expected "bisect" or "secant", got "${searchMethod}"`);
   const searchScreen = f.searchScreen ?? 'on';
   if (searchScreen !== 'on' && searchScreen !== 'off') throw new UserError(`--search-screen: expected "on" or "off", got "${searchScreen}"`);
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  const searchStop = f.searchStop ?? 'on';
+  if (searchStop !== 'on' && searchStop !== 'off') throw new UserError(`--search-stop: expected "on" or "off", got "${searchStop}"`);
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen }, progress);
+  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop, seeds: ctx.searchFrom ? await seedsFrom(ctx.searchFrom) : undefined }, progress);
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });
@@ -184,4 +192,16 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
   const lines = textTable(header, rows, 'l'.repeat(header.length));
   lines.push('', `paired over ${Math.min(...runs.map((r) => r.results.length))} replications on common random numbers (seed ${runs[0].scenario.seed})`);
   return lines.join('\n') + '\n';
+}
+
+/** Reads `--search-from`'s file into seeds (one-line errors naming it). */
+async function seedsFrom(file: string): Promise<Map<string, number>> {
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`--search-from ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected the JSON of an earlier compare --policies`);
+  }
+  return (await import('./comparePolicies.js')).searchSeeds(file, text);
 }

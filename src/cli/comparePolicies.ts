@@ -1,6 +1,9 @@
 import { bestOf, policyKnobs, type Knob, type PolicyResult } from '../compare/policySearch.js';
 import { screenedCheapest, type ScreenedResult } from '../compare/screenedSearch.js';
 import { replicationEvaluator, slots } from '../compare/evaluator.js';
+import { countedArrivalsBound } from '../compare/earlyStop.js';
+import { stoppedEarly } from '../compare/policySearch.js';
+import { prepareInputs } from '../workload/build.js';
 import { usableCores } from '../engine/cores.js';
 import { UserError } from '../errors.js';
 import { POLICY_KEYS } from '../policy/registry.js';
@@ -32,7 +35,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean; stop?: boolean; seeds?: ReadonlyMap<string, number> },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -55,6 +58,17 @@ export async function comparePoliciesAction(
   // every replication is one task on one worker thread (in this thread with --workers 0); the
   // knob searches run side by side, so two keep two workers busy while each screens on one
   const limit = slots(opts.workers === 0 ? 1 : (opts.workers ?? usableCores()));
+  // Stop a run once its miss is certain (`--search-stop`, bisection only): the p99 of a
+  // replication's counted starts, at most its counted arrivals — the same at every setting, as
+  // common random numbers draw the arrivals from streams no policy touches
+  const stopOn = (opts.stop ?? true) && budget.op === '<=' && (opts.method ?? 'bisect') === 'bisect';
+  const inputs = stopOn ? prepareInputs(base, file) : undefined;
+  const arrivalBounds = new Map<number, number>();
+  const maxCount = (r: number) => {
+    let n = arrivalBounds.get(r);
+    if (n === undefined) arrivalBounds.set(r, (n = countedArrivalsBound(base, inputs!, r)));
+    return n;
+  };
   const search = async (name: string, knob: Knob): Promise<ScreenedResult> => {
     const settings = (value: number): string[] => {
       if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
@@ -65,12 +79,15 @@ export async function comparePoliciesAction(
         return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
       });
     };
-    const evaluate = replicationEvaluator(async (value, replication) => {
-      const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers === 0 ? 0 : 1, limits: opts.limits, only: [replication] });
+    const evaluate = replicationEvaluator(async (value, replication, stopAboveS) => {
+      const stop = stopAboveS === undefined ? undefined : { q: 0.99, aboveS: stopAboveS, maxCount: maxCount(replication) };
+      const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers === 0 ? 0 : 1, limits: opts.limits, only: [replication], stop });
       progress?.(`${name} ${knob.key.split('.').pop()}=${value}`, ++done, Math.max(bound, done));
       return { scenario: sim.scenario, result: sim.results[0] };
-    }, limit);
-    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn);
+    }, limit, stopOn ? budget.value : undefined);
+    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`));
+    // every replication run, a stopped one and its rerun to the end both counted
+    r.replicationsRun = evaluate.runs;
     // the search stopped short of its bound: what it did not need comes off the total
     bound -= perSearch(knob) - r.replicationsRun;
     progress?.(`${name} done`, done, Math.max(bound, done));
@@ -91,7 +108,7 @@ export async function comparePoliciesAction(
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
     // how the searches ran: replications run in all, and whether settings were screened on the first
-    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun },
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
     policies: Object.fromEntries(
       results.map((r) => [
         r.policy,
@@ -102,7 +119,8 @@ export async function comparePoliciesAction(
           poolCost: pool(r),
           startLatencyP99: get(r.best.summary, 'startLatency.p99'),
           warmHitRate: get(r.best.summary, 'warmHitRate'),
-          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, replications: (e.summary as { replications: number }).replications, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99') })),
+          // a run stopped once its miss was certain: its p99 a floor, its costs unknown (null)
+          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, replications: (e.summary as { replications: number }).replications, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99'), ...(stoppedEarly(e.summary) ? { stoppedEarly: true, stoppedAtS: (e.summary as unknown as { stoppedAtS: number[] }).stoppedAtS } : {}) })),
         },
       ]),
     ),
@@ -111,7 +129,7 @@ export async function comparePoliciesAction(
   };
   const notes: string[] = [];
   if (opts.outDir) {
-    const values = results.flatMap((r) => r.evaluations.map((e) => ({ policy: r.policy, cost: get(e.summary, 'cost.total'), p99: get(e.summary, 'startLatency.p99'), chosen: e === r.best ? 'cheapest meeting the budget' : 'tried' })));
+    const values = results.flatMap((r) => r.evaluations.filter((e) => !stoppedEarly(e.summary)).map((e) => ({ policy: r.policy, cost: get(e.summary, 'cost.total'), p99: get(e.summary, 'startLatency.p99'), chosen: e === r.best ? 'cheapest meeting the budget' : 'tried' })));
     const spec = {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: { text: `Policies on ${base.name}: cost against p99 start latency`, subtitle: `every setting tried; filled: each policy's cheapest meeting ${budget.text}`, anchor: 'start' },
@@ -153,6 +171,35 @@ export async function comparePoliciesAction(
     ]);
   }
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
-  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` screened on the first replication, confirmed on all ${reps}` : ''} (${replicationsRun} replications run); common random numbers`);
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` screened on the first replication, confirmed on all ${reps}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
+}
+
+/**
+ * Seeds for `--search-from`: from an earlier `compare --policies` JSON (a cheap slice, or an
+ * earlier run of the scenario), each policy's knob at the leanest setting that met there (runs
+ * stopped early left out), keyed "<policy> <knob key>". They only guide the screen.
+ */
+export function searchSeeds(file: string, text: string): Map<string, number> {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    throw new UserError(`--search-from ${file}: expected the JSON of compare --policies (--format json or policies.json), got text that is not JSON`);
+  }
+  const policies = (j as { policies?: unknown }).policies;
+  if (!policies || typeof policies !== 'object') throw new UserError(`--search-from ${file}: expected the JSON of compare --policies, with a "policies" object; got none`);
+  const seeds = new Map<string, number>();
+  for (const [name, p] of Object.entries(policies as Record<string, { evaluations?: { key: string; value: number; meets: boolean; stoppedEarly?: boolean }[] }>)) {
+    const evs = Array.isArray(p?.evaluations) ? p.evaluations : [];
+    for (const e of evs) {
+      if (!e || !e.meets || e.stoppedEarly || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
+      // leanest: the knob's direction from its name (hpa/kpa: a larger target is leaner)
+      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const k = `${name} ${e.key}`;
+      const v = seeds.get(k);
+      if (v === undefined || (up ? e.value < v : e.value > v)) seeds.set(k, e.value);
+    }
+  }
+  return seeds;
 }

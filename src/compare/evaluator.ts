@@ -24,30 +24,70 @@ export function slots(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** Runs replication `replication` of a knob setting (one replication: `runReplications`' `only`). */
-export type ReplicationRunner = (value: number, replication: number) => Promise<{ scenario: Scenario; result: ReplicationResult }>;
+/**
+ * Runs replication `replication` of a knob setting (one replication: `runReplications`' `only`),
+ * stopping it once its p99 is certain to end above `stopAboveS` (undefined: to the end).
+ */
+export type ReplicationRunner = (value: number, replication: number, stopAboveS?: number) => Promise<{ scenario: Scenario; result: ReplicationResult }>;
+
+/** A `FidelityEvaluator` that also counts the replications it ran (stopped ones and their reruns included). */
+export interface CountingEvaluator extends FidelityEvaluator {
+  runs: number;
+}
 
 /**
  * A `FidelityEvaluator` over single replications: each (setting, replication) runs once, through
  * `limit`, and a setting's summary on its first k replications is `summarize` of those — the same
  * numbers a run of k replications gives (replication r draws from streams seeded by r alone).
+ *
+ * With `budgetS` (a `startLatency.p99 ≤ budgetS` budget) and `mayStop`, a replication stops as
+ * soon as the mean p99 over the k replications is certain to exceed the budget: replication r's
+ * own floor must pass k·budget minus the p99s (or floors) of the others already known — one
+ * replication: the budget itself. The summary of such a certain miss has `stoppedEarly: true`,
+ * its p99 the mean of those floors and NaN costs (never chosen, never used for cost). When the
+ * mean is not certain after all (one replication stopped, another met well), the stopped ones run
+ * again to the end, and so does any asked for without `mayStop`: a summary without
+ * `stoppedEarly` is always that of full runs.
  */
-export function replicationEvaluator(run: ReplicationRunner, limit: <T>(task: () => Promise<T>) => Promise<T>): FidelityEvaluator {
-  const cache = new Map<number, Map<number, Promise<{ scenario: Scenario; result: ReplicationResult }>>>();
-  return async (value, replications) => {
+export function replicationEvaluator(run: ReplicationRunner, limit: <T>(task: () => Promise<T>) => Promise<T>, budgetS?: number): CountingEvaluator {
+  type Run = { scenario: Scenario; result: ReplicationResult };
+  const cache = new Map<number, Map<number, Promise<Run>>>();
+  const p99 = (r: Run) => (r.result.stopped ? r.result.stopped.p99FloorS : (r.result.metrics.startLatency as Record<string, number>).p99);
+  const evaluate = async (value: number, replications: number, mayStop = false): Promise<Summary> => {
     let reps = cache.get(value);
     if (!reps) cache.set(value, (reps = new Map()));
     const t0 = performance.now();
-    const runs = [];
+    const start = (r: number, stopAboveS?: number) => {
+      const p = limit(() => run(value, r, stopAboveS));
+      evaluate.runs++;
+      reps!.set(r, p);
+      return p;
+    };
+    const stopping = mayStop && budgetS !== undefined && Number.isFinite(budgetS);
+    // what is known already, then the rest at once, each allowed to stop where the mean is sure to miss
+    const known = new Map<number, Run>();
     for (let r = 0; r < replications; r++) {
-      let p = reps.get(r);
-      if (!p) {
-        p = limit(() => run(value, r));
-        reps.set(r, p);
-      }
-      runs.push(p);
+      const p = reps.get(r);
+      if (p) known.set(r, await p);
     }
-    const done = await Promise.all(runs);
+    let sumKnown = 0;
+    for (const k of known.values()) sumKnown += Number.isFinite(p99(k)) ? p99(k) : 0;
+    const runs: Promise<Run>[] = [];
+    for (let r = 0; r < replications; r++) runs.push(known.has(r) ? Promise.resolve(known.get(r)!) : start(r, stopping ? replications * budgetS! - sumKnown : undefined));
+    let done = await Promise.all(runs);
+    if (done.some((d) => d.result.stopped)) {
+      const mean = done.reduce((a, d) => a + (Number.isFinite(p99(d)) ? p99(d) : 0), 0) / replications;
+      if (stopping && mean > budgetS!) {
+        const s = summarize(done[0].scenario, done.map((d) => d.result), (performance.now() - t0) / 1000);
+        (s.startLatency as Record<string, number>).p99 = mean;
+        const cost = s.cost as Record<string, number>;
+        for (const k of Object.keys(cost)) if (typeof cost[k] === 'number') cost[k] = NaN;
+        return Object.assign(s, { stoppedEarly: true, stoppedAtS: done.map((d) => (d.result.stopped ? d.result.stopped.atS : d.scenario.duration)) });
+      }
+      done = await Promise.all(done.map((d, r) => (d.result.stopped ? start(r) : Promise.resolve(d))));
+    }
     return summarize(done[0].scenario, done.map((d) => d.result), (performance.now() - t0) / 1000);
   };
+  evaluate.runs = 0;
+  return evaluate;
 }

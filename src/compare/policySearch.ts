@@ -72,8 +72,17 @@ export interface PolicyResult {
   evaluations: Evaluation[];
 }
 
-/** Relative difference of two settings' costs: the larger of total cost's and the pool's. */
+/**
+ * True when a setting's run was stopped once its miss was certain (`compare --policies`' early
+ * stop): its verdict is a miss, its p99 only a floor, and its costs unknown (NaN).
+ */
+export function stoppedEarly(s: Summary): boolean {
+  return (s as { stoppedEarly?: unknown }).stoppedEarly === true;
+}
+
+/** Relative difference of two settings' costs: the larger of total cost's and the pool's (unknown, Infinity, when either was stopped early). */
 export function costGap(a: Evaluation, b: Evaluation): number {
+  if (stoppedEarly(a.summary) || stoppedEarly(b.summary)) return Infinity;
   let g = 0;
   for (const k of ['cost.total', 'cost.pool']) {
     const x = get(a.summary, k);
@@ -91,27 +100,39 @@ export function costGap(a: Evaluation, b: Evaluation): number {
  * setting that meets and the richest that misses — still differ in cost (total or pool) by more
  * than `tolerance`: where p99 falls off a cliff, a few percent of the knob can be half the pool,
  * and policies are compared at their cheapest, not at wherever a fixed number of steps stopped.
- * `evaluate` runs the scenario with the knob set; everything else is pure.
+ * `evaluate` runs the scenario with the knob set; everything else is pure. Its second argument
+ * says whether the run may stop once its miss is certain (bisection only, and only where the
+ * setting's cost is not needed next: the lean end and the first `steps` − 1 steps; a stopped lean
+ * end whose cost the refining steps need is run again to the end), so the settings tried and the
+ * one kept are those of the search without stopping.
  */
 export async function cheapestSetting(
   policy: string,
   knob: Knob,
   meets: (s: Summary) => boolean,
-  evaluate: (value: number) => Promise<Summary>,
+  evaluate: (value: number, mayStop: boolean) => Promise<Summary>,
   steps = 6,
   refine = 6,
   tolerance = 0.05,
   method: 'bisect' | 'secant' = 'bisect',
 ): Promise<PolicyResult> {
   const evaluations: Evaluation[] = [];
-  const at = async (v: number) => {
+  const at = async (v: number, mayStop = false) => {
     const value = knob.integer ? Math.round(v) : Number(v.toPrecision(6));
     const seen = evaluations.find((e) => e.value === value);
     if (seen) return seen;
-    const summary = await evaluate(value);
+    const summary = await evaluate(value, mayStop && method === 'bisect');
     const e = { key: knob.key, value, summary, meets: meets(summary) };
     evaluations.push(e);
     return e;
+  };
+  // a setting stopped early, run again to the end where its cost (or its p99, for the secant) is needed
+  const complete = async (e: Evaluation): Promise<Evaluation> => {
+    if (!stoppedEarly(e.summary)) return e;
+    const summary = await evaluate(e.value, false);
+    const f = { key: knob.key, value: e.value, summary, meets: meets(summary) };
+    evaluations[evaluations.indexOf(e)] = f;
+    return f;
   };
   // capacious and lean ends of the knob
   let rich = knob.up ? knob.hi : knob.lo;
@@ -126,7 +147,7 @@ export async function cheapestSetting(
     }
   }
   if (!best.meets) return { policy, key: knob.key, best, meetsBudget: false, evaluations };
-  let leanEval = await at(lean);
+  let leanEval = await at(lean, true);
   if (leanEval.meets) return { policy, key: knob.key, best: leanEval, meetsBudget: true, evaluations };
   const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
   const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
@@ -134,10 +155,14 @@ export async function cheapestSetting(
   let kept = 0; // secant: +n when the rich end stayed n times in a row, −n the lean (Illinois)
   for (let i = 0; i < steps + refine; i++) {
     // secant: stop as soon as the bracket is within the tolerance (no fixed steps first)
-    if ((method === 'secant' || i >= steps) && costGap(richEval, leanEval) <= tolerance) break;
+    if (method === 'secant' || i >= steps) {
+      leanEval = await complete(leanEval);
+      if (costGap(richEval, leanEval) <= tolerance) break;
+    }
     const mid = from(method === 'secant' ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations) : (to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
-    const e = await at(mid);
+    // a miss here is the lean end the next step's cost check reads, from step `steps` − 1 on
+    const e = await at(mid, i < steps - 1);
     if (e.meets) {
       rich = mid;
       richEval = e;

@@ -1,12 +1,12 @@
 import type { Summary } from '../sim/summary.js';
-import { cheapest, cheapestSetting, costGap, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
+import { cheapest, cheapestSetting, costGap, stoppedEarly, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
 
 /**
  * Evaluates a knob setting on its first `replications` replications (1 to screen, all to
  * confirm). Replication r of a setting is the same however many run with it (common random
  * numbers), so a caller keeps each replication once and adds the rest when asked.
  */
-export type FidelityEvaluator = (value: number, replications: number) => Promise<Summary>;
+export type FidelityEvaluator = (value: number, replications: number, mayStop?: boolean) => Promise<Summary>;
 
 /** How a screened search ran (for the evaluation counts `compare` reports). */
 export interface ScreenedResult extends PolicyResult {
@@ -31,6 +31,8 @@ export interface ScreenedResult extends PolicyResult {
  * same bracket as the search on every replication, so the setting it keeps is within the
  * tolerance of the exhaustive search's; screening only changes which settings are tried on the
  * way. `screen` false (or `replications` ≤ 1) is the plain search on every replication.
+ * Where `cheapestSetting` allows, a run may stop once its miss is certain (`evaluate`'s
+ * `mayStop`); confirmations run to the end, as the bracket's costs are read from them.
  */
 export async function screenedCheapest(
   policy: string,
@@ -43,133 +45,203 @@ export async function screenedCheapest(
   tolerance = 0.05,
   method: 'bisect' | 'secant' = 'bisect',
   screen = true,
+  seed?: number,
 ): Promise<ScreenedResult> {
   // every replication's summary of a setting, and the one-replication screens not yet confirmed
   const full = new Map<number, Summary>();
   const screened = new Map<number, Summary>();
   let replicationsRun = 0;
-  const confirm = async (value: number): Promise<Summary> => {
+  // on every replication; to the end unless `mayStop` (a confirmation's costs are the
+  // bracket's), and a stopped run asked for again without it is run to the end
+  const confirm = async (value: number, mayStop = false): Promise<Summary> => {
     let s = full.get(value);
-    if (!s) {
-      s = await evaluate(value, replications);
-      replicationsRun += replications - (screened.has(value) ? 1 : 0);
+    if (!s || (!mayStop && stoppedEarly(s))) {
+      if (!s) replicationsRun += replications - (screened.has(value) ? 1 : 0);
+      s = await evaluate(value, replications, mayStop);
       full.set(value, s);
     }
     return s;
   };
   if (!screen || replications <= 1) {
-    const r = await cheapestSetting(policy, knob, meets, (v) => confirm(v), steps, refine, tolerance, method);
+    // the plain search (one replication screens nothing), which may stop its certain misses
+    const r = await cheapestSetting(policy, knob, meets, (v, mayStop) => (replications <= 1 ? onOne(v, mayStop) : confirm(v, mayStop)), steps, refine, tolerance, method);
     return { ...r, replicationsRun, confirmed: full.size };
   }
-  const onOne = async (value: number): Promise<Summary> => {
+  return screenedRounds();
+
+  // the screen: one replication, stopped once its miss is certain when `mayStop` (and run again
+  // to the end when asked without)
+  async function onOne(value: number, mayStop = false): Promise<Summary> {
     const f = full.get(value);
     if (f) return f;
     let s = screened.get(value);
-    if (!s) {
-      s = await evaluate(value, 1);
-      replicationsRun += 1;
+    if (!s || (!mayStop && stoppedEarly(s))) {
+      s = await evaluate(value, 1, mayStop);
+      if (!screened.has(value)) replicationsRun += 1;
       screened.set(value, s);
     }
     return s;
-  };
-  // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
-  let rich = knob.up ? knob.hi : knob.lo;
-  let lean = knob.up ? knob.lo : knob.hi;
-  const richer = (a: number, b: number) => (knob.up ? a > b : a < b);
-  const evaluations = (): Evaluation[] => {
-    const out: Evaluation[] = [];
-    for (const [value, summary] of full) out.push({ key: knob.key, value, summary, meets: meets(summary) });
-    for (const [value, summary] of screened) if (!full.has(value)) out.push({ key: knob.key, value, summary, meets: meets(summary) });
-    return out;
-  };
-  // met: the cheapest confirmed setting by `cheapest`'s rule (the same as the plain search's)
-  const done = (last: Evaluation, meetsBudget: boolean): ScreenedResult => {
-    const all = evaluations();
-    const best = meetsBudget ? cheapest(all.filter((e) => e.meets && full.has(e.value))) : last;
-    return { policy, key: knob.key, best, meetsBudget, evaluations: all, replicationsRun, confirmed: full.size };
-  };
-  // the setting nearest v on its rich side that meets (`meeting`), or on its lean side that
-  // misses, by the best verdict known (every replication's where run); the knob's end if none
-  const nearest = (v: number, meeting: boolean): number => {
-    let n = meeting ? (knob.up ? knob.hi : knob.lo) : knob.up ? knob.lo : knob.hi;
-    for (const e of evaluations()) {
-      if (e.meets !== meeting) continue;
-      if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
-    }
-    return n;
-  };
-  const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
-  // Once a confirmation contradicts the screen (a setting that met on the first replication
-  // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
-  // runs on every replication inside the bracket the confirmations left (on kimi-peak's slice
-  // the first replication's p99 crossed 2 s up to 4% of the knob away from the mean's).
-  let trusted = true;
-  // the finest bracket the plain search reaches (its steps and refining halvings of the knob's
-  // range on its search scale): narrower, a cost gap over the tolerance is a jump in cost (a
-  // p99 plateau, hpa on kimi-peak's slice: 1.5147 → 1.4814 across 2·10⁻⁵ of the target), not a
-  // cheaper setting left to find
-  const u = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
-  const finest = Math.abs(u(knob.hi) - u(knob.lo)) / 2 ** (steps + refine);
-  const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
-  // each round ends or narrows the bracket to settings inside it; the bound only stops a
-  // pathological evaluator
-  for (let round = 0; round < 12 && !(round > 0 && narrow()); round++) {
-    const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
-    // after the first round the ends are known: no fixed steps, just down to the tolerance
-    // later rounds: as many halvings as the finest bracket leaves
-    const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
-    const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : confirm, round === 0 ? steps : 0, round === 0 ? refine : left, tolerance, method);
-    if (!r.meetsBudget) {
-      // the richest setting tried misses on one replication (or on all): is it so on all?
-      const f = await confirm(r.best.value);
-      if (!meets(f)) {
-        if (rich === (knob.up ? knob.hi : knob.lo) || r.best.value !== rich) return done(at(r.best.value, f), false);
-        // an end that met on its screen misses on all: the cliff is richer, up to the next that met
-        trusted = false;
-        lean = rich;
-        rich = nearest(lean, true);
+  }
+
+  // [rich, lean] around a seed by the screen's verdicts: the nearest setting that met and the
+  // nearest leaner one that missed, widening ×2 from 2% of the knob's range on its search scale;
+  // the knob's own end where none did
+  async function seedBracket(seed: number, u: (v: number) => number): Promise<[number, number]> {
+    const hiEnd = knob.up ? knob.hi : knob.lo;
+    const loEnd = knob.up ? knob.lo : knob.hi;
+    const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
+    const snap = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
+    const clamp = (v: number) => Math.min(knob.hi, Math.max(knob.lo, v));
+    const range = u(hiEnd) - u(loEnd); // signed: toward more capacity
+    let at = snap(clamp(seed));
+    const met = meets(await onOne(at, false));
+    let rich = met ? at : hiEnd;
+    let lean = met ? loEnd : at;
+    for (let k = 0, step = 0.02 * range; k < 12; k++, step *= 2) {
+      const end = met ? loEnd : hiEnd;
+      const next = snap(clamp(from(u(at) + (met ? -step : step))));
+      if (next === at || next === end) break;
+      at = next;
+      if (meets(await onOne(at, false)) === met) {
+        if (met) rich = at;
+        else lean = at;
         continue;
       }
-      trusted = false;
-      rich = r.best.value;
-      continue;
+      if (met) lean = at;
+      else rich = at;
+      break;
     }
-    // the leanest setting that met (by the knob, not by total cost: one replication has no
-    // interval to tell totals apart, and the bracket is about the cliff)
-    let b = r.best.value;
-    for (const e of r.evaluations) if (e.meets && richer(b, e.value)) b = e.value;
-    const fb = await confirm(b);
-    if (!meets(fb)) {
-      // the screen was lucky: the cliff lies on the rich side of b, up to the next setting that met
-      trusted = false;
-      lean = b;
-      rich = nearest(b, true);
-      continue;
-    }
-    rich = b;
-    // the richest setting leaner than b that missed (none: b is the lean end)
-    let l: number | undefined;
-    for (const e of r.evaluations) if (!e.meets && richer(b, e.value) && (l === undefined || richer(e.value, l))) l = e.value;
-    if (l === undefined) {
-      if (b === (knob.up ? knob.lo : knob.hi)) return done(at(b, fb), true);
-      // b is the bracket's lean end, which had missed on its screen: the cliff lies leaner still
-      trusted = false;
-      rich = b;
-      lean = nearest(b, false);
-      continue;
-    }
-    const fl = await confirm(l);
-    if (meets(fl)) {
-      // the screen was unlucky: l meets on every replication, the cliff lies leaner, down to the next that missed
-      trusted = false;
-      rich = l;
-      lean = nearest(l, false);
-      continue;
-    }
-    lean = l;
-    const tooClose = knob.integer && Math.abs(rich - lean) <= 1;
-    if (!trusted || tooClose || narrow() || costGap(at(b, fb), at(l, fl)) <= tolerance) return done(at(b, fb), true);
+    return [rich, lean];
   }
-  const f = await confirm(rich);
-  return done(at(rich, f), evaluations().some((e) => e.meets && full.has(e.value)));
+
+  async function screenedRounds(): Promise<ScreenedResult> {
+    // the bracket on the knob: `rich` meets (on every replication, once confirmed), `lean` misses
+    let rich = knob.up ? knob.hi : knob.lo;
+    let lean = knob.up ? knob.lo : knob.hi;
+    const richer = (a: number, b: number) => (knob.up ? a > b : a < b);
+    const evaluations = (): Evaluation[] => {
+      const out: Evaluation[] = [];
+      for (const [value, summary] of full) out.push({ key: knob.key, value, summary, meets: meets(summary) });
+      for (const [value, summary] of screened) if (!full.has(value)) out.push({ key: knob.key, value, summary, meets: meets(summary) });
+      return out;
+    };
+    // met: the cheapest confirmed setting by `cheapest`'s rule (the same as the plain search's)
+    const done = (last: Evaluation, meetsBudget: boolean): ScreenedResult => {
+      const all = evaluations();
+      const best = meetsBudget ? cheapest(all.filter((e) => e.meets && full.has(e.value))) : last;
+      return { policy, key: knob.key, best, meetsBudget, evaluations: all, replicationsRun, confirmed: full.size };
+    };
+    // the setting nearest v on its rich side that meets (`meeting`), or on its lean side that
+    // misses, by the best verdict known (every replication's where run); the knob's end if none
+    const nearest = (v: number, meeting: boolean): number => {
+      let n = meeting ? (knob.up ? knob.hi : knob.lo) : knob.up ? knob.lo : knob.hi;
+      for (const e of evaluations()) {
+        if (e.meets !== meeting) continue;
+        if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
+      }
+      // seeded: rather than the knob's end, a guess past v, 4% of the range and ×2 each time used
+      // (its verdict comes from the search that follows, which widens again if it is wrong)
+      if (seeded) {
+        const g = snapTo(Math.min(knob.hi, Math.max(knob.lo, fromU(u(v) + (meeting ? widen : -widen) * (u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi))))));
+        if (meeting ? richer(n, g) && richer(g, v) : richer(g, n) && richer(v, g)) {
+          widen *= 2;
+          n = g;
+        }
+      }
+      return n;
+    };
+    let widen = 0.04;
+    const fromU = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
+    const snapTo = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
+    const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
+    // Once a confirmation contradicts the screen (a setting that met on the first replication
+    // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
+    // runs on every replication inside the bracket the confirmations left (on kimi-peak's slice
+    // the first replication's p99 crossed 2 s up to 4% of the knob away from the mean's).
+    let trusted = true;
+    // the finest bracket the plain search reaches (its steps and refining halvings of the knob's
+    // range on its search scale): narrower, a cost gap over the tolerance is a jump in cost (a
+    // p99 plateau, hpa on kimi-peak's slice: 1.5147 → 1.4814 across 2·10⁻⁵ of the target), not a
+    // cheaper setting left to find
+    const u = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
+    const finest = Math.abs(u(knob.hi) - u(knob.lo)) / 2 ** (steps + refine);
+    const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
+    // each round ends or narrows the bracket to settings inside it; the bound only stops a
+    // pathological evaluator
+    // a seed (the setting a cheap proxy chose: a short slice, an earlier run): probe it on the
+    // screen and widen ×2 from 2% of the range until the screen's verdicts bracket the budget;
+    // round 0 then searches only that bracket. The seed only guides, as the screen does: the
+    // bracket's ends are confirmed on every replication below, and a contradiction widens the
+    // search as it does for a screen
+    const seeded = seed !== undefined && Number.isFinite(seed);
+    if (seeded) [rich, lean] = await seedBracket(seed!, u);
+    for (let round = 0; round < 12; round++) {
+      if (round > 0 && narrow()) {
+        // the finest bracket; its lean end must miss on every replication too, not only on the
+        // screen (near a cliff the screen misplaces, seeded probes crowd around the screen's own)
+        if (!meets(await confirm(lean, true))) break;
+        trusted = false;
+        rich = lean;
+        lean = nearest(lean, false);
+        continue;
+      }
+      const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };
+      // after the first round the ends are known: no fixed steps, just down to the tolerance
+      // later rounds: as many halvings as the finest bracket leaves
+      const left = Math.max(1, Math.ceil(Math.log2(Math.abs(u(rich) - u(lean)) / finest)));
+      const r = await cheapestSetting(policy, inner, meets, trusted ? onOne : (v) => confirm(v), round === 0 && !seeded ? steps : 0, round === 0 && !seeded ? refine : left, tolerance, method);
+      if (!r.meetsBudget) {
+        // the richest setting tried misses on one replication (or on all): is it so on all?
+        const f = await confirm(r.best.value);
+        if (!meets(f)) {
+          if (rich === (knob.up ? knob.hi : knob.lo) || r.best.value !== rich) return done(at(r.best.value, f), false);
+          // an end that met on its screen misses on all: the cliff is richer, up to the next that met
+          trusted = false;
+          lean = rich;
+          rich = nearest(lean, true);
+          continue;
+        }
+        trusted = false;
+        rich = r.best.value;
+        continue;
+      }
+      // the leanest setting that met (by the knob, not by total cost: one replication has no
+      // interval to tell totals apart, and the bracket is about the cliff)
+      let b = r.best.value;
+      for (const e of r.evaluations) if (e.meets && richer(b, e.value)) b = e.value;
+      const fb = await confirm(b);
+      if (!meets(fb)) {
+        // the screen was lucky: the cliff lies on the rich side of b, up to the next setting that met
+        trusted = false;
+        lean = b;
+        rich = nearest(b, true);
+        continue;
+      }
+      rich = b;
+      // the richest setting leaner than b that missed (none: b is the lean end)
+      let l: number | undefined;
+      for (const e of r.evaluations) if (!e.meets && richer(b, e.value) && (l === undefined || richer(e.value, l))) l = e.value;
+      if (l === undefined) {
+        if (b === (knob.up ? knob.lo : knob.hi)) return done(at(b, fb), true);
+        // b is the bracket's lean end, which had missed on its screen: the cliff lies leaner still
+        trusted = false;
+        rich = b;
+        lean = nearest(b, false);
+        continue;
+      }
+      const fl = await confirm(l);
+      if (meets(fl)) {
+        // the screen was unlucky: l meets on every replication, the cliff lies leaner, down to the next that missed
+        trusted = false;
+        rich = l;
+        lean = nearest(l, false);
+        continue;
+      }
+      lean = l;
+      const tooClose = knob.integer && Math.abs(rich - lean) <= 1;
+      if (!trusted || tooClose || narrow() || costGap(at(b, fb), at(l, fl)) <= tolerance) return done(at(b, fb), true);
+    }
+    const f = await confirm(rich);
+    return done(at(rich, f), evaluations().some((e) => e.meets && full.has(e.value)));
+  }
 }

@@ -40,6 +40,19 @@ export interface ReplicationResult {
   helper: { used: boolean; droppedAtS: number; waitedS: number };
   /** Prometheus-style histogram tables, when asked for (`exportHistograms`). */
   exported?: ExportedHistograms;
+  /** Set when `stop` ended the run early: the simulated time (s) it stopped at, and the p99 floor it proved; figures are up to then. */
+  stopped?: { atS: number; p99FloorS: number };
+}
+
+/**
+ * Stop a run once its counted start latency's `q`-quantile is certain to end above `aboveS`,
+ * given that at most `maxCount` counted starts happen in the whole run (each counted arrival
+ * starts at most once; LogHistogram.quantileFloor). For searches that only need the verdict.
+ */
+export interface StopRule {
+  q: number;
+  aboveS: number;
+  maxCount: number;
 }
 
 /** How a replication runs (not what it computes: results are the same either way). */
@@ -55,6 +68,8 @@ export interface ReplicationOptions {
    * progress bar: the run goes in slices, which fires the same events in the same order.
    */
   onTime?: (simS: number, durationS: number) => void;
+  /** Stop early once the verdict is certain (checked between the same 500 slices as `onTime`). */
+  stop?: StopRule;
 }
 
 /** Slices of a run reported to `onTime`: 500 calls, each a few µs, on runs of seconds or more. */
@@ -85,6 +100,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   for (const c of controllers) c?.start();
   const used = engine.helping;
   let waitedS = 0;
+  let stopped: ReplicationResult['stopped'];
   try {
     const dropAt = opts.dropHelperAtS;
     if (dropAt !== undefined && dropAt < s.duration) {
@@ -92,14 +108,22 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
       engine.dropHelper();
     }
     const onTime = opts.onTime;
-    if (onTime) {
+    const rule = opts.stop;
+    if (onTime || rule) {
       for (let k = 1; k < PROGRESS_SLICES; k++) {
         engine.run((s.duration * k) / PROGRESS_SLICES);
-        onTime(engine.now, s.duration);
+        onTime?.(engine.now, s.duration);
+        const floor = rule ? fleet.metrics.latency.quantileFloor(rule.q, rule.maxCount) : 0;
+        if (rule && floor > rule.aboveS) {
+          stopped = { atS: engine.now, p99FloorS: floor };
+          break;
+        }
       }
     }
-    engine.run(s.duration);
-    onTime?.(s.duration, s.duration);
+    if (!stopped) {
+      engine.run(s.duration);
+      onTime?.(s.duration, s.duration);
+    }
     waitedS = engine.helperWaitedS;
   } finally {
     engine.close();
@@ -108,7 +132,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   const cpu = process.cpuUsage(c0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const m = fleet.metrics;
-  const now = s.duration;
+  const now = stopped ? stopped.atS : s.duration;
   const windowS = s.duration - s.warmup;
   const inf = s.infrastructure;
   const nodes = fleet.nodes;
@@ -152,6 +176,7 @@ export function runReplication(s: Scenario, inputs: PreparedInputs, replication:
   for (const c of SERIES_COLUMNS) series[c] = m.series[c].slice(0, m.rows);
   const out: ReplicationResult = { replication, metrics, series, latency: m.latency.toJSON(), events: engine.events, wallSeconds, cpuSeconds, poolTargets: controller ? controller.decisions : null, helper: { used, droppedAtS: engine.helperDroppedAtS, waitedS } };
   if (m.exported) out.exported = m.exported.toJSON();
+  if (stopped) out.stopped = stopped;
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { usableCores } from '../engine/cores.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { PreparedInputs } from '../workload/build.js';
-import { runReplication, type ReplicationResult } from './replication.js';
+import { runReplication, type ReplicationResult, type StopRule } from './replication.js';
 import { runOnWorkers } from './workerPool.js';
 
 /** How replications are run. */
@@ -26,6 +26,8 @@ export interface RunOptions {
    * same whichever others run with it. Results come in the order given.
    */
   only?: readonly number[];
+  /** Stop each replication once its p99 verdict is certain (`runReplication`'s `stop`). */
+  stop?: StopRule;
 }
 
 /**
@@ -42,13 +44,13 @@ export async function runReplications(s: Scenario, inputs: PreparedInputs, opts:
   const results: ReplicationResult[] = new Array(n);
   if (workers <= 0) {
     for (let i = 0; i < n; i++) {
-      results[i] = runReplication(s, inputs, which[i], { helper, exportHistograms: opts.exportHistograms, onTime: n === 1 ? opts.onTime : undefined });
+      results[i] = runReplication(s, inputs, which[i], { helper, exportHistograms: opts.exportHistograms, onTime: n === 1 ? opts.onTime : undefined, stop: opts.stop });
       opts.onProgress?.(i + 1, n);
     }
     return results;
   }
   let done = 0;
-  const tasks = which.map((replication, i) => ({ scenario: s, inputs, replication, helper, exportHistograms: opts.exportHistograms, i }));
+  const tasks = which.map((replication, i) => ({ scenario: s, inputs, replication, helper, exportHistograms: opts.exportHistograms, stop: opts.stop, i }));
   await runOnWorkers<(typeof tasks)[number], ReplicationResult>(new URL('./worker.js', import.meta.url), tasks, workers, (t, r) => {
     results[t.i] = r;
     opts.onProgress?.(++done, n);

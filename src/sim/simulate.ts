@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import { loadScenario } from '../scenario/load.js';
 import { prepareInputs } from '../workload/build.js';
-import type { ReplicationResult } from './replication.js';
+import type { ReplicationResult, StopRule } from './replication.js';
 import { runReplications } from './runner.js';
 import { summarize, type Summary } from './summary.js';
 import { availableParallelism } from 'node:os';
@@ -21,7 +21,7 @@ export interface Simulated {
 export async function simulateFile(
   file: string,
   sets: readonly string[],
-  opts: { workers?: number; onProgress?: (done: number, total: number) => void; onTime?: (simS: number, durationS: number) => void; limits?: Partial<WorkLimits>; exportHistograms?: boolean; only?: readonly number[] } = {},
+  opts: { workers?: number; onProgress?: (done: number, total: number) => void; onTime?: (simS: number, durationS: number) => void; limits?: Partial<WorkLimits>; exportHistograms?: boolean; only?: readonly number[]; stop?: StopRule } = {},
 ): Promise<Simulated> {
   const scenario = loadScenario(file, [...sets]);
   const inputs = prepareInputs(scenario, file);

@@ -91,6 +91,26 @@ export class LogHistogram {
     return this.max;
   }
 
+  /**
+   * The least value `quantile(q)` can return once more values are recorded, up to `maxCount` in
+   * all (0 when nothing is certain yet): the values above a bucket only grow, and the rank
+   * ceil(q·n) falls at most n − ceil(q·n) below the top, which grows with n. So once more than
+   * maxCount − ceil(q·maxCount) values lie in bucket b or above, the q-quantile stays ≥ b's value
+   * (and ≥ min(it, the largest value so far)) however the run goes on. For stopping a run whose
+   * quantile already exceeds a budget (`compare --policies`): exact, not an estimate.
+   */
+  quantileFloor(q: number, maxCount: number): number {
+    // more values than promised: the premise is broken, nothing is certain
+    if (this.count === 0 || q >= 1 || this.count > maxCount) return 0;
+    const slack = maxCount - Math.max(1, Math.ceil(q * maxCount));
+    let above = 0;
+    for (let i = this.hi; i >= this.lo; i--) {
+      above += this.counts[i];
+      if (above > slack) return Math.min((2 * Math.pow(this.gamma, i + this.offset)) / (this.gamma + 1), this.max);
+    }
+    return 0;
+  }
+
   /** Fraction of recorded values ≤ x (within the bucket resolution). */
   cdf(x: number): number {
     if (this.count === 0) return NaN;
