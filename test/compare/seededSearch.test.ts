@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Knob } from '../../src/compare/policySearch.js';
 import { screenedCheapest } from '../../src/compare/screenedSearch.js';
 import { searchSeeds } from '../../src/cli/comparePolicies.js';
-import type { Summary } from '../../src/sim/summary.js';
-
-/** Two replications whose p99 falls through 2 s where the knob passes cliff[r]; the pool costs e^(2v). */
-function fakeFleet(cliff: number[]) {
-  const p99 = (v: number, r: number) => Math.min(9, Math.max(0.05, 2 * Math.exp(-3 * Math.log(20) * (v - cliff[r]))));
-  const runs: string[] = [];
-  const evaluate = async (v: number, k: number): Promise<Summary> => {
-    for (let r = 0; r < k; r++) if (!runs.includes(`${v}/${r}`)) runs.push(`${v}/${r}`);
-    let m = 0;
-    for (let r = 0; r < k; r++) m += p99(v, r) / k;
-    return { scenario: 's', seed: 1, replications: k, startLatency: { p99: m }, cost: { total: 100, pool: Math.exp(2 * v) }, ci95: {}, engine: { events: 0, wallSeconds: 0, eventsPerSecond: 0 } } as unknown as Summary;
-  };
-  let lo = 0.25;
-  let hi = 8;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if ((p99(mid, 0) + p99(mid, 1)) / 2 <= 2) hi = mid;
-    else lo = mid;
-  }
-  return { evaluate, runs, cliffMean: hi };
-}
-
-const knob: Knob = { key: 'x.headroom', lo: 0.25, hi: 8, up: true, integer: false, scale: 'log' };
-const meets = (s: Summary) => (s as any).startLatency.p99 <= 2;
-const pool = (s: Summary) => (s as any).cost.pool as number;
+import { fakeFleet, knob, meets, pool } from './fakeFleet.js';
 
 describe('screenedCheapest from a seed', () => {
   // the day's cliff near 1.07, a proxy's at 1.15 (kimi-peak little: the 2 h slice against the day)
