@@ -17,6 +17,17 @@ export interface Knob {
 }
 
 /**
+ * The knob's search scale (`Knob.scale`): `to` maps a setting onto it, `from` maps back, and
+ * `snap` rounds a setting as searches keep it (integers, or 6 significant digits).
+ */
+export function knobScale(knob: Knob): { to: (v: number) => number; from: (u: number) => number; snap: (v: number) => number } {
+  const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
+  const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
+  const snap = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
+  return { to, from, snap };
+}
+
+/**
  * Each policy's capacity knob (scenario key paths) and the range searched. `p` is the key of
  * the warm pool the policy drives: `infrastructure.warmPool`, or `templates.*.warmPool` for every
  * template's own pool at once (there `static` is a scale on each template's own size).
@@ -117,8 +128,9 @@ export async function cheapestSetting(
   method: 'bisect' | 'secant' = 'bisect',
 ): Promise<PolicyResult> {
   const evaluations: Evaluation[] = [];
+  const { to, from, snap } = knobScale(knob);
   const at = async (v: number, mayStop = false) => {
-    const value = knob.integer ? Math.round(v) : Number(v.toPrecision(6));
+    const value = snap(v);
     const seen = evaluations.find((e) => e.value === value);
     if (seen) return seen;
     const summary = await evaluate(value, mayStop && method === 'bisect');
@@ -149,8 +161,6 @@ export async function cheapestSetting(
   if (!best.meets) return { policy, key: knob.key, best, meetsBudget: false, evaluations };
   let leanEval = await at(lean, true);
   if (leanEval.meets) return { policy, key: knob.key, best: leanEval, meetsBudget: true, evaluations };
-  const to = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
-  const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (u: number) => 1 - Math.exp(u) : (u: number) => u;
   let richEval = best;
   let kept = 0; // secant: +n when the rich end stayed n times in a row, −n the lean (Illinois)
   for (let i = 0; i < steps + refine; i++) {

@@ -1,5 +1,5 @@
 import type { Summary } from '../sim/summary.js';
-import { cheapest, cheapestSetting, costGap, stoppedEarly, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
+import { cheapest, cheapestSetting, costGap, knobScale, stoppedEarly, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
 
 /**
  * Evaluates a knob setting on its first `replications` replications (1 to screen, all to
@@ -51,6 +51,8 @@ export async function screenedCheapest(
   const full = new Map<number, Summary>();
   const screened = new Map<number, Summary>();
   let replicationsRun = 0;
+  // the knob's search scale: settings mapped onto it (u), back (from), rounded as kept (snap)
+  const { to: u, from, snap } = knobScale(knob);
   // on every replication; to the end unless `mayStop` (a confirmation's costs are the
   // bracket's), and a stopped run asked for again without it is run to the end
   const confirm = async (value: number, mayStop = false): Promise<Summary> => {
@@ -86,11 +88,9 @@ export async function screenedCheapest(
   // [rich, lean] around a seed by the screen's verdicts: the nearest setting that met and the
   // nearest leaner one that missed, widening ×2 from 2% of the knob's range on its search scale;
   // the knob's own end where none did
-  async function seedBracket(seed: number, u: (v: number) => number): Promise<[number, number]> {
+  async function seedBracket(seed: number): Promise<[number, number]> {
     const hiEnd = knob.up ? knob.hi : knob.lo;
     const loEnd = knob.up ? knob.lo : knob.hi;
-    const from = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
-    const snap = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
     const clamp = (v: number) => Math.min(knob.hi, Math.max(knob.lo, v));
     const range = u(hiEnd) - u(loEnd); // signed: toward more capacity
     let at = snap(clamp(seed));
@@ -142,7 +142,7 @@ export async function screenedCheapest(
       // seeded: rather than the knob's end, a guess past v, 4% of the range and ×2 each time used
       // (its verdict comes from the search that follows, which widens again if it is wrong)
       if (seeded) {
-        const g = snapTo(Math.min(knob.hi, Math.max(knob.lo, fromU(u(v) + (meeting ? widen : -widen) * (u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi))))));
+        const g = snap(Math.min(knob.hi, Math.max(knob.lo, from(u(v) + (meeting ? widen : -widen) * (u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi))))));
         if (meeting ? richer(n, g) && richer(g, v) : richer(g, n) && richer(v, g)) {
           widen *= 2;
           n = g;
@@ -151,8 +151,6 @@ export async function screenedCheapest(
       return n;
     };
     let widen = 0.04;
-    const fromU = knob.scale === 'log' ? Math.exp : knob.scale === 'miss' ? (x: number) => 1 - Math.exp(x) : (x: number) => x;
-    const snapTo = (v: number) => (knob.integer ? Math.round(v) : Number(v.toPrecision(6)));
     const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
     // Once a confirmation contradicts the screen (a setting that met on the first replication
     // misses on all, or the reverse), the screen is off near the cliff: the rest of the search
@@ -163,7 +161,6 @@ export async function screenedCheapest(
     // range on its search scale): narrower, a cost gap over the tolerance is a jump in cost (a
     // p99 plateau, hpa on kimi-peak's slice: 1.5147 → 1.4814 across 2·10⁻⁵ of the target), not a
     // cheaper setting left to find
-    const u = knob.scale === 'log' ? Math.log : knob.scale === 'miss' ? (v: number) => Math.log(1 - v) : (v: number) => v;
     const finest = Math.abs(u(knob.hi) - u(knob.lo)) / 2 ** (steps + refine);
     const narrow = () => Math.abs(u(rich) - u(lean)) <= finest;
     // each round ends or narrows the bracket to settings inside it; the bound only stops a
@@ -174,7 +171,7 @@ export async function screenedCheapest(
     // bracket's ends are confirmed on every replication below, and a contradiction widens the
     // search as it does for a screen
     const seeded = seed !== undefined && Number.isFinite(seed);
-    if (seeded) [rich, lean] = await seedBracket(seed!, u);
+    if (seeded) [rich, lean] = await seedBracket(seed!);
     for (let round = 0; round < 12; round++) {
       if (round > 0 && narrow()) {
         // the finest bracket; its lean end must miss on every replication too, not only on the
