@@ -274,16 +274,8 @@ export class Engine {
   /** Keeps the cached head of queue `q` current after a push of (t, key). */
   private pushed(q: number, t: number, key: number): void {
     const h = this.headT[q];
-    if (t < h || (t === h && key < this.headK[q])) {
-      this.headT[q] = t;
-      this.headK[q] = key;
-      const st = this.headT[SIDE];
-      if (t < st || (t === st && key < this.headK[SIDE])) {
-        this.headT[SIDE] = t;
-        this.headK[SIDE] = key;
-        this.side = q;
-      }
-    }
+    // an earlier head: if q held the side slot, the new head is earlier still, so no rescan
+    if (t < h || (t === h && key < this.headK[q])) this.setHead(q, t, key);
   }
 
   /** Sets queue q's (not the main heap's) head to (t, k), which may be later than it was. */
