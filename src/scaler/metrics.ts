@@ -12,7 +12,7 @@ export class ScalerMetrics implements Sink {
   readonly registry = new Registry();
   private readonly target = new Gauge({ name: 'tidecast_scaler_target', help: 'Published warm-pool target (sandboxes)', registers: [this.registry] });
   private readonly proposal = new Gauge({ name: 'tidecast_scaler_proposal', help: "The policy's proposal before safety limits (NaN when inputs were unusable)", registers: [this.registry] });
-  private readonly floor = new Gauge({ name: 'tidecast_scaler_reactive_floor', help: "The forecast policy's reactive floor (sandboxes: the Erlang-loss pool of the freshest observed rate; NaN for other policies or unusable inputs)", registers: [this.registry] });
+  private readonly floor = new Gauge({ name: 'tidecast_scaler_reactive_floor', help: "The forecast policy's reactive floor (sandboxes: the claims of one refill at the freshest observed rate; NaN for other policies or unusable inputs)", registers: [this.registry] });
   private readonly forecast = new Gauge({ name: 'tidecast_scaler_forecast_arrivals_per_second', help: 'Forecast arrival rate over the lead time, by quantile', labelNames: ['quantile'], registers: [this.registry] });
   private readonly staleness = new Gauge({ name: 'tidecast_scaler_source_staleness_seconds', help: 'Age of the newest arrival value read (+Inf when none)', registers: [this.registry] });
   private readonly up = new Gauge({ name: 'tidecast_scaler_source_up', help: '1 when the last read of the source gave usable data', registers: [this.registry] });

@@ -30,7 +30,7 @@ export interface Decision {
   policy: string;
   /** The forecast behind the decision (forecast policy): arrival rates per second over the lead time at quantile levels. */
   forecast: { quantiles: Record<string, number>; nowcast: number } | null;
-  /** The forecast policy's reactive floor at this decision (sandboxes: the Erlang-loss pool of the freshest observed rate); absent for other policies or unusable inputs. */
+  /** The forecast policy's reactive floor at this decision (sandboxes: the claims of one refill at the freshest observed rate); absent for other policies or unusable inputs. */
   floor?: number;
   inputs: {
     source: string;

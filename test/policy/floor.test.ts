@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { poolSizeFor } from '../../src/forecast/targets.js';
 import { ForecastPolicy } from '../../src/policy/forecastPolicy.js';
 import { FileSource } from '../../src/scaler/fileSource.js';
 
@@ -16,10 +15,12 @@ const HIT = 0.99;
 describe('the forecast policy’s reactive floor', () => {
   const obs = (arrivals: number[], target = 0) => ({ nowS: INTERVAL_S * arrivals.length, intervalS: INTERVAL_S, arrivals, ready: 0, target, leadTimeS: LEAD_S });
 
-  it('holds the Erlang-loss pool of the freshest rate from the first decision, before any forecast', () => {
+  it('holds the claims of one refill at the freshest rate from the first decision, before any forecast', () => {
     const p = new ForecastPolicy(HIT);
-    // one interval of 30 arrivals: 2/s over the interval, 0.5/s over the minute → the pool for 2/s
-    expect(p.decide(obs([30]))).toEqual({ target: poolSizeFor([2], LEAD_S, HIT), valid: true });
+    // one interval of 30 arrivals: 2/s over the interval, 0.5/s over the minute → 2/s × 20 s
+    expect(p.decide(obs([30]))).toEqual({ target: 40, valid: true });
+    // one arrival a minute ago, none since: 1/60 per s × 20 s rounds up to one sandbox, never 0
+    expect(new ForecastPolicy(HIT).decide(obs([1, 0, 0, 0])).target).toBe(1);
     // nothing yet: no floor, the target is held (not valid)
     expect(new ForecastPolicy(HIT).decide(obs([0], 7))).toEqual({ target: 7, valid: false });
   });
@@ -30,7 +31,7 @@ describe('the forecast policy’s reactive floor', () => {
     for (let i = 0; i < 400; i++) p.decide(obs(arrivals.slice(0, i + 1)));
     arrivals.push(150); // 10/s in the last interval
     const d = p.decide(obs(arrivals));
-    expect(d.target).toBeGreaterThanOrEqual(poolSizeFor([10], LEAD_S, HIT));
+    expect(d.target).toBeGreaterThanOrEqual(10 * LEAD_S);
     expect(d.target).toBe(p.floor(obs(arrivals)));
   });
 });
@@ -55,7 +56,7 @@ describe.each(['azure-llm-2023-code.csv', 'azure-llm-2023-conv.csv', 'azure-llm-
       const last = await source.read(d.nowS, k, INTERVAL_S);
       const minute = last.reduce((a, b) => a + b, 0);
       const rate = Math.max(last[k - 1] / INTERVAL_S, minute / (k * INTERVAL_S));
-      const floor = rate > 0 ? poolSizeFor([rate], LEAD_S, HIT) : 0;
+      const floor = rate > 0 ? Math.ceil(rate * LEAD_S) : 0;
       expect(d.target, `${d.nowS}`).toBeGreaterThanOrEqual(floor);
       // the decision shows the floor the policy applied (the same number, in /targets and metrics)
       expect(d.floor, `${d.nowS}`).toBe(floor);
