@@ -148,9 +148,14 @@ export class Fleet implements WarmPool {
     const mainArrivals = ahead(arrivals);
     const mainDuration = this.draw(plans[0].sessionDuration, named('workload.sessionDuration', plans[0]));
     const startupWidthS = Math.min(1, Math.max(1e-3, startupMeanS / 32));
-    const startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS);
+    // made for the first start-up step with a sampled delay (fixed ones go on lanes): none, no queue
+    let startupHeap = -1;
+    const startupQueue = () => (startupHeap >= 0 ? startupHeap : (startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS)));
     const endHeap = large ? engine.farCalendar(mainDuration.mean / 256, FAR_END_S) : -1;
-    const step = (spec: DistributionSpec, name: string, handler: (id: number) => void, heap = startupHeap) => makeStep(engine, this.draw(spec, name), handler, heap);
+    const step = (spec: DistributionSpec, name: string, handler: (id: number) => void, heap?: number) => {
+      const d = this.draw(spec, name);
+      return makeStep(engine, d, handler, heap ?? (d.fixed ? -1 : startupQueue()));
+    };
     const ready = (id: number) => this.onReady(id);
     const pools = (this.pools = new WarmPools(engine, c));
     c.tmpl = plans.map((t, i) => {

@@ -9,8 +9,15 @@ import type { BucketHistogram } from '../stats/bucketHistogram.js';
  */
 export interface Step {
   dist: Distribution;
+  /** Every delay is the same (`dist.mean`): no draw, and its events go on a FIFO lane. */
+  fixed: boolean;
   immediate: boolean;
-  /** FIFO stream lane of a fixed delay (its events fire in scheduling order), or -1. */
+  /**
+   * FIFO stream lane of a fixed delay (its events fire in scheduling order), made at the step's
+   * first scheduled event (-1 before, and always for a sampled delay): a step never scheduled
+   * (a zero cold start, a pool of size 0, serverless off) leaves the engine one queue fewer to
+   * scan after each event off a queue other than the main heap.
+   */
   lane: number;
   /** Extra queue (calendar) for sampled delays, or -1 for the main heap. */
   heap: number;
@@ -24,9 +31,12 @@ export interface Step {
 export function makeStep(engine: Engine, d: Distribution, handler: (id: number) => void, heap: number): Step {
   const kind = engine.on(handler);
   const immediate = d.fixed && d.mean === 0;
-  // Fixed delays from non-decreasing base times fire in order: a FIFO stream lane.
-  const lane = d.fixed ? engine.stream() : -1;
-  return { dist: d, immediate, lane, heap, kind, handler, observe: null };
+  return { dist: d, fixed: d.fixed, immediate, lane: -1, heap, kind, handler, observe: null };
+}
+
+/** The FIFO stream lane of fixed step `st` (fixed delays from non-decreasing base times fire in order), made at its first use. */
+function laneOf(engine: Engine, st: Step): number {
+  return st.lane >= 0 ? st.lane : (st.lane = engine.stream());
 }
 
 /**
@@ -36,10 +46,10 @@ export function makeStep(engine: Engine, d: Distribution, handler: (id: number) 
  */
 export function runStep(engine: Engine, st: Step, id: number, baseS: number): void {
   const now = engine.now;
-  const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
+  const x = st.fixed ? st.dist.mean : st.dist.sample();
   st.observe?.record(x);
   if (st.immediate && baseS === now) st.handler(id);
-  else if (st.lane >= 0) engine.inStream(st.lane, baseS + x, st.kind, id);
+  else if (st.fixed) engine.inStream(laneOf(engine, st), baseS + x, st.kind, id);
   else if (st.heap >= 0) engine.afterIn(st.heap, baseS - now + x, st.kind, id);
   else engine.after(baseS - now + x, st.kind, id);
 }
@@ -50,10 +60,10 @@ export function runStep(engine: Engine, st: Step, id: number, baseS: number): vo
  * deeper than it inlines (measured with the other time-free calls: README, Performance).
  */
 export function runStepNow(engine: Engine, st: Step, id: number): void {
-  const x = st.lane >= 0 ? st.dist.mean : st.dist.sample();
+  const x = st.fixed ? st.dist.mean : st.dist.sample();
   st.observe?.record(x);
   if (st.immediate) st.handler(id);
-  else if (st.lane >= 0) engine.inStream(st.lane, engine.now + x, st.kind, id);
+  else if (st.fixed) engine.inStream(laneOf(engine, st), engine.now + x, st.kind, id);
   else if (st.heap >= 0) engine.afterIn(st.heap, x, st.kind, id);
   else engine.after(x, st.kind, id);
 }
