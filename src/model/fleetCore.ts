@@ -205,11 +205,16 @@ export class FleetCore {
     if (tier === Tier.Reserved) {
       this.useReserved(T, -T.size);
       // capacity that shrank under the sandboxes holding it (a zone outage) is not handed out
-      if (this.reservedUsed < this.reservedSlots) this.serveReserved();
+      if (this.reservedUsed < this.reservedSlots && this.anyWaiting()) this.serveReserved();
     } else if (tier === Tier.Serverless) {
       this.useServerless(T, -T.size);
       if (this.poolTier === Tier.Serverless) this.serveServerlessRefills();
     }
+  }
+
+  /** Whether anything waits for a freed slot (a session, wake or clone in the queue, or a refill): else `serveReserved` has nothing to do. */
+  private anyWaiting(): boolean {
+    return this.waiting.size > 0 || this.refillsWaitingSlot > 0;
   }
 
   /**
