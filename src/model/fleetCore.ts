@@ -140,7 +140,7 @@ export class FleetCore {
   /**
    * A sandbox creation: a create call to the API server (when limited), then the scheduler.
    * With neither limited it is placed now, straight to `onPlaced` (what the scheduler would call
-   * back at once, without its callback's times: see runStepNow).
+   * back at once, without its callback's times: see Step.run).
    */
   create(job: number): void {
     if (this.api !== null) this.api.create(job);

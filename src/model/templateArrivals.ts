@@ -96,7 +96,7 @@ export class TemplateArrivals {
    * A session of template T arrives now, its known duration in `durationS`: a warm-pool claim,
    * else a slot through the tiers (reserved, eviction, serverless, queue). The time and the
    * duration are read here, not passed (a double passed to a call V8 does not inline is boxed:
-   * see runStepNow).
+   * see Step.run).
    */
   private arrive(T: TemplateState): void {
     const c = this.core;
