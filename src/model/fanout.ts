@@ -2,7 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Rng } from '../random/rng.js';
 import type { FleetCore } from './fleetCore.js';
 import { Flag } from './sessionTable.js';
-import { runStepNow, type Step } from './step.js';
+import type { Step } from './step.js';
 import type { CloneFailures, Tiers } from './tiers.js';
 
 /** Fan-out settings as validated (`workload.fanout`). */
@@ -76,7 +76,7 @@ export class Fanout implements CloneFailures {
     const now = this.engine.now;
     const id = this.core.sessions.durationS(sid);
     if (--this.pending[id] === 0 && this.startS[id] >= this.core.warmupS) this.core.metrics.fanoutDone(now - this.startS[id]);
-    runStepNow(this.engine, this.endStep, sid);
+    this.endStep.run(sid);
   }
 
   onCloneEnd(sid: number): void {

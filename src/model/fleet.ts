@@ -15,7 +15,7 @@ import { FleetMetrics } from './metrics.js';
 import { NodePool } from './nodePool.js';
 import { isRefill, refillTemplate, Scheduler } from './scheduler.js';
 import { Flag, Tier, type SessionTable } from './sessionTable.js';
-import { makeStep, runStep, runStepNow, type Step } from './step.js';
+import { makeStep, type Step } from './step.js';
 import { TemplateArrivals } from './templateArrivals.js';
 import { templatePlans, type TemplatePlan } from './templates.js';
 import { Tiers } from './tiers.js';
@@ -148,9 +148,14 @@ export class Fleet implements WarmPool {
     const mainArrivals = ahead(arrivals);
     const mainDuration = this.draw(plans[0].sessionDuration, named('workload.sessionDuration', plans[0]));
     const startupWidthS = Math.min(1, Math.max(1e-3, startupMeanS / 32));
-    const startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS);
+    // made for the first start-up step with a sampled delay (fixed ones go on lanes): none, no queue
+    let startupHeap = -1;
+    const startupQueue = () => (startupHeap >= 0 ? startupHeap : (startupHeap = large ? engine.farCalendar(startupWidthS, FAR_STARTUP_S) : engine.calendar(startupWidthS)));
     const endHeap = large ? engine.farCalendar(mainDuration.mean / 256, FAR_END_S) : -1;
-    const step = (spec: DistributionSpec, name: string, handler: (id: number) => void, heap = startupHeap) => makeStep(engine, this.draw(spec, name), handler, heap);
+    const step = (spec: DistributionSpec, name: string, handler: (id: number) => void, heap?: number) => {
+      const d = this.draw(spec, name);
+      return makeStep(engine, d, handler, heap ?? (d.fixed ? -1 : startupQueue()));
+    };
     const ready = (id: number) => this.onReady(id);
     const pools = (this.pools = new WarmPools(engine, c));
     c.tmpl = plans.map((t, i) => {
@@ -240,7 +245,7 @@ export class Fleet implements WarmPool {
    * A creation is placed: its cold start (claim, wake, clone latency) begins. An unlimited
    * scheduler places it now (called by the core's `create` directly, or by the scheduler after
    * an API call); a limited one at its `placedS`, in service from its `startS`. The times are
-   * read here, not passed (see runStepNow).
+   * read here, not passed (see Step.run).
    */
   private onPlaced(job: number): void {
     const c = this.core;
@@ -270,8 +275,8 @@ export class Fleet implements WarmPool {
 
   /** Runs step `st` for `id` from its placement: now when the scheduler is unlimited (no time passed), else its `placedS`. */
   private fromPlaced(st: Step, id: number): void {
-    if (this.scheduler.unlimited) runStepNow(this.engine, st, id);
-    else runStep(this.engine, st, id, this.scheduler.placedS);
+    if (this.scheduler.unlimited) st.run(id);
+    else st.runFrom(id, this.scheduler.placedS);
   }
 
   /** A session's sandbox is ready (a claim, a cold start or a wake is over): it runs its turns, or its one session length. */
@@ -309,7 +314,7 @@ export class Fleet implements WarmPool {
     if (d === d) {
       T.endStep.observe?.record(d);
       this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
-    } else runStepNow(this.engine, T.endStep, sid);
+    } else T.endStep.run(sid);
   }
 
   /** Sessions arrived so far, warm-up included (for pool controllers). */

@@ -140,7 +140,7 @@ export class FleetCore {
   /**
    * A sandbox creation: a create call to the API server (when limited), then the scheduler.
    * With neither limited it is placed now, straight to `onPlaced` (what the scheduler would call
-   * back at once, without its callback's times: see runStepNow).
+   * back at once, without its callback's times: see Step.run).
    */
   create(job: number): void {
     if (this.api !== null) this.api.create(job);
@@ -205,11 +205,16 @@ export class FleetCore {
     if (tier === Tier.Reserved) {
       this.useReserved(T, -T.size);
       // capacity that shrank under the sandboxes holding it (a zone outage) is not handed out
-      if (this.reservedUsed < this.reservedSlots) this.serveReserved();
+      if (this.reservedUsed < this.reservedSlots && this.anyWaiting()) this.serveReserved();
     } else if (tier === Tier.Serverless) {
       this.useServerless(T, -T.size);
       if (this.poolTier === Tier.Serverless) this.serveServerlessRefills();
     }
+  }
+
+  /** Whether anything waits for a freed slot (a session, wake or clone in the queue, or a refill): else `serveReserved` has nothing to do. */
+  private anyWaiting(): boolean {
+    return this.waiting.size > 0 || this.refillsWaitingSlot > 0;
   }
 
   /**

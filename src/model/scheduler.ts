@@ -66,7 +66,8 @@ export class Scheduler {
     this.unlimited = !Number.isFinite(throughputPerS);
     this.d = this.unlimited ? 0 : 1 / throughputPerS;
     this.kind = engine.on(() => this.onFree());
-    this.lane = engine.stream(1);
+    // an unlimited scheduler never waits for its server: no lane
+    this.lane = this.unlimited ? -1 : engine.stream(1);
   }
 
 

@@ -44,6 +44,8 @@ export class TemplateArrivals {
   /** Cumulative shares by template, and the share sampler (null: every arrival is template 0). */
   private readonly cdf: Float64Array | null;
   private readonly share: Distribution | null;
+  /** The arriving session's duration known in advance (trace replay), else NaN: set before `arrive`. */
+  private durationS = NaN;
 
   constructor(
     private readonly engine: Engine,
@@ -76,31 +78,33 @@ export class TemplateArrivals {
   }
 
   private onArrival(): void {
-    const durationS = this.arrivals.durationS;
+    this.durationS = this.arrivals.durationS;
     const next = this.arrivals.next();
     if (next < this.core.horizonS) this.engine.inStream(this.lane, next, this.kArrival, 0);
     const t = this.cdf === null ? 0 : pickTemplate(this.plans, this.cdf, this.share!.sample());
-    this.arrive(this.core.tmpl[t], durationS);
+    this.arrive(this.core.tmpl[t]);
   }
 
   onOwnArrival(o: OwnArrivals): void {
-    const durationS = o.process.durationS;
+    this.durationS = o.process.durationS;
     const next = o.process.next();
     if (next < this.core.horizonS) this.engine.inStream(o.lane, next, o.kind, 0);
-    this.arrive(this.core.tmpl[o.t], durationS);
+    this.arrive(this.core.tmpl[o.t]);
   }
 
   /**
-   * A session of template T arrives now: a warm-pool claim, else a slot through the tiers
-   * (reserved, eviction, serverless, queue). The time is read here, not passed (see runStepNow).
+   * A session of template T arrives now, its known duration in `durationS`: a warm-pool claim,
+   * else a slot through the tiers (reserved, eviction, serverless, queue). The time and the
+   * duration are read here, not passed (a double passed to a call V8 does not inline is boxed:
+   * see Step.run).
    */
-  private arrive(T: TemplateState, durationS: number): void {
+  private arrive(T: TemplateState): void {
     const c = this.core;
     const now = this.engine.now;
     const counted = now >= c.warmupS;
     this.arrivalsTotal++;
     T.arrivalsTotal++;
-    const sid = c.sessions.alloc(now, durationS, counted ? Flag.Counted : 0, T.plan.index);
+    const sid = c.sessions.alloc(now, this.durationS, counted ? Flag.Counted : 0, T.plan.index);
     const tm = T.metrics;
     c.metrics.arrival(counted);
     tm?.arrival(counted);

@@ -38,7 +38,8 @@ export class Tiers {
     this.queueThreshold = overflow.queueThreshold;
     this.waitTimeoutS = overflow.waitTimeout;
     this.kTimeout = engine.on(() => this.onTimeout());
-    this.timeoutLane = Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
+    // waits overflow to serverless only: without it, no lane (one queue fewer for the engine to scan)
+    this.timeoutLane = core.serverlessEnabled && Number.isFinite(this.waitTimeoutS) ? engine.lane(this.waitTimeoutS) : -1;
   }
 
   /**
@@ -77,7 +78,7 @@ export class Tiers {
     c.waiting.push(sid);
     c.waitingSlots += T.size;
     c.metrics.queue.set(now, c.waiting.size);
-    if (c.serverlessEnabled && this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
+    if (this.timeoutLane >= 0) this.engine.inLane(this.timeoutLane, this.kTimeout, 0);
   }
 
   private toServerless(sid: number): void {

@@ -4,7 +4,7 @@ import type { Eviction } from './eviction.js';
 import type { FleetCore, TemplateState } from './fleetCore.js';
 import type { Hibernation } from './hibernation.js';
 import { Flag } from './sessionTable.js';
-import { later, runStepNow } from './step.js';
+import { later } from './step.js';
 
 /**
  * Multi-turn sessions (`workload.turns`): `count` turns of active time separated by think times,
@@ -45,7 +45,7 @@ export class Turns {
    * each turn is an event of its own (onTurnEnd).
    */
   run(T: TemplateState, sid: number, now: number): void {
-    if (this.eviction !== null) return runStepNow(this.engine, T.activeStep!, sid);
+    if (this.eviction !== null) return T.activeStep!.run(sid);
     const S = this.core.sessions;
     const active = T.activeStep!.dist;
     const think = this.think;
@@ -95,6 +95,6 @@ export class Turns {
     const S = this.core.sessions;
     if (S.flags(sid) & Flag.Lost) return S.release(sid);
     S.clearFlag(sid, Flag.Idle);
-    runStepNow(this.engine, this.core.tmpl[S.template(sid)].activeStep!, sid);
+    this.core.tmpl[S.template(sid)].activeStep!.run(sid);
   }
 }

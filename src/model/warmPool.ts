@@ -2,7 +2,6 @@ import type { Engine } from '../engine/engine.js';
 import type { FleetCore, TemplateState } from './fleetCore.js';
 import { refillJob } from './scheduler.js';
 import { Flag, Tier } from './sessionTable.js';
-import { runStepNow } from './step.js';
 
 /** What a pool controller drives: one template's warm pool. */
 export interface WarmPool {
@@ -46,7 +45,7 @@ export class WarmPools {
       c.metrics.queueWait.record(0);
       T.metrics?.queueWait.record(0);
     }
-    runStepNow(this.engine, T.claimStep, sid);
+    T.claimStep.run(sid);
     this.fill(T);
     return true;
   }
