@@ -1,6 +1,7 @@
 import { DoubleSeasonal } from './doubleSeasonal.js';
 import { HoltWinters } from './holtWinters.js';
 import { Aggregated } from './aggregated.js';
+import { holdoutSteps } from './calibrate.js';
 import { absError, clearlyBetter, combine } from './combine.js';
 import { envelope, leaves } from './envelope.js';
 import { Intermittent } from './intermittent.js';
@@ -56,7 +57,7 @@ export class AutoModel implements ForecastModel {
     // at least 144 steps (six days of hours) when the history allows: two days of sparse, bursty
     // hours held three origins, and the choice was mostly noise (on the 5-week hourly tide: MASE
     // 0.831 with 48 steps, 0.791 with 144)
-    const validation = Math.min(Math.max(2 * h, s.daily > 0 ? s.daily * 2 : 2 * h, 144), Math.floor(n / 3));
+    const validation = holdoutSteps(n, h, s);
     const train = y.subarray(0, n - validation);
     const mae: Record<string, number> = {};
     let best: ForecastModel | null = null;
@@ -70,6 +71,9 @@ export class AutoModel implements ForecastModel {
     const valForecasts = new Map<string, Float64Array[]>();
     const valOrigins: number[] = [];
     const trusted: ForecastModel[] = [];
+    // each candidate's fit on the training part: the chosen ones' combination is the holdout fit
+    // that calibrates the intervals (calibrate.ts), at no extra fitting
+    const trainFits = new Map<string, Fitted>();
     if (validation >= h) {
       const stride = Math.max(1, Math.floor(h / 2));
       const bounds = new Map<number, Float64Array>();
@@ -78,6 +82,7 @@ export class AutoModel implements ForecastModel {
       for (const m of pool) {
         if (train.length < m.minHistory(s)) continue;
         const f = m.fit(train, s);
+        trainFits.set(m.name, f);
         // a candidate that cannot be trusted is dropped, not averaged in: its parameters at a
         // bound, an index divided by a near-zero level, or a validation forecast outside the envelope
         if (f.suspect) {
@@ -117,7 +122,7 @@ export class AutoModel implements ForecastModel {
       notes.push(`history of ${n} steps is too short to validate models; using ${best.name}`);
       this.lastChoice = { model: best.name, mae };
       const fitted = best.fit(y, s);
-      return { ...fitted, notes: [...notes, ...fitted.notes] };
+      return { ...fitted, notes: [...notes, ...fitted.notes], holdout: null };
     }
     // Combine: the equal-weight mean of the best models by validation error (up to three, each
     // within 15% of the best). Averaging models that err differently beats picking one; a
@@ -194,13 +199,20 @@ export class AutoModel implements ForecastModel {
     if (fits.length === 0) {
       fits = [new SeasonalNaive('auto').fit(y, s)];
       names = ['seasonal-naive'];
+      trainFits.set('seasonal-naive', new SeasonalNaive('auto').fit(train, s));
     }
+    const held = names.map((name) => trainFits.get(name)!);
+    const holdout = {
+      from: n - validation,
+      fitted: { forecast: (h: number) => combine(held.map((f) => f.forecast(h)), how), forecastFrom: (series: Float64Array, o: number, h: number) => combine(held.map((f) => f.forecastFrom(series, o, h)), how), notes: [] },
+    };
     const label = names.length > 1 && how === 'median' ? `median:${names.join('+')}` : names.join('+');
     this.lastChoice = { model: label, mae };
     return {
       forecast: (h) => combine(fits.map((f) => f.forecast(h)), how),
       forecastFrom: (series, o, h) => combine(fits.map((f) => f.forecastFrom(series, o, h)), how),
       notes: [...notes, ...fits.flatMap((f) => f.notes), `auto: ${names.length > 1 ? `${how} of ${names.join('+')}` : label}`],
+      holdout,
     };
   }
 }
