@@ -2,20 +2,28 @@ import { envelope, type EnvelopeOptions } from './envelope.js';
 import { isCounts } from './countQuantiles.js';
 import type { ForecastModel, Holdout, Seasons } from './model.js';
 import { cdfFromQuantiles, PIT_LEVELS, pitInterval } from './pit.js';
-import { type ErrorModel, predictive, stepQuantiles } from './predictive.js';
+import { learnErrors, predictive, stepQuantiles } from './predictive.js';
 
 /**
- * Interval calibration on the history's own holdout (conformal-style recalibration of the
- * central intervals; Kuleshov et al. 2018 recalibrate the whole PIT distribution). The quantiles
- * come from the fitted model's errors over the second half of the history it was fitted (and, in
- * `auto`, chosen) on, which understate a new error: on fresh tiled hourly series auto's 90%
- * interval covered 81–86%. So the model is also fitted on the history before a holdout (as `auto`
- * validates; `auto` hands over its members' training fits), forecasts every holdout origin from
- * there (parameters fixed, state updated: truly out of sample), and each holdout value's PIT under
- * the predictive distribution the full fit's errors give (randomized on counts, as `backtest`
- * scores coverage) is taken. H(c), the share of those PITs inside the central interval
- * [½ − c/2, ½ + c/2], says how much the asked intervals cover on unseen data; the quantile at
- * level q is read at ½ ± H⁻¹(|2q − 1|)/2 instead, when that is wider.
+ * Interval calibration on the history's own holdout (split-conformal recalibration of the central
+ * intervals; Kuleshov et al. 2018 recalibrate the whole PIT distribution the same way). The
+ * quantiles come from the fitted model's errors over the second half of the history it was
+ * fitted (and, in `auto`, chosen) on, which understate a new error: on fresh tiled hourly series
+ * auto's 90% interval covered 81–86%. So the whole procedure is run as it would have been at the
+ * start of a holdout (the last third of the history at most, as `auto` validates; `auto` hands
+ * over its members' fits on the part before it): the fit on the part before the holdout, its
+ * error model learnt from that part alone, its forecast from every holdout origin (parameters
+ * fixed, state updated) — each holdout value's PIT under that predictive distribution is out of
+ * sample twice over, for the parameters and for the error quantiles (randomized on counts, as
+ * `backtest` scores coverage). H(c), the share of those PITs inside the central interval
+ * [½ − c/2, ½ + c/2], is what the asked interval c covers on unseen data; the full fit's
+ * quantile at level q is read at ½ ± H⁻¹(|2q − 1|)/2 instead, when that is wider.
+ *
+ * Measured (36 real, tiled and fresh series): learning the calibration's error model from the
+ * full fit's errors instead (which include the holdout's own) left conv-tiled hourly #1 and #3 at
+ * 85.1% and 86.6% (now 87.0%, 87.4%); both ways, the mean distance of the 90% coverage from 90
+ * fell 4.03 → 2.2 points. Cost: one more error pass over the training part (auto on 3 weeks
+ * hourly, CPU minimum of 60 interleaved runs at load 7: 13.6 → 18.3 ms; 2 weeks at 1 minute 75 → 95 ms).
  */
 
 /** The levels the holdout's predictive distributions are read at: PIT_LEVELS and finer tails. */
@@ -45,15 +53,15 @@ export function holdoutFit(model: ForecastModel, y: Float64Array, s: Seasons, h:
 
 /**
  * The calibrated level map learnt on the holdout y[from..n): the forecasts of `holdout`'s fit
- * there, with the predictive distribution of error model `em` (the full fit's) around them. Null
- * with too few holdout values. The map is increasing, in [0.0005, 0.9995], keeps ½ and never
+ * there, with the predictive distribution its errors on y[0..from) give around them. Null with
+ * too few holdout values. The map is increasing, in [0.0005, 0.9995], keeps ½ and never
  * moves a level towards ½.
  */
-export function levelMap(y: Float64Array, holdout: Holdout, h: number, s: Seasons, env: EnvelopeOptions, em: ErrorModel): ((q: number) => number) | null {
+export function levelMap(y: Float64Array, holdout: Holdout, h: number, s: Seasons, env: EnvelopeOptions): ((q: number) => number) | null {
   const n = y.length;
   const { from, fitted } = holdout;
   if (from < 8 || n - from < 2) return null;
-  const p = predictive(em, CAL_LEVELS);
+  const p = predictive(learnErrors(y.subarray(0, from), fitted, h, s), CAL_LEVELS);
   const counts = isCounts(y);
   const stride = Math.max(1, Math.ceil((n - from) / MAX_ORIGINS));
   const row = new Float64Array(CAL_LEVELS.length);
