@@ -28,7 +28,21 @@ export function isCounts(y: Float64Array): boolean {
  * below ½P(0) gives 0.
  */
 export function countQuantile(mean: number, variance: number, q: number): number {
-  if (!(mean > 0)) return 0;
+  const out = new Float64Array(1);
+  countQuantiles(mean, variance, [q], out);
+  return out[0];
+}
+
+/**
+ * `countQuantile` at every level of `levels` (increasing) in one walk up the distribution, into
+ * `out` (the calibration reads 200 levels at each of its points).
+ */
+export function countQuantiles(mean: number, variance: number, levels: readonly number[], out: Float64Array): void {
+  const L = levels.length;
+  if (!(mean > 0)) {
+    out.fill(0, 0, L);
+    return;
+  }
   const v = Math.max(variance, mean);
   // P(X = 0) and the ratio P(k+1)/P(k): Poisson (v = mean) or NB with size r, success p
   const poisson = v <= mean * (1 + 1e-9);
@@ -38,23 +52,27 @@ export function countQuantile(mean: number, variance: number, q: number): number
   // mid-distribution at k: below = P(X < k)
   let below = 0;
   let mid = 0.5 * pk;
-  if (q <= mid) return 0;
+  let i = 0;
+  while (i < L && levels[i] <= mid) out[i++] = 0;
   let k = 0;
   const limit = mean + 60 * Math.sqrt(v) + 100;
-  while (k < limit) {
+  while (i < L && k < limit) {
     const next = poisson ? (pk * mean) / (k + 1) : pk * ((k + r) / (k + 1)) * (1 - p);
     const nextMid = below + pk + 0.5 * next;
-    if (nextMid >= q - 1e-12) return nextMid > mid ? k + (q - mid) / (nextMid - mid) : k + 1;
+    while (i < L && nextMid >= levels[i] - 1e-12) {
+      out[i] = nextMid > mid ? k + (levels[i] - mid) / (nextMid - mid) : k + 1;
+      i++;
+    }
     below += pk;
     pk = next;
     mid = nextMid;
     k++;
     if (pk === 0) {
       // underflow far in the tail of a huge-variance NB: fall back to a normal approximation
-      return Math.max(0, mean + Math.sqrt(v) * probit(q));
+      for (; i < L; i++) out[i] = Math.max(0, mean + Math.sqrt(v) * probit(levels[i]));
     }
   }
-  return k;
+  for (; i < L; i++) out[i] = k;
 }
 
 /**

@@ -71,13 +71,8 @@ export function errorQuantiles(errs: Float64Array[], levels: readonly number[], 
   const out = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h).fill(NaN)]));
   const widen = recentWidening(errs);
   for (let k = 0; k < h; k++) {
-    const [lo, hi, count] = pooledSteps(errs, k, minSamples);
-    const pool = new Float64Array(count);
-    let p = 0;
-    for (let j = lo; j <= hi; j++) {
-      pool.set(errs[j], p);
-      p += errs[j].length;
-    }
+    const pool = pooledErrors(errs, k, minSamples);
+    const count = pool.length;
     if (count === 0) continue;
     if (count < FEW) {
       // too few errors for empirical quantiles (one burst would set every level): a normal with their RMS
@@ -91,6 +86,18 @@ export function errorQuantiles(errs: Float64Array[], levels: readonly number[], 
     for (const q of levels) out.get(q)![k] = tailQuantile(pool, q) * widen;
   }
   return out;
+}
+
+/** The errors `errorQuantiles` pools for step `k` (see `pooledSteps`), unsorted. */
+export function pooledErrors(errs: readonly Float64Array[], k: number, minSamples = 200): Float64Array {
+  const [lo, hi, count] = pooledSteps(errs, k, minSamples);
+  const pool = new Float64Array(count);
+  let p = 0;
+  for (let j = lo; j <= hi; j++) {
+    pool.set(errs[j], p);
+    p += errs[j].length;
+  }
+  return pool;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { AutoModel } from './auto.js';
-import { countQuantile, countVariance, errorMoments, isCounts, SMALL_COUNT } from './countQuantiles.js';
+import { holdoutFit, levelMap } from './calibrate.js';
 import { DoubleSeasonal } from './doubleSeasonal.js';
 import { envelope, ENVELOPE_DEFAULTS, type EnvelopeOptions } from './envelope.js';
-import { errorQuantiles, errorScale, levelFloorOf, standardisedErrors } from './errors.js';
 import { HoltWinters } from './holtWinters.js';
 import { Intermittent } from './intermittent.js';
 import { Mstl } from './mstl.js';
 import type { Forecast, ForecastModel, Seasons } from './model.js';
+import { learnErrors, predictive, stepQuantiles } from './predictive.js';
 import { RobustProfile } from './robustProfile.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 
@@ -97,42 +97,18 @@ export function forecast(
     mean[k] = Math.min(upper[k], Math.max(0, mean[k]));
   }
   if (clipped > 0) notes.push(`${clipped} of ${h} point forecasts above the plausibility envelope were cut to it (${model.name})`);
-  // origins for the error quantiles: after a week of history when there are two, so seasonal
-  // models forecast from a full state
-  const minOrigin = seasons.weekly > 0 && clean.length >= 2 * seasons.weekly ? seasons.weekly : 8;
-  const floor = levelFloorOf(clean);
-  const counts = isCounts(clean);
-  const levelsAt: number[][] | undefined = counts ? Array.from({ length: h }, () => []) : undefined;
-  const errs = standardisedErrors(clean, fitted, h, Math.min(clean.length - 1, minOrigin), 240, floor, levelsAt);
-  const eq = errorQuantiles(errs, levels);
-  // small counts: negative-binomial quantiles with the errors' bias and variance at that level,
-  // at least the variance function aμ + bμ² fitted on the small-count errors (countVariance)
-  const moments = counts ? errorMoments(errs) : null;
-  const vf = levelsAt ? countVariance(errs.map((e, j) => Array.from(e, (v, i) => v * errorScale(levelsAt[j][i], floor))), levelsAt) : null;
-  const quantiles = new Map<number, Float64Array>();
-  let prev: Float64Array | null = null;
-  for (const q of levels) {
-    const z = eq.get(q)!;
-    const out = new Float64Array(h);
-    for (let k = 0; k < h; k++) {
-      const sc = errorScale(mean[k], floor);
-      let v: number;
-      if (moments && mean[k] < SMALL_COUNT && Number.isFinite(moments.mean[k])) {
-        const mu = Math.max(0, mean[k] + moments.mean[k] * sc);
-        // the wider of the step's own error variance and the series' variance function at μ
-        const own = Math.max(0, moments.meanSquare[k] - moments.mean[k] ** 2) * sc * sc;
-        const variance = Math.max(own, vf ? vf.a * mean[k] + vf.b * mean[k] * mean[k] : 0);
-        v = countQuantile(mu, variance, q);
-      } else {
-        const e = Number.isFinite(z[k]) ? z[k] : 0;
-        v = mean[k] + e * sc;
-      }
-      v = Math.min(upper[k], Math.max(0, Number.isFinite(v) ? v : mean[k]));
-      if (prev && v < prev[k]) v = prev[k]; // quantiles never cross
-      out[k] = v;
-    }
-    quantiles.set(q, out);
-    prev = out;
+  // quantiles from the fit's own out-of-sample errors, read at levels calibrated on a holdout
+  // (see calibrate.ts): the fit on the history before it, scored on what followed
+  const em = learnErrors(clean, fitted, h, seasons);
+  const holdout = fitted.holdout !== undefined ? fitted.holdout : holdoutFit(model, clean, seasons, h);
+  const map = holdout ? levelMap(clean, holdout, h, seasons, { ...ENVELOPE_DEFAULTS, ...opts.envelope }) : null;
+  const p = predictive(em, map ? levels.map(map) : levels);
+  const quantiles = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h)]));
+  const cols = levels.map((q) => quantiles.get(q)!);
+  const row = new Float64Array(levels.length);
+  for (let k = 0; k < h; k++) {
+    stepQuantiles(p, k, mean[k], upper[k], row);
+    for (let i = 0; i < levels.length; i++) cols[i][k] = row[i];
   }
   const name = model instanceof AutoModel && model.lastChoice ? `auto:${model.lastChoice.model}` : model.name;
   return { model: name, mean, quantiles, upper, valid: true, notes: [...notes, ...fitted.notes] };

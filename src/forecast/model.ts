@@ -28,6 +28,18 @@ export interface Fitted {
    * multiplicative index was divided by a near-zero level. `auto` drops such a candidate, with a note.
    */
   suspect?: string;
+  /**
+   * The same model fitted on the history before step `from` only, for calibrating the intervals on
+   * what followed (see calibrate.ts); null when there is none (too short a history). When absent,
+   * `forecast` fits the model on that part itself.
+   */
+  holdout?: Holdout | null;
+}
+
+/** A fit on y[0..from) of a longer history. */
+export interface Holdout {
+  from: number;
+  fitted: Fitted;
 }
 
 /** A forecasting model. */

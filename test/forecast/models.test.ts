@@ -116,19 +116,20 @@ describe('the shipped traces (issue #5 targets)', () => {
     expect((cpu.user + cpu.system) / 1e6, 'CPU seconds').toBeLessThanOrEqual(cpuBound(TIDE_1M_CPU_S));
   }, wallGuardMs(TIDE_1M_CPU_S));
 
-  // The plain share of actuals inside [q05, q95] is within 3 points on both traces (code 91.7%,
-  // conv 87.9%). Scored by the randomized PIT (coverage90, exact for a count's atoms) the code
-  // trace's 90% interval covers 85.9%, 4.1 points under: most of its 10 s are 0–3 requests, every
-  // 0 at q05 = 0 counted as inside in the plain share, and after a burst its forecasts above 20
-  // fall short of the lower tail (5.4% of points under q05 there). Pinned, not yet within 3.
+  // Scored by the randomized PIT (coverage90, exact for a count's atoms) the code trace's 90%
+  // interval covered 85.9% before the holdout calibration (calibrate.ts; after a burst its
+  // forecasts above 20 fell short of the lower tail), now 90.7%; conv 87.4% → 89.7%. The plain
+  // share of actuals inside [q05, q95] is no calibration measure on small counts (every 0 at
+  // q05 = 0 counts as inside): code's is 96.7%, so only its 99% is held to 3 points.
   it.each([
-    ['code', 0.859],
-    ['conv', 0.874],
+    ['code', 0.907],
+    ['conv', 0.897],
   ] as const)('real Azure %s trace: auto below seasonal naive; intervals near nominal', (name, pit90) => {
     const y = loadCounts(`traces/azure-llm-2023-${name}-10s.csv`, 10).counts;
     const [sn, auto] = backtest(y, { stepS: 10, horizon: 6, origins: 40, models: ['seasonal-naive-weekly', 'auto'] });
     expect(auto.mase).toBeLessThan(0.95 * sn.mase);
-    expect(Math.abs(auto.hits90 - 0.9)).toBeLessThan(0.03);
+    expect(Math.abs(auto.coverage90 - 0.9)).toBeLessThan(0.03);
+    expect(auto.hits90).toBeGreaterThanOrEqual(auto.coverage90);
     expect(Math.abs(auto.hits99 - 0.99)).toBeLessThan(0.03);
     expect(auto.coverage90).toBeCloseTo(pit90, 3);
     expect(Math.abs(auto.coverage99 - 0.99)).toBeLessThan(0.03);
