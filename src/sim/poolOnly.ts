@@ -19,7 +19,9 @@ import { get } from './summary.js';
  * hibernation a refill can be placed a service time later in the full model (kimi-peak: 3.4M
  * wakes beside 27M refills at 2,000/s; the pool's figures move in the 5th digit). So it is a
  * screen, not a verdict: `compare --policies` searches on it and confirms the bracket on the
- * full model.
+ * full model. On kimi-peak (a) fails too: its node autoscaler lags the tide's bursts, and at hpa's
+ * target 0.96753 replication 1 queued 94k sessions and 32k refills waited for a slot (p99 2.28 s
+ * against the reduced model's 1.74 s; README, `--search-screen pool`).
  *
  * Null where the reduction does not apply at all: session lengths from a trace (they are the
  * trace's, not a draw), fan-out clones (they take slots and the scheduler), a zone outage (it
