@@ -46,8 +46,8 @@ export interface CompareContext {
   /** Refining goes on while the settings either side of the budget differ in cost by more than this (relative). */
   searchTolerance: number;
   searchMethod: 'bisect' | 'secant';
-  /** Screen each setting on the first replication, confirming the bracket on all (`--search-screen`). */
-  searchScreen: boolean;
+  /** Screen each setting on the first replication (or, 'pool', on the warm pools' reduced model), confirming the bracket on all (`--search-screen`). */
+  searchScreen: boolean | 'pool';
   /** Stop a run once its miss of the p99 budget is certain (`--search-stop`). */
   searchStop: boolean;
   /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
@@ -118,10 +118,10 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   const searchMethod = f.searchMethod ?? 'bisect';
   if (searchMethod !== 'bisect' && searchMethod !== 'secant') throw new UserError(`--search-method: expected "bisect" or "secant", got "${searchMethod}"`);
   const searchScreen = f.searchScreen ?? 'on';
-  if (searchScreen !== 'on' && searchScreen !== 'off') throw new UserError(`--search-screen: expected "on" or "off", got "${searchScreen}"`);
+  if (searchScreen !== 'on' && searchScreen !== 'off' && searchScreen !== 'pool') throw new UserError(`--search-screen: expected "on", "off" or "pool", got "${searchScreen}"`);
   const searchStop = f.searchStop ?? 'on';
   if (searchStop !== 'on' && searchStop !== 'off') throw new UserError(`--search-stop: expected "on" or "off", got "${searchStop}"`);
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */

@@ -1,6 +1,7 @@
 import { bestOf, policyKnobs, type Knob, type PolicyResult } from '../compare/policySearch.js';
 import { screenedCheapest, type ScreenedResult } from '../compare/screenedSearch.js';
-import { replicationEvaluator, slots } from '../compare/evaluator.js';
+import { poolScreened, replicationEvaluator, slots } from '../compare/evaluator.js';
+import { poolOnlyScenario } from '../sim/poolOnly.js';
 import { countedArrivalsBound } from '../compare/earlyStop.js';
 import { stoppedEarly } from '../compare/policySearch.js';
 import { prepareInputs } from '../workload/build.js';
@@ -35,7 +36,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean; stop?: boolean; seeds?: ReadonlyMap<string, number> },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number> },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -51,7 +52,9 @@ export async function comparePoliciesAction(
   // overall progress in replications run, of at most `bound` (every search at its most, on every replication)
   const knobs = policies.map((name) => policyKnobs(name, base.infrastructure.warmPool.size, poolKey));
   const reps = base.replications;
-  const screenOn = opts.screen ?? true;
+  const screenOn = (opts.screen ?? true) !== false;
+  // screen on the warm pools' reduced model (every replication), where the scenario allows it
+  const poolScreen = opts.screen === 'pool' && reps > 1 && poolOnlyScenario(base) !== null;
   const perSearch = (k: { integer: boolean; up: boolean }) => searchBound(k, opts.steps ?? 6) * reps;
   let bound = knobs.flat().reduce((n, k) => n + perSearch(k), 0);
   let done = 0;
@@ -79,15 +82,19 @@ export async function comparePoliciesAction(
         return [`${at(poolKey)}.policy={ ${POLICY_KEYS[name]}: {} }`, `${at(knob.key)}=${v}`];
       });
     };
-    const evaluate = replicationEvaluator(async (value, replication, stopAboveS) => {
+    const runner = (poolOnly: boolean) => async (value: number, replication: number, stopAboveS?: number) => {
       const stop = stopAboveS === undefined ? undefined : { q: 0.99, aboveS: stopAboveS, maxCount: maxCount(replication) };
-      const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers === 0 ? 0 : 1, limits: opts.limits, only: [replication], stop });
-      progress?.(`${name} ${knob.key.split('.').pop()}=${value}`, ++done, Math.max(bound, done));
+      const sim = await simulateFile(file, [...sets, ...settings(value)], { workers: opts.workers === 0 ? 0 : 1, limits: opts.limits, only: [replication], stop, poolOnly });
+      progress?.(`${name} ${knob.key.split('.').pop()}=${value}${poolOnly ? ' (pools)' : ''}`, ++done, Math.max(bound, done));
       return { scenario: sim.scenario, result: sim.results[0] };
-    }, limit, stopOn ? budget.value : undefined);
+    };
+    const full = replicationEvaluator(runner(false), limit, stopOn ? budget.value : undefined);
+    const pools = poolScreen ? replicationEvaluator(runner(true), limit, stopOn ? budget.value : undefined) : null;
+    const evaluate = pools ? poolScreened(full, pools, reps) : full;
     const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`));
-    // every replication run, a stopped one and its rerun to the end both counted
-    r.replicationsRun = evaluate.runs;
+    // every replication run, a stopped one and its rerun to the end both counted (the reduced model's apart)
+    r.replicationsRun = full.runs;
+    if (pools) r.poolRuns = pools.runs;
     // the search stopped short of its bound: what it did not need comes off the total
     bound -= perSearch(knob) - r.replicationsRun;
     progress?.(`${name} done`, done, Math.max(bound, done));
@@ -97,6 +104,8 @@ export async function comparePoliciesAction(
   // the oracle's two rules: the cheaper stands for it, with every setting tried under either
   const results: PolicyResult[] = searched.map((searches) => ({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) }));
   const replicationsRun = searched.flat().reduce((n, r) => n + r.replicationsRun, 0);
+  const poolRuns = searched.flat().reduce((n, r) => n + (r.poolRuns ?? 0), 0);
+  const poolOnly = (e: { summary: object }) => (e.summary as { poolOnly?: boolean }).poolOnly === true;
   const cost = (r: PolicyResult) => get(r.best.summary, 'cost.total');
   const pool = (r: PolicyResult) => get(r.best.summary, 'cost.pool');
   const oracle = results.find((r) => r.policy === 'oracle' && r.meetsBudget);
@@ -108,7 +117,7 @@ export async function comparePoliciesAction(
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
     // how the searches ran: replications run in all, and whether settings were screened on the first
-    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, ...(poolScreen ? { screenModel: 'pools', poolReplicationsRun: poolRuns } : {}), replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
     policies: Object.fromEntries(
       results.map((r) => [
         r.policy,
@@ -120,7 +129,7 @@ export async function comparePoliciesAction(
           startLatencyP99: get(r.best.summary, 'startLatency.p99'),
           warmHitRate: get(r.best.summary, 'warmHitRate'),
           // a run stopped once its miss was certain: its p99 a floor, its costs unknown (null)
-          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, replications: (e.summary as { replications: number }).replications, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99'), ...(stoppedEarly(e.summary) ? { stoppedEarly: true, stoppedAtS: (e.summary as unknown as { stoppedAtS: number[] }).stoppedAtS } : {}) })),
+          evaluations: r.evaluations.map((e) => ({ key: e.key, value: e.value, replications: (e.summary as { replications: number }).replications, meets: e.meets, cost: get(e.summary, 'cost.total'), poolCost: get(e.summary, 'cost.pool'), startLatencyP99: get(e.summary, 'startLatency.p99'), ...(poolOnly(e) ? { model: 'pools' } : {}), ...(stoppedEarly(e.summary) ? { stoppedEarly: true, stoppedAtS: (e.summary as unknown as { stoppedAtS: number[] }).stoppedAtS } : {}) })),
         },
       ]),
     ),
@@ -129,7 +138,7 @@ export async function comparePoliciesAction(
   };
   const notes: string[] = [];
   if (opts.outDir) {
-    const values = results.flatMap((r) => r.evaluations.filter((e) => !stoppedEarly(e.summary)).map((e) => ({ policy: r.policy, cost: get(e.summary, 'cost.total'), p99: get(e.summary, 'startLatency.p99'), chosen: e === r.best ? 'cheapest meeting the budget' : 'tried' })));
+    const values = results.flatMap((r) => r.evaluations.filter((e) => !stoppedEarly(e.summary) && !poolOnly(e)).map((e) => ({ policy: r.policy, cost: get(e.summary, 'cost.total'), p99: get(e.summary, 'startLatency.p99'), chosen: e === r.best ? 'cheapest meeting the budget' : 'tried' })));
     const spec = {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: { text: `Policies on ${base.name}: cost against p99 start latency`, subtitle: `every setting tried; filled: each policy's cheapest meeting ${budget.text}`, anchor: 'start' },
@@ -171,7 +180,7 @@ export async function comparePoliciesAction(
     ]);
   }
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
-  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` screened on the first replication, confirmed on all ${reps}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}); common random numbers`);
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }
 

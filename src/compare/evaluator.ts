@@ -2,6 +2,8 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ReplicationResult } from '../sim/replication.js';
 import { summarize, type Summary } from '../sim/summary.js';
 import type { FidelityEvaluator } from './screenedSearch.js';
+import { stoppedEarly } from './policySearch.js';
+import { noSessionWaited } from '../sim/poolOnly.js';
 
 /**
  * At most `n` tasks at a time, started in the order asked (FIFO), so that several knob searches
@@ -89,5 +91,38 @@ export function replicationEvaluator(run: ReplicationRunner, limit: <T>(task: ()
     return summarize(done[0].scenario, done.map((d) => d.result), (performance.now() - t0) / 1000);
   };
   evaluate.runs = 0;
+  return evaluate;
+}
+
+/** A `FidelityEvaluator` screening on the warm pools' reduced model (`poolScreened`). */
+export interface PoolScreenedEvaluator extends FidelityEvaluator {
+  /** False once a full run showed a session waiting for capacity: screens are then the full model's first replication. */
+  trusted: boolean;
+}
+
+/**
+ * Screens (fewer than `replications`) on the warm pools' reduced model (`pools`, src/sim/poolOnly.ts)
+ * on every replication, and everything else on the full model (`full`): a screen then reads the
+ * mean of all the replications, as the confirmation will, at about a third of a full
+ * replication's cost each on kimi-peak. The reduced model has no sessions' lifetimes, so its
+ * costs other than the pool's are unknown (NaN; `costGap` reads the pool's) and its summary says
+ * `poolOnly: true`. Only the full model's verdicts decide (the screened search confirms the
+ * bracket's ends on it). Once a full run to the end shows a session that waited for capacity
+ * (queued, overflowed, rejected: `noSessionWaited`), where the reduced model is not the pools'
+ * model any more, the screens fall back to the full model's first replication.
+ */
+export function poolScreened(full: FidelityEvaluator, pools: FidelityEvaluator, replications: number): PoolScreenedEvaluator {
+  const evaluate = async (value: number, k: number, mayStop = false): Promise<Summary> => {
+    if (k < replications && evaluate.trusted) {
+      const s = await pools(value, replications, mayStop);
+      const cost = { ...(s.cost as Record<string, number>) };
+      for (const key of Object.keys(cost)) if (key !== 'pool' && typeof cost[key] === 'number') cost[key] = NaN;
+      return { ...s, cost, ci95: { ...s.ci95, 'cost.total': null }, poolOnly: true } as Summary;
+    }
+    const s = await full(value, k, mayStop);
+    if (k >= replications && !stoppedEarly(s) && !noSessionWaited(s)) evaluate.trusted = false;
+    return s;
+  };
+  evaluate.trusted = true;
   return evaluate;
 }

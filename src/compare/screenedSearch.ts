@@ -14,6 +14,8 @@ export interface ScreenedResult extends PolicyResult {
   replicationsRun: number;
   /** Settings evaluated on every replication. */
   confirmed: number;
+  /** Replications of the warm pools' reduced model run to screen (`compare --search-screen pool`). */
+  poolRuns?: number;
 }
 
 /**

@@ -37,9 +37,9 @@ ${templates}budgets: { "startLatency.p99": "<= 1s" }
 }
 
 /** `tidecast compare <file> --policies <list> --format json`, parsed. */
-function comparePolicies(file: string, policies: string) {
+function comparePolicies(file: string, policies: string, flags: string[] = []) {
   const cpu0 = childCpuSeconds();
-  const r = spawnSync(process.execPath, [CLI, 'compare', file, '--policies', policies, '--format', 'json', '--quiet', '--workers', '0'], { encoding: 'utf8', timeout: wallGuardMs(COMPARE_CPU_S) });
+  const r = spawnSync(process.execPath, [CLI, 'compare', file, '--policies', policies, '--format', 'json', '--quiet', '--workers', '0', ...flags], { encoding: 'utf8', timeout: wallGuardMs(COMPARE_CPU_S) });
   const cpu1 = childCpuSeconds();
   expect(r.signal, `killed by the ${wallGuardMs(COMPARE_CPU_S) / 1000} s wall-clock guard`).toBeNull();
   expect(r.status, r.stderr).toBe(0);
@@ -105,6 +105,23 @@ describe('tidecast compare --policies', () => {
     expect(j.policies.static.setting['templates.*.warmPool.size']).toBeGreaterThan(0);
     expect(j.policies.static.setting['templates.*.warmPool.size']).toBeLessThanOrEqual(4);
   }, wallGuardMs(COMPARE_CPU_S) + 10_000);
+
+  it('--search-screen pool: screens on the pools reduced model, and where it is exact (no hibernation, no session waits) keeps the setting of the search on every replication', () => {
+    const f = tide('tide3', 9, 'warmPool: { claimLatency: 50ms }');
+    const off = comparePolicies(f, 'little', ['--search-screen', 'off', '--set', 'replications=2']);
+    const pool = comparePolicies(f, 'little', ['--search-screen', 'pool', '--set', 'replications=2']);
+    expect(pool.search.screenModel).toBe('pools');
+    expect(pool.search.poolReplicationsRun).toBeGreaterThan(0);
+    const ev = pool.policies.little.evaluations;
+    expect(ev.some((e: { model?: string }) => e.model === 'pools')).toBe(true);
+    // the kept setting ran on the full model
+    const kept = ev.find((e: { value: number; model?: string }) => e.value === pool.policies.little.setting['infrastructure.warmPool.policy.little.headroom'] && e.model === undefined);
+    expect(kept.replications).toBe(2);
+    expect(pool.policies.little.setting).toEqual(off.policies.little.setting);
+    expect(pool.policies.little.poolCost).toBe(off.policies.little.poolCost);
+    // fewer replications of the full model than the search on every replication
+    expect(pool.search.replicationsRun).toBeLessThan(off.search.replicationsRun);
+  }, 2 * wallGuardMs(COMPARE_CPU_S) + 10_000);
 
   it('needs a p99 budget, and names unknown policies', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static,magic'], { encoding: 'utf8' });
