@@ -26,8 +26,8 @@ describe('tidecast scaler', () => {
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBe(57);
     // the first minute held 63 arrivals (1.05/s): no forecast yet, but the reactive floor raises the
-    // initial 10 to the Erlang-loss pool of that rate over the 20 s lead time at 99%, 31
-    expect(lines[0]).toMatchObject({ time: '2023-11-16T18:18:03.979Z', target: 31, policy: 'forecast', inputs: { status: 'ok', points: 1 } });
+    // initial 10 to the claims of one 20 s refill at that rate, ⌈1.05 × 20⌉ = 21
+    expect(lines[0]).toMatchObject({ time: '2023-11-16T18:18:03.979Z', target: 21, policy: 'forecast', inputs: { status: 'ok', points: 1 } });
     expect(lines.at(-1).inputs.points).toBe(57);
     expect(new Set(lines.map((l) => l.target)).size).toBeGreaterThan(3);
   });
