@@ -87,27 +87,29 @@ export function helperCostsMore(waitS: number, savedS: number): boolean {
 }
 
 /**
- * Share of the wall time judged that main's waits must fill before a window still open may drop
- * the helper. A helper without a core of its own keeps main waiting most of the time (waits of
- * one scheduler slice, ms, for every far-queue barrier); a helper with its core only falls behind
- * now and then — on the Kimi day quiet, its first half-second windows waited 9–65 ms and saved
- * 110–180 ms, but the waits come in bursts while both threads warm up, so a window judged
- * part-way (waits 30 ms, saving counted so far 20 ms) dropped a helper that was saving main 35%
- * of the day (27 s against 42 s, 2026-12-02).
+ * Share of the wall time judged that main's waits must fill before a window still open — or the
+ * first whole window — may drop the helper. A helper without a core of its own keeps main
+ * waiting most of the time (waits of one scheduler slice, ms, for every far-queue barrier); a
+ * helper with its core only falls behind now and then, and while both threads warm up. On the
+ * Kimi day quiet (2026-12-02), a window judged part-way (waits 30 ms, saving counted so far 20 ms)
+ * dropped a helper that was saving main 35% of the day; after the model got leaner the first
+ * window after the grace waited 187 ms and saved 106 ms (warm-up), every later one waited 5–67 ms
+ * and saved 146–240 ms, and dropping it there made the day 27.7–29.2 s against 16.9–19.0 s kept.
  */
-const DOMINANT_SHARE = 0.25;
+const DOMINANT_SHARE = 0.5;
 
 /**
  * The account's verdict. `waitS`/`savedS` are over the previous whole window and the current one
- * so far, `spanS` the wall time they cover. At the end of a window (`windowDone`) the helper goes
- * when its waits outweigh its saving (`helperCostsMore`); before that, only when they also fill
- * more than DOMINANT_SHARE of the span (a window at least: 125 ms of waits), so that a burst of
- * waits early in a window, before its saving has been counted, cannot drop a helper that wins
- * over the window. Pure, for tests.
+ * so far, `spanS` the wall time they cover. At the end of a window (`windowDone`) after the first
+ * the helper goes when its waits outweigh its saving (`helperCostsMore`); part-way, and at the end
+ * of the first window (`first`: still warming up), only when they also fill more than
+ * DOMINANT_SHARE of the span (a window at least: 250 ms of waits) — a helper without a core —
+ * so that a burst of waits while the helper warms up, or early in a window before its saving has
+ * been counted, cannot drop a helper that wins over the run. Pure, for tests.
  */
-export function helperVerdict(waitS: number, savedS: number, spanS: number, windowDone: boolean): boolean {
+export function helperVerdict(waitS: number, savedS: number, spanS: number, windowDone: boolean, first = false): boolean {
   if (!helperCostsMore(waitS, savedS)) return false;
-  return windowDone || waitS > DOMINANT_SHARE * Math.max(spanS, WINDOW_MS / 1000);
+  return (windowDone && !first) || waitS > DOMINANT_SHARE * Math.max(spanS, WINDOW_MS / 1000);
 }
 
 /**
@@ -218,7 +220,7 @@ export class Helper {
     const winSaved = saved - this.winSavedBase;
     const windowDone = now - this.winStart > WINDOW_MS;
     const spanS = (now - this.winStart) / 1000 + this.prevSpanS;
-    if (!this.detached && helperVerdict(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS, spanS, windowDone)) this.abandon = true;
+    if (!this.detached && helperVerdict(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS, spanS, windowDone, this.prevSpanS === 0)) this.abandon = true;
     if (windowDone) {
       this.prevWaitS = this.winWaitS;
       this.prevSavedS = winSaved;

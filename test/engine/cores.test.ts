@@ -67,18 +67,26 @@ describe('cores this process can use', () => {
     expect(helperCostsMore(0.06, 0.05)).toBe(true);
   });
 
-  it('judges a window part-way only when the waits fill a quarter of it (a burst before the saving is counted is not enough)', () => {
+  it('judges a window part-way, and the first whole window, only when the waits fill half of it (warm-up or a burst before the saving is counted is not enough)', () => {
     // the Kimi day's first window, quiet: 30 ms of waits in the first 100 ms, 20 ms saved so far — the whole window saved 117 ms against 65
     expect(helperVerdict(0.03, 0.02, 0.1, false)).toBe(false);
     expect(helperVerdict(0.065, 0.117, 0.5, true)).toBe(false);
-    // at the window's end the waits outweigh the saving: dropped
+    // at a later window's end the waits outweigh the saving: dropped
     expect(helperVerdict(0.065, 0.05, 0.5, true)).toBe(true);
-    // no core for the helper: waits fill most of the time, dropped before the window ends
-    expect(helperVerdict(0.2, 0.01, 0.3, false)).toBe(true);
-    expect(helperVerdict(0.13, 0.01, 0.1, false)).toBe(true);
-    expect(helperVerdict(0.12, 0.01, 0.1, false)).toBe(false);
-    // waits that fill a quarter but are outweighed by the saving never drop it
-    expect(helperVerdict(0.4, 0.5, 0.8, false)).toBe(false);
+    // the leaner model's first window after the grace, quiet: 125 ms of waits at 308 ms, 187 ms
+    // against 106 ms saved at its end (warm-up; every later window saved 146–240 ms against
+    // 5–67 ms): kept, where dropping it cost the day 27.7–29.2 s against 16.9–19.0 s
+    expect(helperVerdict(0.125, 0.043, 0.308, false, true)).toBe(false);
+    expect(helperVerdict(0.187, 0.106, 0.5, true, true)).toBe(false);
+    // ... and the second window's end judges both: 254 ms of waits against 315 ms saved, kept
+    expect(helperVerdict(0.254, 0.315, 1.0, true)).toBe(false);
+    // no core for the helper: waits fill most of the time, dropped before the window ends, or at the first window's end
+    expect(helperVerdict(0.3, 0.01, 0.4, false)).toBe(true);
+    expect(helperVerdict(0.26, 0.01, 0.1, false)).toBe(true);
+    expect(helperVerdict(0.24, 0.01, 0.1, false)).toBe(false);
+    expect(helperVerdict(0.4, 0.05, 0.5, true, true)).toBe(true);
+    // waits that fill half but are outweighed by the saving never drop it
+    expect(helperVerdict(0.5, 0.6, 0.8, false)).toBe(false);
     expect(helperVerdict(0.004, 0, 0.01, true)).toBe(false);
   });
 });
