@@ -85,7 +85,8 @@ export function forecast(
   const fitted = model.fit(clean, seasons);
   // Never explode: every value inside the plausibility envelope (finite, ≥ 0, no higher than the
   // history allows); a point forecast that is not finite is replaced by seasonal naive's
-  const upper = envelope(clean, clean.length, seasons, h, { ...ENVELOPE_DEFAULTS, ...opts.envelope });
+  const envOpts: EnvelopeOptions = { ...ENVELOPE_DEFAULTS, ...opts.envelope };
+  const upper = envelope(clean, clean.length, seasons, h, envOpts);
   let mean = fitted.forecast(h);
   if (!mean.every(Number.isFinite)) {
     notes.push(`${model.name} forecast a non-finite value: seasonal naive stands in`);
@@ -101,7 +102,7 @@ export function forecast(
   // (see calibrate.ts): the fit on the history before it, scored on what followed
   const em = learnErrors(clean, fitted, h, seasons);
   const holdout = fitted.holdout !== undefined ? fitted.holdout : holdoutFit(model, clean, seasons, h);
-  const map = holdout ? levelMap(clean, holdout, h, seasons, { ...ENVELOPE_DEFAULTS, ...opts.envelope }) : null;
+  const map = holdout ? levelMap(clean, holdout, h, seasons, envOpts) : null;
   const p = predictive(em, map ? levels.map(map) : levels);
   const quantiles = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h)]));
   const cols = levels.map((q) => quantiles.get(q)!);

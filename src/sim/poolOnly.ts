@@ -12,7 +12,7 @@ import { get } from './summary.js';
  * wakes gone), with the same p99 start and a hit rate and pool cost within 10⁻⁴ and 0.1%.
  *
  * It equals the full model's warm-pool figures (hit rate, p99 start, pool cost) exactly where
- * (a) no session and no refill ever waits for a slot or overflows (`exactWhere` checks the
+ * (a) no session and no refill ever waits for a slot or overflows (`noSessionWaited` checks the
  * sessions on a full run: queued, overflowed, rejected, queue peak all 0) and (b) nothing but
  * misses and refills goes through a limited scheduler: wakes of hibernated sessions are placed
  * by the same scheduler, ahead of refills, so with a finite `scheduler.throughput` and
