@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cgroupCpuQuota, coresFor, idleCores, parseCfsQuota, parseCpuList, parseCpuMax, parseProcStat, usableCores } from '../../src/engine/cores.js';
-import { helperCostsMore, helperVerdict } from '../../src/engine/helper.js';
+import { LOSING_WINDOWS, helperCostsMore, helperVerdict, losingStreak } from '../../src/engine/helper.js';
 
 describe('cores this process can use', () => {
   const root = mkdtempSync(join(tmpdir(), 'tidecast-cgroup-'));
@@ -71,15 +71,15 @@ describe('cores this process can use', () => {
     // the Kimi day's first window, quiet: 30 ms of waits in the first 100 ms, 20 ms saved so far — the whole window saved 117 ms against 65
     expect(helperVerdict(0.03, 0.02, 0.1, false)).toBe(false);
     expect(helperVerdict(0.065, 0.117, 0.5, true)).toBe(false);
-    // at a later window's end the waits outweigh the saving: dropped
-    expect(helperVerdict(0.065, 0.05, 0.5, true)).toBe(true);
+    // at a later window's end the waits outweigh the saving, and did at the window's before: dropped
+    expect(helperVerdict(0.065, 0.05, 0.5, true, false, 2)).toBe(true);
     // the leaner model's first window after the grace, quiet: 125 ms of waits at 308 ms, 187 ms
     // against 106 ms saved at its end (warm-up; every later window saved 146–240 ms against
     // 5–67 ms): kept, where dropping it cost the day 27.7–29.2 s against 16.9–19.0 s
     expect(helperVerdict(0.125, 0.043, 0.308, false, true)).toBe(false);
     expect(helperVerdict(0.187, 0.106, 0.5, true, true)).toBe(false);
     // ... and the second window's end judges both: 254 ms of waits against 315 ms saved, kept
-    expect(helperVerdict(0.254, 0.315, 1.0, true)).toBe(false);
+    expect(helperVerdict(0.254, 0.315, 1.0, true, false, losingStreak(0, 0.067, 0.209, false))).toBe(false);
     // no core for the helper: waits fill most of the time, dropped before the window ends, or at the first window's end
     expect(helperVerdict(0.3, 0.01, 0.4, false)).toBe(true);
     expect(helperVerdict(0.26, 0.01, 0.1, false)).toBe(true);
@@ -88,5 +88,27 @@ describe('cores this process can use', () => {
     // waits that fill half but are outweighed by the saving never drop it
     expect(helperVerdict(0.5, 0.6, 0.8, false)).toBe(false);
     expect(helperVerdict(0.004, 0, 0.01, true)).toBe(false);
+  });
+
+  it('drops the helper at a window\'s end only after LOSING_WINDOWS whole windows in a row lost on their own figures (one slow spell of a shared VM is not enough)', () => {
+    expect(LOSING_WINDOWS).toBe(2);
+    // one slow window (waits 120 ms against 60 ms saved) between windows that save: kept throughout
+    let lost = 0;
+    const windows: [number, number][] = [[0.02, 0.2], [0.12, 0.06], [0.03, 0.21], [0.12, 0.06], [0.02, 0.2]];
+    for (const [w, s] of windows) {
+      lost = losingStreak(lost, w, s, false);
+      expect(lost).toBeLessThan(LOSING_WINDOWS);
+    }
+    // the slow window's waits are judged once: the next window's own figures reset the streak
+    expect(losingStreak(1, 0.03, 0.21, false)).toBe(0);
+    // two losing windows in a row (the helper lost its core but still answers within the window): dropped at the second's end
+    lost = losingStreak(0, 0.12, 0.06, false);
+    expect(helperVerdict(0.14, 0.26, 1.0, true, false, lost)).toBe(false);
+    lost = losingStreak(lost, 0.13, 0.05, false);
+    expect(helperVerdict(0.25, 0.11, 1.0, true, false, lost)).toBe(true);
+    // the first window is warm-up: never counted as lost
+    expect(losingStreak(0, 0.187, 0.106, true)).toBe(0);
+    // and a helper with no core at all still goes part-way, without waiting for a second window
+    expect(helperVerdict(0.3, 0.01, 0.4, false, false, 0)).toBe(true);
   });
 });
