@@ -37,8 +37,10 @@ function largestDivisorAtMost(n: number, limit: number): number {
  * candidate that can fit is fitted on all but the last `validation` steps and forecasts `h`
  * ahead from origins across that holdout (fixed parameters, state updated with the data before
  * each origin); the best (up to three within 15% of the lowest mean absolute error) are refitted
- * on the whole history and averaged. With too short a history for validation, the simplest
- * model that fits stands in, and the notes say so.
+ * on the whole history and averaged. With a season in hand the robust profile is the default and
+ * a member of any combination that replaces it, and three or more members are combined by their
+ * per-step median; without one, the median of the full-resolution candidates is the default. With
+ * too short a history for validation, the simplest model that fits stands in, and the notes say so.
  */
 export class AutoModel implements ForecastModel {
   readonly name = 'auto';
