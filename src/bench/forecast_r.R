@@ -52,5 +52,8 @@ for (meta in sort(list.files(dir, pattern = "\\.meta$", full.names = TRUE))) {
     }
     secs <- proc.time()[["elapsed"]] - t0
     cat(sprintf("%s,%s,%s,%.2f\n", id, name, if (ok) sprintf("%.4f", err / n) else "NA", secs))
+    # progress on stderr as each model ends (stdout is read only when R exits), so a slow model
+    # can be named while the run is still going
+    message(sprintf("R: %s %s %.1f s (%d origins)", lines[1], name, secs, nrow(ori)))
   }
 }

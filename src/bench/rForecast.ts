@@ -30,13 +30,12 @@ export function rComparison(cases: AccuracyCase[]): string[] {
       writeFileSync(join(dir, `${String(i).padStart(3, '0')}.meta`), [c.name, `${c.horizon},${fits(s.daily)},${fits(s.weekly)}`, ...rows].join('\n') + '\n');
       writeFileSync(join(dir, `${String(i).padStart(3, '0')}.csv`), Array.from(c.y).join('\n') + '\n');
     });
-    const r = spawnSync('Rscript', [script, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) throw new Error(`Rscript failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    // R's stderr goes straight through: it names each case and model as it ends
+    const r = spawnSync('Rscript', [script, dir], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`Rscript failed with status ${r.status} (its messages are above)`);
     const byCase = new Map<string, Map<string, number>>();
     for (const line of r.stdout.trim().split('\n')) {
-      const [name, model, mase, secs] = line.split(',');
-      // R's own time per case and model (all origins), so a slow model can be named
-      process.stderr.write(`${cases[Number(name)]?.name ?? name}: R ${model} ${secs} s\n`);
+      const [name, model, mase] = line.split(',');
       if (!byCase.has(name)) byCase.set(name, new Map());
       byCase.get(name)!.set(model, mase === 'NA' ? NaN : mase === 'SKIP' ? Infinity : Number(mase));
     }
