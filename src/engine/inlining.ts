@@ -8,11 +8,12 @@ import { setFlagsFromString } from 'node:v8';
  * its end drawn and scheduled). With the default budget V8 stops inlining part-way and leaves the
  * rest as calls (`after`, the histogram's `record`, the placement, the start), each re-checking
  * maps and boxing its double arguments as heap numbers (garbage); which calls are left depends on
- * byte counts, so small edits move them from one place to another. At 4,000: M/M/c 3,471 → 2,969
- * instructions a customer, kimi-peak 2,110 an event against 2,316 before (callgrind; README,
- * Performance). The size up to which one function is inlined stays V8's (460 bytes): raised to
- * 600 or 1,000 it let the fleet's start (`onReady`, then 532 bytes) into the M/M/c arrival's chain
- * but cost kimi-peak 4%; `onReady` was cut to 425 bytes instead.
+ * byte counts, so small edits move them from one place to another. At 4,000: M/M/c 3,432 → 3,080
+ * instructions a customer, kimi-peak 2,338 → 2,049 an event (callgrind; README, Performance). The
+ * size up to which one function is inlined stays V8's (460 bytes): raised to 600 or 1,000 it let
+ * the fleet's start (`onReady`, 532 bytes) into the M/M/c arrival's chain (2,969) but cost
+ * kimi-peak 4% (2,134); so did cutting `onReady` under 460 (2,110; and M/M/c at the default budget
+ * 3,471): neither kept.
  */
 export const INLINE_CUMULATIVE_BYTES = 4000;
 

@@ -297,7 +297,13 @@ export class Fleet implements WarmPool {
       tm.runningBy[o]++;
     }
     const counted = (f & Flag.Counted) !== 0;
-    if (f & Flag.Waking) return this.onWoken(sid, T, counted);
+    if (f & Flag.Waking) {
+      S.clearFlag(sid, Flag.Waking);
+      const w = now - S.durationS(sid);
+      this.metrics.wake(w, counted);
+      tm?.wake(w, counted);
+      return this.turns!.run(T, sid, now);
+    }
     const latency = now - S.arrivalT(sid);
     const warm = (f & Flag.Warm) !== 0;
     const b = this.metrics.bucketOf(latency);
@@ -305,30 +311,10 @@ export class Fleet implements WarmPool {
     tm?.start(latency, b, warm, counted);
     if (this.turns !== null) return this.turns.begin(T, sid, now);
     const d = S.durationS(sid);
-    if (d === d) this.endKnown(T, sid, d);
-    else T.endStep.run(sid);
-  }
-
-  /*
-   * The two rarer ends of `onReady`, apart: they took its bytecode to 532 bytes, past the 460 up to
-   * which V8 inlines a function, so the M/M/c arrival's chain could not take it in (README, Performance).
-   */
-
-  /** A hibernated session's sandbox is ready again: its wake latency, then its next turn. */
-  private onWoken(sid: number, T: TemplateState, counted: boolean): void {
-    const now = this.engine.now;
-    const S = this.core.sessions;
-    S.clearFlag(sid, Flag.Waking);
-    const w = now - S.durationS(sid);
-    this.metrics.wake(w, counted);
-    T.metrics?.wake(w, counted);
-    this.turns!.run(T, sid, now);
-  }
-
-  /** A session whose duration the trace gave (`d` seconds) runs to its end on the main heap. */
-  private endKnown(T: TemplateState, sid: number, d: number): void {
-    T.endStep.observe?.record(d);
-    this.engine.after(d, T.endStep.kind, sid);
+    if (d === d) {
+      T.endStep.observe?.record(d);
+      this.engine.after(d, T.endStep.kind, sid); // trace-given duration (not NaN): main heap
+    } else T.endStep.run(sid);
   }
 
   /** Sessions arrived so far, warm-up included (for pool controllers). */

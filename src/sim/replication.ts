@@ -79,8 +79,8 @@ const PROGRESS_SLICES = 500;
 /**
  * Expected events of one replication from which V8's inlining budget is raised for the process
  * (src/engine/inlining.ts). The bigger compilations cost ~0.2–0.3 s of compile a process and save
- * ~8–16% of the CPU an event after: the Kimi-scale day (125M events) took 39.4 s of CPU against
- * 42.6 s, but its 2-hour slice (2.3M events, ~1 s) 1.21–1.24 s against 0.87–1.10 s, and the
+ * ~8–13% of the CPU an event after: the kimi-peak day in-thread (125M events) took 39.4 s of CPU
+ * against 42.6 s, but its 2-hour slice (2.3M events, ~1 s) 1.20–1.24 s against 0.87–1.04 s, and the
  * 1M-customer M/M/c (2M events) 0.390 s against 0.372 s (README, Performance).
  */
 const LONG_RUN_EVENTS = 2e7;
