@@ -34,6 +34,39 @@ describe('screenedCheapest from a seed', () => {
     }
   });
 
+  it('secant: the line through the screens\' log p99 aims each probe, with a third fewer replications than bisection, every kept setting within the tolerance', async () => {
+    // cliffs of the two replications apart (the screen optimistic, pessimistic, far) and seeds about them
+    const runs = { bisect: 0, secant: 0 };
+    for (const cliff of [[1.06, 1.08], [1.07, 1.065], [1.02, 1.1], [1.3, 1.32]]) {
+      for (const seed of [1.15, 1.0, 1.068, 1.2, 0.9]) {
+        for (const method of ['bisect', 'secant'] as const) {
+          const f = fakeFleet(cliff);
+          const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, method, true, seed);
+          expect(r.meetsBudget).toBe(true);
+          expect((r.best.summary as any).replications).toBe(2);
+          expect(r.best.value).toBeGreaterThanOrEqual(f.cliffMean);
+          expect(pool(r.best.summary) / Math.exp(2 * f.cliffMean), `${method} ${cliff} ${seed}`).toBeLessThanOrEqual(1.01);
+          runs[method] += f.runs.length;
+        }
+      }
+    }
+    // 2026-12-02: 310 against 197 (the secant before aiming, extrapolating and the line after a contradiction: 239);
+    // cliffs 1.02/1.1 seeded at 1.0 once reported a miss: the finest bracket's rich end had met on the screen only
+    expect(runs).toEqual({ bisect: 310, secant: 197 });
+  });
+
+  it('secant: after a confirmation contradicts the screen, the next setting is where the line through the confirmed p99s crosses the budget', async () => {
+    // the screen crosses at 1.30, the mean at 1.3104: 1.30201 and 1.30676 met on the screen, missed on both
+    const f = fakeFleet([1.3, 1.32]);
+    const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'secant', true, 1.15);
+    expect(r.best.value).toBeGreaterThanOrEqual(f.cliffMean);
+    expect(pool(r.best.summary) / Math.exp(2 * f.cliffMean)).toBeLessThanOrEqual(1.01);
+    // not a guess 4% of the range past them (1.50): the line's crossing plus 0.4 of the tolerance's width
+    const both = f.runs.filter((x) => x.endsWith('/1')).map((x) => Number(x.split('/')[0]));
+    expect(Math.max(...both)).toBeLessThan(1.32);
+    expect(f.runs.length).toBe(11);
+  });
+
   it('a seed on a knob whose richest setting misses reports the miss', async () => {
     const f = fakeFleet([9, 9]);
     const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'bisect', true, 1.1);
