@@ -8,6 +8,7 @@ import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { blameVary, limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { loadScenario } from '../scenario/load.js';
+import { parseDuration } from '../scenario/units.js';
 import { splitValues } from '../sweep/grid.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { writeOutputs } from './run.js';
@@ -52,6 +53,8 @@ export interface CompareContext {
   searchStop: boolean;
   /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
   searchFrom?: string;
+  /** `--search-from slice:<duration>`: the seeds from the same comparison on the scenario's first `searchSlice` seconds (s). */
+  searchSlice?: number;
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -121,12 +124,34 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (searchScreen !== 'on' && searchScreen !== 'off' && searchScreen !== 'pool') throw new UserError(`--search-screen: expected "on", "off" or "pool", got "${searchScreen}"`);
   const searchStop = f.searchStop ?? 'on';
   if (searchStop !== 'on' && searchStop !== 'off') throw new UserError(`--search-stop: expected "on" or "off", got "${searchStop}"`);
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  // `slice:<duration>`: the proxy is run first, on the scenario's first <duration> (a twelfth of it the warm-up)
+  let searchSlice: number | undefined;
+  if (f.searchFrom?.startsWith('slice:')) {
+    if (!policies) throw new UserError('--search-from slice:<duration> seeds the searches of compare --policies; give --policies too');
+    const d = parseDuration(f.searchFrom.slice(6));
+    const full = loadScenario(variants[0].file, sets).duration;
+    if (typeof d === 'string' || !(d > 0) || !(d < full)) throw new UserError(`--search-from ${f.searchFrom}: expected slice:<duration> shorter than the scenario's ${full} s, such as slice:2h; ${typeof d === 'string' ? d : `got ${d} s`}`);
+    searchSlice = d;
+  }
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, searchSlice, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
-  if (ctx.policies) return (await import('./comparePolicies.js')).comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { workers: ctx.workers, limits: ctx.limits, outDir: ctx.outDir, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop, seeds: ctx.searchFrom ? await seedsFrom(ctx.searchFrom) : undefined }, progress);
+  if (ctx.policies) {
+    const { comparePoliciesAction, searchSeeds } = await import('./comparePolicies.js');
+    const opts = { workers: ctx.workers, limits: ctx.limits, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop };
+    let seeds: Map<string, number> | undefined;
+    let proxy: { slice: string; replicationsRun: number } | undefined;
+    if (ctx.searchSlice !== undefined) {
+      // the same comparison on the scenario's first stretch, its JSON the seeds (they guide; every verdict that decides is the scenario's own)
+      const slice = [...ctx.sets, `duration=${ctx.searchSlice}`, `warmup=${ctx.searchSlice / 12}`];
+      const r = await comparePoliciesAction(ctx.variants[0].file, ctx.policies, slice, { ...opts, format: 'json' }, progress && ((label, done, total) => progress(`slice: ${label}`, done, total)));
+      seeds = searchSeeds(ctx.searchFrom!, r.stdout);
+      proxy = { slice: ctx.searchFrom!.slice(6), replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
+    } else if (ctx.searchFrom) seeds = await seedsFrom(ctx.searchFrom);
+    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds, proxy }, progress);
+  }
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
     const sim = await simulateFile(v.file, v.sets, { workers: ctx.workers, limits: ctx.limits, onProgress: (d, n) => progress?.(`compare ${v.name}`, d, n) });

@@ -36,7 +36,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number> },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; proxy?: { slice: string; replicationsRun: number } },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -117,7 +117,7 @@ export async function comparePoliciesAction(
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
     // how the searches ran: replications run in all, and whether settings were screened on the first
-    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, ...(poolScreen ? { screenModel: 'pools', poolReplicationsRun: poolRuns } : {}), replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, ...(poolScreen ? { screenModel: 'pools', poolReplicationsRun: poolRuns } : {}), replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, ...(opts.proxy ? { seededFrom: opts.proxy } : {}), stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
     policies: Object.fromEntries(
       results.map((r) => [
         r.policy,
@@ -180,7 +180,7 @@ export async function comparePoliciesAction(
     ]);
   }
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
-  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}); common random numbers`);
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}${opts.proxy ? `; seeded from the same comparison on the first ${opts.proxy.slice}, ${opts.proxy.replicationsRun} replications of it` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }
 

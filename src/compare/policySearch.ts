@@ -169,7 +169,7 @@ export async function cheapestSetting(
       leanEval = await complete(leanEval);
       if (costGap(richEval, leanEval) <= tolerance) break;
     }
-    const mid = from(method === 'secant' ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations) : (to(rich) + to(lean)) / 2);
+    const mid = from(method === 'secant' ? secantPoint(to(rich), to(lean), richEval, leanEval, meets, kept, evaluations, toleranceWidth(richEval, leanEval, to(rich), to(lean), tolerance)) : (to(rich) + to(lean)) / 2);
     if (knob.integer && Math.abs(Math.round(mid) - Math.round(rich)) < 1) break;
     // a miss here is the lean end the next step's cost check reads, from step `steps` − 1 on
     const e = await at(mid, i < steps - 1);
@@ -187,6 +187,33 @@ export async function cheapestSetting(
 }
 
 /**
+ * The width on the knob's search scale of a bracket whose ends differ in cost by `tolerance`,
+ * from two settings' costs (cost taken as linear in the knob between them): where the search
+ * may stop. 0 when either cost is unknown (a run stopped early) or the two cost the same.
+ */
+export function toleranceWidth(a: Evaluation, b: Evaluation, ua: number, ub: number, tolerance: number): number {
+  const gap = costGap(a, b);
+  return Number.isFinite(gap) && gap > 0 ? (Math.abs(ua - ub) * tolerance) / gap : 0;
+}
+
+/**
+ * The log p99 at which `meets` flips, found by bisection on a copy of `like` with its p99 set
+ * (the budget as a p99, whatever its operator); NaN when it does not flip in [e⁻¹⁰, e¹⁰] s.
+ */
+export function budgetLogP99(meets: (s: Summary) => boolean, like: Summary): number {
+  const ok = (l: number) => meets({ ...like, startLatency: { ...(like.startLatency as Record<string, number>), p99: Math.exp(l) } });
+  let lo = -10;
+  let hi = 10;
+  if (!ok(lo) || ok(hi)) return NaN;
+  for (let k = 0; k < 60; k++) {
+    const m = (lo + hi) / 2;
+    if (ok(m)) lo = m;
+    else hi = m;
+  }
+  return lo;
+}
+
+/**
  * The next point of a safeguarded regula falsi (Illinois) on log p99 against the knob (on its
  * search scale): where the line through the bracket's two ends crosses the budget. Near the
  * budget p99 moves smoothly with the knob (kimi-peak's 2-hour slice: 2.35, 2.15, 2.10, 2.00,
@@ -196,6 +223,14 @@ export async function cheapestSetting(
  * Illinois rule). Where both ends sit on plateaus (each shares its p99 with another setting
  * on its side: a pure cliff, p99 either 0.05 s or 5 s) it bisects. Falls back to
  * the midpoint when the ends' p99 do not straddle the budget.
+ *
+ * Aimed: the search stops once the bracket is `width` wide (the tolerance's width, from the
+ * ends' costs), so the point is not the crossing itself but past it toward the end farther from
+ * it, 0.9 `width` from the nearer end (at least 0.2 `width` past the crossing, else 0.4): if the
+ * line was right that close, the point and the nearer end close the bracket, where the crossing
+ * itself leaves one end as far as it was (regula falsi's one-sided convergence). Only once the
+ * bracket is within 4 widths: wider, the line (and the width, cost taken as linear in the knob)
+ * is too rough for the aim to matter (on test/compare/seededSearch's fakes it saved nothing there).
  */
 function secantPoint(
   uRich: number,
@@ -205,6 +240,7 @@ function secantPoint(
   meets: (s: Summary) => boolean,
   kept: number,
   all: readonly Evaluation[],
+  width = 0,
 ): number {
   const mid = (uRich + uLean) / 2;
   const p99 = (e: Evaluation) => get(e.summary, 'startLatency.p99');
@@ -228,7 +264,13 @@ function secantPoint(
   if (kept >= 2) fr /= 2 ** (kept - 1);
   if (kept <= -2) fl /= 2 ** (-kept - 1);
   const w = fl / (fl - fr); // 0 at the lean end, 1 at the rich end
-  const t = Math.min(0.9, Math.max(0.1, w));
+  // aimed past the crossing toward the farther end: so that the point and the nearer end are
+  // 0.9 of the tolerance's width apart; where the nearer end is too far for that (two points
+  // are needed anyway), 0.4 of the width, so that the next from the other side closes it
+  const D = Math.abs(uRich - uLean);
+  const near = Math.min(w, 1 - w) * D;
+  const s = width > 0 && D < 4 * width ? (0.9 * width - near >= 0.2 * width ? 0.9 * width - near : 0.4 * width) : 0;
+  const t = Math.min(0.9, Math.max(0.1, w < 0.5 ? w + s / D : w - s / D));
   return uLean + (uRich - uLean) * t;
 }
 

@@ -1,5 +1,6 @@
 import type { Summary } from '../sim/summary.js';
-import { cheapest, cheapestSetting, costGap, knobScale, stoppedEarly, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
+import { get } from '../sim/summary.js';
+import { budgetLogP99, cheapest, cheapestSetting, costGap, knobScale, stoppedEarly, toleranceWidth, type Evaluation, type Knob, type PolicyResult } from './policySearch.js';
 
 /**
  * Evaluates a knob setting on its first `replications` replications (1 to screen, all to
@@ -96,17 +97,24 @@ export async function screenedCheapest(
     const clamp = (v: number) => Math.min(knob.hi, Math.max(knob.lo, v));
     const range = u(hiEnd) - u(loEnd); // signed: toward more capacity
     let at = snap(clamp(seed));
-    const met = meets(await onOne(at, false));
+    let last = await onOne(at, false);
+    const met = meets(last);
     let rich = met ? at : hiEnd;
     let lean = met ? loEnd : at;
-    for (let k = 0, step = 0.02 * range; k < 12; k++, step *= 2) {
+    for (let k = 0, step = 0.02 * range; k < 12; k++) {
       const end = met ? loEnd : hiEnd;
       const next = snap(clamp(from(u(at) + (met ? -step : step))));
       if (next === at || next === end) break;
+      const prev = at;
       at = next;
-      if (meets(await onOne(at, false)) === met) {
+      const s = await onOne(at, false);
+      if (meets(s) === met) {
         if (met) rich = at;
         else lean = at;
+        // secant: the next step from the line through the last two screens' log p99 (doubling
+        // where it says nothing: a plateau, or p99 moving away from the budget)
+        step = method === 'secant' ? extrapolatedStep(prev, last, at, s, step) : 2 * step;
+        last = s;
         continue;
       }
       if (met) lean = at;
@@ -114,6 +122,23 @@ export async function screenedCheapest(
       break;
     }
     return [rich, lean];
+  }
+
+  // the step (signed as the knob's range toward capacity) from `at` to where the line through two
+  // screens' log p99 crosses the budget, then 0.4 of the tolerance's width beyond it (so the next
+  // screen likely lands past the crossing, near it); within ½× to 4× the last step, ×2 where the
+  // line does not point ahead
+  function extrapolatedStep(prev: number, ps: Summary, at: number, s: Summary, step: number): number {
+    const [u0, u1] = [u(prev), u(at)];
+    const [l0, l1] = [Math.log(get(ps, 'startLatency.p99')), Math.log(get(s, 'startLatency.p99'))];
+    const lB = budgetLogP99(meets, s);
+    const slope = (l1 - l0) / (u1 - u0);
+    const ahead = (lB - l1) / slope; // signed distance on the search scale from `at` to the crossing
+    const width = toleranceWidth({ key: knob.key, value: prev, summary: ps, meets: false }, { key: knob.key, value: at, summary: s, meets: false }, u0, u1, tolerance);
+    const dir = Math.sign(u1 - u0);
+    if (!Number.isFinite(ahead) || Math.sign(ahead) !== dir || !(Math.abs(step) > 0)) return 2 * step;
+    const d = Math.min(4 * Math.abs(step), Math.max(0.5 * Math.abs(step), Math.abs(ahead) + 0.4 * width));
+    return Math.sign(step) * d;
   }
 
   async function screenedRounds(): Promise<ScreenedResult> {
@@ -141,6 +166,12 @@ export async function screenedCheapest(
         if (e.meets !== meeting) continue;
         if (meeting ? richer(e.value, v) && richer(n, e.value) : richer(v, e.value) && richer(e.value, n)) n = e.value;
       }
+      // secant: where the line through v's p99 on every replication crosses the budget, the slope
+      // from the nearest other setting run on every replication (else from the screens)
+      if (method === 'secant') {
+        const g = aimedPast(v, meeting);
+        if (g !== undefined && (meeting ? richer(n, g) && richer(g, v) : richer(g, n) && richer(v, g))) return g;
+      }
       // seeded: rather than the knob's end, a guess past v, 4% of the range and ×2 each time used
       // (its verdict comes from the search that follows, which widens again if it is wrong)
       if (seeded) {
@@ -151,6 +182,41 @@ export async function screenedCheapest(
         }
       }
       return n;
+    };
+    // a confirmed setting v's crossing of the budget by its p99 on every replication and a slope
+    // of log p99 on the knob's search scale, then 0.4 of the tolerance's width past it (so that
+    // the setting found and v likely bracket the crossing within the tolerance): from half that
+    // width (0.1% of the knob's range where the costs do not tell it) to 8% of the range from v;
+    // none where the line does not point past v toward `meeting`
+    const aimedPast = (v: number, meeting: boolean): number | undefined => {
+      const sv = full.get(v);
+      if (!sv || stoppedEarly(sv)) return undefined;
+      const lp = (s: Summary) => Math.log(get(s, 'startLatency.p99'));
+      const usable = (s: Summary | undefined, ref: Summary) => s !== undefined && !stoppedEarly(s) && Number.isFinite(lp(s)) && lp(s) !== lp(ref);
+      // the slope's other point: the nearest setting run on every replication, else on the screen
+      const pick = (m: Map<number, Summary>, ref: Summary) => {
+        let w: number | undefined;
+        for (const [x, s] of m) if (x !== v && usable(s, ref) && (w === undefined || Math.abs(u(x) - u(v)) < Math.abs(u(w) - u(v)))) w = x;
+        return w;
+      };
+      let w = pick(full, sv);
+      let slope: number;
+      if (w !== undefined) slope = (lp(full.get(w)!) - lp(sv)) / (u(w) - u(v));
+      else {
+        const s0 = screened.get(v);
+        if (!s0 || stoppedEarly(s0)) return undefined;
+        w = pick(screened, s0);
+        if (w === undefined) return undefined;
+        slope = (lp(screened.get(w)!) - lp(s0)) / (u(w) - u(v));
+      }
+      const ws = full.get(w) ?? screened.get(w)!;
+      const ahead = (budgetLogP99(meets, sv) - lp(sv)) / slope;
+      const span = u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi); // toward capacity
+      const dir = meeting ? Math.sign(span) : -Math.sign(span);
+      if (!Number.isFinite(ahead) || Math.sign(ahead) !== dir) return undefined;
+      const width = toleranceWidth(at(w, ws), at(v, sv), u(w), u(v), tolerance);
+      const d = Math.min(0.08 * Math.abs(span), Math.max(width > 0 ? 0.5 * width : 0.001 * Math.abs(span), Math.abs(ahead) + 0.4 * width));
+      return snap(Math.min(knob.hi, Math.max(knob.lo, from(u(v) + dir * d))));
     };
     let widen = 0.04;
     const at = (value: number, summary: Summary): Evaluation => ({ key: knob.key, value, summary, meets: meets(summary) });
@@ -174,14 +240,28 @@ export async function screenedCheapest(
     // search as it does for a screen
     const seeded = seed !== undefined && Number.isFinite(seed);
     if (seeded) [rich, lean] = await seedBracket(seed!);
+    // secant: inside the seed's bracket every setting runs on every replication. Its probes land
+    // near the cliff, where the first replication's crossing lies up to 4% of the knob from the
+    // mean's (kimi-peak), so screening there buys a confirmation that often contradicts it; the
+    // line on the mean needs about as many probes (6-hour slice of kimi-peak, 2026-12-02: 28
+    // replications against 31 screened, the same settings within 0.5% of the pool)
+    if (seeded && method === 'secant') trusted = false;
     for (let round = 0; round < 12; round++) {
       if (round > 0 && narrow()) {
         // the finest bracket; its lean end must miss on every replication too, not only on the
         // screen (near a cliff the screen misplaces, seeded probes crowd around the screen's own)
-        if (!meets(await confirm(lean, true))) break;
+        if (meets(await confirm(lean, true))) {
+          trusted = false;
+          rich = lean;
+          lean = nearest(lean, false);
+          continue;
+        }
+        // and its rich end meet on every replication: it may have met on the screen only (the
+        // nearest that met, taken after a contradiction), and then the cliff is richer still
+        if (meets(await confirm(rich)) || rich === (knob.up ? knob.hi : knob.lo)) break;
         trusted = false;
-        rich = lean;
-        lean = nearest(lean, false);
+        lean = rich;
+        rich = nearest(rich, true);
         continue;
       }
       const inner: Knob = { ...knob, lo: knob.up ? lean : rich, hi: knob.up ? rich : lean };

@@ -123,6 +123,25 @@ describe('tidecast compare --policies', () => {
     expect(pool.search.replicationsRun).toBeLessThan(off.search.replicationsRun);
   }, 2 * wallGuardMs(COMPARE_CPU_S) + 10_000);
 
+  it('--search-from slice:<duration>: seeds each knob from the same comparison on the scenario\'s first stretch, and still confirms the kept setting on every replication', () => {
+    const f = tide('tide4', 9, 'warmPool: { claimLatency: 50ms }');
+    const j = comparePolicies(f, 'little', ['--search-from', 'slice:1h', '--search-method', 'secant', '--set', 'replications=2']);
+    expect(j.search.seededFrom.slice).toBe('1h');
+    expect(j.search.seededFrom.replicationsRun).toBeGreaterThan(0);
+    expect(j.search.seeded).toBe(1);
+    const little = j.policies.little;
+    expect(little.meetsBudget).toBe(true);
+    expect(little.startLatencyP99).toBeLessThanOrEqual(1);
+    const kept = little.evaluations.find((e: { value: number }) => e.value === little.setting['infrastructure.warmPool.policy.little.headroom']);
+    expect(kept.replications).toBe(2);
+    for (const [bad, msg] of [['slice:6h', /shorter than the scenario's 21600 s/], ['slice:lots', /expected a duration/]] as const) {
+      const r = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'little', '--search-from', bad], { encoding: 'utf8' });
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^tidecast: --search-from slice:\w+: expected slice:<duration>/);
+      expect(r.stderr).toMatch(msg);
+    }
+  }, wallGuardMs(COMPARE_CPU_S) + 10_000);
+
   it('needs a p99 budget, and names unknown policies', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static,magic'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

@@ -70,6 +70,9 @@ describe('cheapestSetting', () => {
       expect(pool(r) / Math.exp(2 * 1.1489)).toBeLessThanOrEqual(1.01);
     }
     expect(secant.evaluations.length).toBeLessThan(bisect.evaluations.length);
+    // aimed past the line's crossing once the bracket is within 4 tolerance widths: 9 evaluations
+    // against bisection's 12 (as the secant aimed at the crossing itself)
+    expect([secant.evaluations.length, bisect.evaluations.length]).toEqual([9, 12]);
     // and on a pure cliff (p99 5 s or 0.05 s, nothing in between) it still brackets it within the tolerance
     const cliff = (v: number) => ({ ...summary(v >= 0.8123 ? 100 : 0), cost: { total: 100, pool: Math.exp(7 * v) } }) as unknown as Summary;
     const step = await cheapestSetting('oracle', { ...knob, lo: 0.05, hi: 2 }, meets, async (v) => cliff(v), 6, 6, 0.01, 'secant');
