@@ -109,19 +109,28 @@ const DOMINANT_SHARE = 0.5;
 export const LOSING_WINDOWS = 2;
 
 /**
+ * The least span (s) the part-way rule judges: two windows, so main must have waited 500 ms
+ * before a helper goes part-way. Kimi day, quiet, spells of 600 ms with one busy process per
+ * core 5 s in (2026-12-02 15:13): judged over one window (250 ms of waits) the helper went in 2
+ * of 2 runs, and those days took 23.8 / 25.3 s (in-thread 23.2–25.7 s) against 13.1 s kept. A
+ * helper with no core at all still goes about a second after its grace.
+ */
+const DOMINANT_MIN_S = (2 * WINDOW_MS) / 1000;
+
+/**
  * The account's verdict. `waitS`/`savedS` are over the previous whole window and the current one
  * so far, `spanS` the wall time they cover; `lost` how many whole windows in a row have ended
  * losing on their own figures, this one included once it is done (`losingStreak`). At the end of
  * a window the helper goes once LOSING_WINDOWS of them in a row lost; part-way, and at the end of
  * the first window (`first`: still warming up, never counted as lost), only when its waits
- * outweigh the saving and fill more than DOMINANT_SHARE of the span (a window at least: 250 ms of
+ * outweigh the saving and fill more than DOMINANT_SHARE of the span (DOMINANT_MIN_S at least: 500 ms of
  * waits) — a helper without a core — so that a burst of waits while the helper warms up, early in
  * a window before its saving has been counted, or in one slow spell of a shared VM, cannot drop a
  * helper that wins over the run. Pure, for tests.
  */
 export function helperVerdict(waitS: number, savedS: number, spanS: number, windowDone: boolean, first = false, lost = 0): boolean {
   if (windowDone && !first && lost >= LOSING_WINDOWS) return true;
-  return helperCostsMore(waitS, savedS) && waitS > DOMINANT_SHARE * Math.max(spanS, WINDOW_MS / 1000);
+  return helperCostsMore(waitS, savedS) && waitS > DOMINANT_SHARE * Math.max(spanS, DOMINANT_MIN_S);
 }
 
 /**

@@ -80,11 +80,16 @@ describe('cores this process can use', () => {
     expect(helperVerdict(0.187, 0.106, 0.5, true, true)).toBe(false);
     // ... and the second window's end judges both: 254 ms of waits against 315 ms saved, kept
     expect(helperVerdict(0.254, 0.315, 1.0, true, false, losingStreak(0, 0.067, 0.209, false))).toBe(false);
-    // no core for the helper: waits fill most of the time, dropped before the window ends, or at the first window's end
-    expect(helperVerdict(0.3, 0.01, 0.4, false)).toBe(true);
-    expect(helperVerdict(0.26, 0.01, 0.1, false)).toBe(true);
-    expect(helperVerdict(0.24, 0.01, 0.1, false)).toBe(false);
-    expect(helperVerdict(0.4, 0.05, 0.5, true, true)).toBe(true);
+    // no core for the helper: waits fill most of the time, dropped part-way once they pass 500 ms
+    // (half of two windows), in the second window or at once if the first already waited that long
+    expect(helperVerdict(0.55, 0.01, 0.7, false)).toBe(true);
+    expect(helperVerdict(0.51, 0.01, 0.3, false)).toBe(true);
+    expect(helperVerdict(0.6, 0.05, 0.52, true, true)).toBe(true);
+    // a spell of 600 ms with one busy process per core (the Kimi day, 15:13): 250 ms of waits in
+    // a window dropped a helper that kept would have made the day 13 s against 24-25 s: kept now
+    expect(helperVerdict(0.3, 0.01, 0.4, false)).toBe(false);
+    expect(helperVerdict(0.26, 0.01, 0.1, false)).toBe(false);
+    expect(helperVerdict(0.4, 0.05, 0.5, true, true)).toBe(false);
     // waits that fill half but are outweighed by the saving never drop it
     expect(helperVerdict(0.5, 0.6, 0.8, false)).toBe(false);
     expect(helperVerdict(0.004, 0, 0.01, true)).toBe(false);
@@ -108,7 +113,7 @@ describe('cores this process can use', () => {
     expect(helperVerdict(0.25, 0.11, 1.0, true, false, lost)).toBe(true);
     // the first window is warm-up: never counted as lost
     expect(losingStreak(0, 0.187, 0.106, true)).toBe(0);
-    // and a helper with no core at all still goes part-way, without waiting for a second window
-    expect(helperVerdict(0.3, 0.01, 0.4, false, false, 0)).toBe(true);
+    // and a helper with no core at all still goes part-way, without waiting for a second window's end
+    expect(helperVerdict(0.7, 0.01, 0.8, false, false, 0)).toBe(true);
   });
 });
