@@ -45,7 +45,7 @@ function simOptions(cmd: Command, scope: string): Command {
     .option('--replications <n>', 'override the number of independent replications')
     .option('--set <key.path=value>', `override any scenario key in ${scope} (repeatable), e.g. --set infrastructure.warmPool.size=40`, collect, [])
     .option('--workers <n>', 'worker threads for replications (0 = in this thread; default: one per core, and a large fleet run alone sorts its far events on a spare core)')
-    .option('--quiet', 'print nothing on stderr')
+    .option('--quiet', 'print nothing on stderr (progress: a bar on a terminal; elsewhere none, or plain lines with TIDECAST_PROGRESS=plain or =<seconds>)')
     .option('--max-events <n>', 'refuse a run estimated above this many events (default 2e9, ~8 min of one core)')
     .option('--max-memory <size>', 'refuse a run estimated to hold more than this, e.g. 16GB (default a third of this machine\'s memory)');
 }

@@ -9,15 +9,69 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => {}, stop: () => {} };
 
+let warned = false;
+
+/**
+ * Seconds between plain progress lines where stderr is not a terminal (a CI log, `kubectl logs`,
+ * `nohup`), from `TIDECAST_PROGRESS`: unset or empty, none (a bar is drawn only on a terminal);
+ * `plain`, one every 30 s; a number, one every that many seconds. Anything else is said once on
+ * stderr and ignored (a progress setting never stops a run).
+ */
+export function plainEverySeconds(env: string | undefined, warn: (line: string) => void = (l) => process.stderr.write(l)): number {
+  if (env === undefined || env.trim() === '') return 0;
+  if (env.trim() === 'plain') return 30;
+  const n = Number(env);
+  if (Number.isFinite(n) && n > 0) return n;
+  if (!warned) warn(`tidecast: TIDECAST_PROGRESS=${env} ignored (expected plain or the seconds between progress lines, e.g. 10)\n`);
+  warned = true;
+  return 0;
+}
+
+function clock(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = t % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
+
+/**
+ * Progress as plain lines, at most one every `everyS` seconds (`label: 3/12 replications, 25%,
+ * 1m04s elapsed, ETA 3m12s`), the ETA from the average rate so far. For logs, where a bar's
+ * redraws would be noise. `now` (ms) and `write` are for tests.
+ */
+export function plainLines(label: string, everyS: number, fmt: (done: number, total: number) => string, now: () => number = () => performance.now(), write: (line: string) => void = (l) => process.stderr.write(l)): Progress {
+  const t0 = now();
+  let last = t0;
+  return {
+    update(done, total) {
+      const t = now();
+      if (t - last < everyS * 1000) return;
+      last = t;
+      const elapsed = (t - t0) / 1000;
+      const eta = done > 0 && total >= done ? (elapsed * (total - done)) / done : NaN;
+      const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
+      write(`${label}: ${fmt(done, total)}, ${pct.toFixed(0)}%, ${clock(elapsed)} elapsed, ETA ${clock(eta)}\n`);
+    },
+    stop() {},
+  };
+}
+
 /**
  * One progress bar with an ETA on stderr, counting `unit` (replications, points, evaluations,
- * runs), or nothing when stderr is not a terminal or the user asked for quiet. `done` may be
+ * runs); where stderr is not a terminal, nothing, or plain lines if `TIDECAST_PROGRESS` asks
+ * (`plainEverySeconds`); nothing when the user asked for quiet. `done` may be
  * fractional (an evaluation half done) and `total` may change as a search learns how much is
  * left; the ETA is cli-progress's, from the rate of the last updates. `show` formats the count
  * (default `done/total unit`).
  */
 export function progressBar(label: string, quiet: boolean, unit = 'replications', show?: (done: number, total: number) => string): Progress {
-  if (quiet || !process.stderr.isTTY) return SILENT;
+  if (quiet) return SILENT;
+  if (!process.stderr.isTTY) {
+    const every = plainEverySeconds(process.env.TIDECAST_PROGRESS);
+    return every > 0 ? plainLines(label, every, show ?? ((d, n) => `${Math.floor(d)}/${n} ${unit}`)) : SILENT;
+  }
   const bar = new SingleBar({
     format: `${label} [{bar}] {shown} | {percentage}% | ETA {eta_formatted}`,
     stream: process.stderr,
