@@ -79,11 +79,15 @@ function report(label: string, r: { def: number[]; single: number[] }): void {
   );
 }
 
+/** Whether a child's `droppedAtS` says the helper was dropped: NaN (never) crosses JSON as null, and `null >= 0` is true. */
+const dropped = (x: number | null): boolean => typeof x === 'number' && x >= 0;
+
 /**
  * The contention rows: kimi-peak 2 h (`--set duration=2h --set warmup=10m --replications 1`),
  * whole `tidecast run` processes, default against `--workers 0`: with one busy process per
  * core, pinned to one CPU (`taskset -c 0`), and as the machine is; then, with the busy
- * processes, the helper forced on (the engine's own account must drop it mid-run).
+ * processes, the helper forced on (the engine's own account should drop it mid-run; in a run this
+ * short it may keep it to the end: it goes part-way only after 500 ms of waits).
  */
 export function contentionRows(child: (kind: string) => Record<string, number>): void {
   const cores = availableParallelism();
@@ -92,12 +96,12 @@ export function contentionRows(child: (kind: string) => Record<string, number>):
   try {
     report(`${cores} busy processes (one per core)`, pairRuns(3));
     const a = child('kimi-2h-auto');
-    console.log(`  ${cores} busy processes, what the default chose (in-process run): helper ${a.used ? `used${!(a.droppedAtS >= 0) ? ', kept to the end' : `, dropped at t = ${f(a.droppedAtS, 0)} s`}; main waited ${f(a.waitedS, 2)} s` : 'not used'}, ${f(a.wallSeconds, 1)} s`);
+    console.log(`  ${cores} busy processes, what the default chose (in-process run): helper ${a.used ? `used${!dropped(a.droppedAtS) ? ', kept to the end' : `, dropped at t = ${f(a.droppedAtS, 0)} s`}; main waited ${f(a.waitedS, 2)} s` : 'not used'}, ${f(a.wallSeconds, 1)} s`);
     // forced helper on a busy machine: the wait-versus-saving account drops it
     const h = child('kimi-2h-helper');
     const n = child('kimi-2h-inthread');
     console.log(
-      `  ${cores} busy processes, helper forced on: ${f(h.wallSeconds, 1)} s (dropped at t = ${!(h.droppedAtS >= 0) ? 'never' : `${f(h.droppedAtS, 0)} s of 7,200`}, ` +
+      `  ${cores} busy processes, helper forced on: ${f(h.wallSeconds, 1)} s (dropped at t = ${!dropped(h.droppedAtS) ? 'never' : `${f(h.droppedAtS, 0)} s of 7,200`}, ` +
         `main waited ${f(h.waitedS, 2)} s in all) against ${f(n.wallSeconds, 1)} s without it; same events: ${h.events === n.events ? 'yes' : 'NO'}`,
     );
   } finally {
