@@ -249,16 +249,9 @@ function secantPoint(
   if (!(pr > 0 && pl > 0) || pr === pl) return mid;
   // both ends on a plateau (each shares its p99 with another setting on its side): a pure cliff, where the line says nothing
   if (all.some((e) => e !== rich && e.meets && p99(e) === pr) && all.some((e) => e !== lean && !e.meets && p99(e) === pl)) return mid;
-  // the budget as a p99: where `meets` flips between the two ends' values, by bisection on log p99
-  let lo = Math.log(pr);
-  let hi = Math.log(pl);
-  const ok = (l: number) => meets({ ...rich.summary, startLatency: { ...(rich.summary.startLatency as Record<string, number>), p99: Math.exp(l) } });
-  if (!ok(lo) || ok(hi)) return mid;
-  for (let k = 0; k < 40; k++) {
-    const m = (lo + hi) / 2;
-    if (ok(m)) lo = m;
-    else hi = m;
-  }
+  // the budget as a p99; the ends must straddle it (the rich end's p99 meets, the lean end's not)
+  const lo = budgetLogP99(meets, rich.summary);
+  if (!(Math.log(pr) <= lo && Math.log(pl) > lo)) return mid;
   let fr = Math.log(pr) - lo; // ≤ 0: the rich end's distance below the budget
   let fl = Math.log(pl) - lo; // > 0: the lean end's above it
   if (kept >= 2) fr /= 2 ** (kept - 1);
