@@ -28,6 +28,13 @@ export interface EngineOptions {
    * Either way the engine drops the helper mid-run when its waits cost more than it saves.
    */
   helper?: boolean | 'auto';
+  /**
+   * The run's expected events (src/sim/workEstimate.ts), if known: the helper's account weighs a
+   * slow spell against the saving the rest of the run would give (src/engine/helper.ts `worthKeeping`).
+   */
+  expectedEvents?: number;
+  /** The run's end in simulated time (s), if known: the account's other measure of progress. */
+  horizonS?: number;
 }
 
 /** Throws for an event scheduled before `now` (apart, so the scheduling calls stay small enough to inline). */
@@ -98,10 +105,26 @@ export class Engine {
   /** Simulated time (s) at which the helper was dropped mid-run (NaN: it was not). */
   helperDroppedAtS = NaN;
   private waitedBeforeS = 0;
+  private readonly expectedEvents: number;
+  private readonly horizonS: number;
 
   constructor(opts: EngineOptions = {}) {
     this.now = 0;
     this.useHelper = opts.helper ?? false;
+    this.expectedEvents = opts.expectedEvents ?? NaN;
+    this.horizonS = opts.horizonS ?? NaN;
+  }
+
+  /**
+   * The run's share done (NaN when unknown), the larger of its events' share of those expected
+   * and its simulated time's share of the horizon: the estimate of events can be high (kimi-peak:
+   * 216M expected, 125M fired) and a tide's events are uneven in time, so the larger share gives
+   * the smaller, safer estimate of the run still to come.
+   */
+  private progress(): number {
+    const e = this.events / this.expectedEvents;
+    const t = this.now / this.horizonS;
+    return e === e ? (t === t ? Math.max(e, t) : e) : t;
   }
   /**
    * Each queue's head (time, key), cached in typed arrays so the per-event scan over queues is
@@ -236,7 +259,7 @@ export class Engine {
   helperThread(): Helper | null {
     if (this.useHelper === 'auto') this.useHelper = helperCoreFree();
     if (!this.useHelper) return null;
-    return (this.helper ??= new Helper());
+    return (this.helper ??= new Helper(() => this.progress()));
   }
 
   /** Wall time (s) main has waited for its helper thread, dropped or not. */

@@ -134,6 +134,30 @@ export function helperVerdict(waitS: number, savedS: number, spanS: number, wind
 }
 
 /**
+ * Share of the saving the rest of the run would still give that a losing streak may cost before
+ * the helper goes (ski rental: keep paying for waits while they are small next to what dropping
+ * would forgo). A streak that started on a quiet helper's good run is mostly a slow spell of a
+ * shared machine (a browser tab, another job's burst): on the Kimi day (2026-12-02), a 3-s spell
+ * of one busy process per core 5 s in dropped the helper for the rest of the day (20.2 / 21.0 s
+ * against 13.6 / 13.9 s kept). Under contention that stays, the waits go on, the remaining saving
+ * shrinks as the run ends, and the helper goes having cost at most this share of that saving; a
+ * helper that never saved (no core from the start) has nothing to forgo and goes at once.
+ */
+export const KEEP_SHARE = 0.5;
+
+/**
+ * Whether a losing streak is still cheap next to what the helper would save over the rest of the
+ * run: `lossS` main's net loss over the streak so far (waits less saving), `gainRate` the net saving
+ * per wall second before the streak, `elapsedS` the run's wall time so far and `progress` its share
+ * of events done (NaN when unknown). Pure, for tests.
+ */
+export function worthKeeping(lossS: number, gainRate: number, elapsedS: number, progress: number): boolean {
+  if (!(progress > 0.01 && progress < 1) || !(gainRate > 0)) return false;
+  const remainingS = (elapsedS * (1 - progress)) / progress;
+  return lossS <= KEEP_SHARE * gainRate * remainingS;
+}
+
+/**
  * Whole windows in a row that ended losing, after one more window's end with its own waits and
  * saving (`waitS`/`savedS`: that window's alone, so one slow window cannot count twice); the first
  * window is warm-up and never counts. Pure, for tests.
@@ -173,8 +197,15 @@ export class Helper {
   private prevSavedS = 0;
   private prevSpanS = 0;
   private lost = 0;
+  /** Net loss (waits less saving, s) of the whole windows of the current losing streak. */
+  private streakLossS = 0;
+  /** Net saving (s) and wall time (s) of the judged windows outside losing streaks. */
+  private goodGainS = 0;
+  private goodSpanS = 0;
+  private readonly bornAt = performance.now();
 
-  constructor() {
+  /** `progress`: the run's share of events done (NaN when unknown), for the ski-rental rule (`worthKeeping`). */
+  constructor(private readonly progress: () => number = () => NaN) {
     this.worker = new Worker(new URL('./farHelper.js', import.meta.url), { workerData: { bell: this.bell.buffer, modules: workModules.slice() } });
     this.worker.unref();
   }
@@ -252,8 +283,16 @@ export class Helper {
     const windowDone = now - this.winStart > WINDOW_MS;
     const spanS = (now - this.winStart) / 1000 + this.prevSpanS;
     const first = this.prevSpanS === 0;
-    if (windowDone) this.lost = losingStreak(this.lost, this.winWaitS, winSaved, first);
-    if (!this.detached && helperVerdict(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS, spanS, windowDone, first, this.lost)) this.abandon = true;
+    if (windowDone) {
+      this.lost = losingStreak(this.lost, this.winWaitS, winSaved, first);
+      if (this.lost > 0) this.streakLossS += this.winWaitS - winSaved;
+      else {
+        this.streakLossS = 0;
+        this.goodGainS += winSaved - this.winWaitS;
+        this.goodSpanS += (now - this.winStart) / 1000;
+      }
+    }
+    if (!this.detached && helperVerdict(this.winWaitS + this.prevWaitS, winSaved + this.prevSavedS, spanS, windowDone, first, this.lost) && !this.keeps(windowDone ? 0 : this.winWaitS - winSaved, now)) this.abandon = true;
     if (windowDone) {
       this.prevWaitS = this.winWaitS;
       this.prevSavedS = winSaved;
@@ -262,6 +301,12 @@ export class Helper {
       this.winSavedBase = saved;
       this.winStart = now;
     }
+  }
+
+  /** Whether the ski-rental rule keeps the helper through this streak (`openLossS`: the open window's net loss). */
+  private keeps(openLossS: number, now: number): boolean {
+    const rate = this.goodSpanS > 0 ? this.goodGainS / this.goodSpanS : 0;
+    return worthKeeping(this.streakLossS + Math.max(0, openLossS), rate, (now - this.bornAt) / 1000, this.progress());
   }
 
   /**

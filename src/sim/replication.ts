@@ -92,8 +92,9 @@ const LONG_RUN_EVENTS = 2e7;
  */
 export function runReplication(s: Scenario, inputs: PreparedInputs, replication: number, opts: ReplicationOptions = {}): ReplicationResult {
   // a long run compiles its handler chains whole (before any is optimized; see LONG_RUN_EVENTS)
-  if (estimateWork(s, inputs).events / s.replications >= LONG_RUN_EVENTS) raiseInliningBudget();
-  const engine = new Engine({ helper: opts.helper });
+  const expectedEvents = estimateWork(s, inputs).events / s.replications;
+  if (expectedEvents >= LONG_RUN_EVENTS) raiseInliningBudget();
+  const engine = new Engine({ helper: opts.helper, expectedEvents, horizonS: s.duration });
   const arrivals = makeArrivals(s, inputs, stream(s.seed, replication, 'workload.arrivals'));
   const plans = templatePlans(s);
   const own = plans.map((t) => (t.arrivals ? makeArrivals(s, inputs, stream(s.seed, replication, `templates.${t.name}.arrivals`), t.name) : null));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cgroupCpuQuota, coresFor, idleCores, parseCfsQuota, parseCpuList, parseCpuMax, parseProcStat, usableCores } from '../../src/engine/cores.js';
-import { LOSING_WINDOWS, helperCostsMore, helperVerdict, losingStreak } from '../../src/engine/helper.js';
+import { KEEP_SHARE, LOSING_WINDOWS, helperCostsMore, helperVerdict, losingStreak, worthKeeping } from '../../src/engine/helper.js';
 
 describe('cores this process can use', () => {
   const root = mkdtempSync(join(tmpdir(), 'tidecast-cgroup-'));
@@ -115,5 +115,23 @@ describe('cores this process can use', () => {
     expect(losingStreak(0, 0.187, 0.106, true)).toBe(0);
     // and a helper with no core at all still goes part-way, without waiting for a second window's end
     expect(helperVerdict(0.7, 0.01, 0.8, false, false, 0)).toBe(true);
+  });
+
+  it('keeps a helper that saved well through a losing streak while the streak costs less than half of what the rest of the run would save (ski rental)', () => {
+    expect(KEEP_SHARE).toBe(0.5);
+    // the Kimi day: 5 s in, a third done, the helper saving 0.8 s a wall second before the spell:
+    // the rest (~10 s) would save ~8 s, so a spell may cost up to ~4 s before the helper goes
+    expect(worthKeeping(2, 0.8, 5, 1 / 3)).toBe(true);
+    expect(worthKeeping(3.9, 0.8, 5, 1 / 3)).toBe(true);
+    expect(worthKeeping(4.1, 0.8, 5, 1 / 3)).toBe(false);
+    // contention that stays: the loss grows and the run's rest shrinks, so it goes (here by 80% done)
+    expect(worthKeeping(1.5, 0.8, 12, 0.8)).toBe(false);
+    // near the end little is left to save: a short spell drops it
+    expect(worthKeeping(0.5, 0.8, 13, 0.95)).toBe(false);
+    // a helper that never saved (no core from the start), or a run of unknown length: the other rules alone
+    expect(worthKeeping(0.01, 0, 5, 0.3)).toBe(false);
+    expect(worthKeeping(0.01, -0.2, 5, 0.3)).toBe(false);
+    expect(worthKeeping(0.01, 0.8, 5, NaN)).toBe(false);
+    expect(worthKeeping(0.01, 0.8, 5, 1.2)).toBe(false);
   });
 });
