@@ -57,7 +57,7 @@ const trace = z.strictObject({
   /** A per-request duration column (used as the session duration). */
   durationColumn: z.string().optional(),
   /** Seconds per unit of the duration column (e.g. 0.02 to read generated tokens at 50 tokens/s). */
-  durationScale: num({ min: 0, what: 'a positive number of seconds per unit' }).default(1),
+  durationScale: num({ min: 0, max: LIMITS.durationS, what: 'a non-negative number of seconds per unit, at most 3650d in seconds (315360000)' }).default(1),
   /** Interval traces: the count column (default `count`) or rate column (`rate`, per second). */
   countColumn: z.string().optional(),
   rateColumn: z.string().optional(),
@@ -288,7 +288,7 @@ export const scenarioSchema = z
             idleTimeout: duration({ positive: true }),
             wakeLatency: distribution().default({ kind: 'fixed', value: 2 }),
             storageCostPerGiBHour: money().default(0),
-            memoryGiB: num({ min: 0, what: 'a non-negative size in GiB' }).default(1),
+            memoryGiB: num({ min: 0, max: LIMITS.sizeGiB, what: 'a non-negative size in GiB, at most 65536' }).default(1),
           })
           .optional(),
         /**
@@ -299,7 +299,7 @@ export const scenarioSchema = z
         startupBurst: z
           .strictObject({
             coldStartReduction: num({ min: 0, max: 0.99, what: 'a fraction in [0, 0.99] such as 0.6' }),
-            extraCpu: num({ min: 0, what: 'a non-negative number of cores' }).default(1),
+            extraCpu: num({ min: 0, max: LIMITS.cores, what: 'a non-negative number of cores, at most 10000' }).default(1),
             duration: duration().default(10),
             costPerCpuHour: money().default(0),
           })

@@ -99,6 +99,20 @@ describe('bounded on any input', () => {
     refused(tidecast('run', SCENARIO, '--set', 'infrastructure.warmPool.policy={ oracle: { slack: 1e12 } }'), /oracle.slack: expected a non-negative number of sandboxes, at most 10,000,000/);
   });
 
+  it('distributions, prices and sizes with every parameter in range but a mean, p99 or cost that overflows (found by fuzzing the shipped scenarios)', () => {
+    refused(tidecast('run', SCENARIO, '--set', 'workload.sessionDuration=1e12'), /workload.sessionDuration: expected a duration of at most 3650d \(ten years\), got 1\.00e\+12 s/);
+    refused(tidecast('run', SCENARIO, '--set', 'infrastructure.reserved.coldStart={ lognormal: { median: 2s, p99: 1e308 } }'), /coldStart.lognormal.p99: expected a duration of at most 3650d/);
+    // each parameter finite, the mean e^80000 (before: refused on "unbounded memory", and to allow it "with --max-memory …")
+    refused(tidecast('run', SCENARIO, '--set', 'workload.sessionDuration={ lognormal: { mu: -1000, sigma: 400 } }'), /sessionDuration.lognormal: expected a distribution whose mean is at most 3650d \(ten years\), got an infinite mean/);
+    refused(tidecast('run', SCENARIO, '--set', 'workload.sessionDuration={ lognormal: { mu: 5, sigma: 10 } }'), /sessionDuration.lognormal: expected a distribution whose mean is at most 3650d/);
+    refused(tidecast('run', SCENARIO, '--set', 'workload.sessionDuration={ gamma: { shape: 1e300, scale: 1 } }'), /sessionDuration.gamma: expected a distribution whose mean is at most 3650d \(ten years\), got a mean of 1\.00e\+300 s/);
+    refused(tidecast('run', SCENARIO, '--set', 'workload.turns={ count: { lognormal: { median: 2, p99: 1e9 } }, think: 10s }'), /turns.count.lognormal.p99: expected a number of at most 10,000,000, got 1000000000/);
+    refused(tidecast('run', SCENARIO, '--set', 'workload.turns={ count: { lognormal: { median: 2, p99: 1e6 } }, think: 10s }'), /turns.count.lognormal: expected a distribution whose mean is at most 10,000,000, got a mean of 1\.62e\+7/);
+    // before: the run's costs overflowed to null in the JSON and a 300-digit figure in the table
+    refused(tidecast('run', SCENARIO, '--set', 'infrastructure.reserved.costPerSlotHour=1e308'), /costPerSlotHour: expected a non-negative price of at most 1000000 per unit, got 1e\+308/);
+    refused(tidecast('run', SCENARIO, '--set', 'infrastructure.hibernation={ idleTimeout: 5m, memoryGiB: 1e12 }'), /hibernation.memoryGiB: expected a non-negative size in GiB, at most 65536/);
+  });
+
   it('a tidal curve with a step too fine for its duration', () => {
     writeFileSync(join(dir, 'tide.yaml'), 'name: tide\nduration: 2d\nworkload:\n  arrivals: { tidal: { peak: 5/s, trough: 1/s, step: 10ms } }\n  sessionDuration: 10s\n');
     refused(tidecast('run', 'tide.yaml'), /tidal.step: .*17,280,000 steps of the rate curve/);
