@@ -1,5 +1,8 @@
 import { EventHeap } from './heap.js';
 
+/** Bucket indices below this are exact integers, so `cur + 1` moves on (2^52). */
+const EXACT_BUCKETS = 2 ** 52;
+
 /** Storage of a bucket that never held an entry: shared, never written (a ring of 4,096 buckets allocates nothing up front). */
 const EMPTY = new Float64Array(0);
 
@@ -63,7 +66,9 @@ export class CalendarQueue {
     if (timeS < this.nearEnd) {
       this.near.push(timeS, key, p);
     } else {
-      const b = Math.floor(timeS / this.widthS);
+      let b = Math.floor(timeS / this.widthS);
+      // a time on the current bucket's edge can round into it (fl(t / w) just under cur + 1 for t = fl((cur + 1) · w)): it belongs to the next
+      if (b <= this.cur) b = this.cur + 1;
       if (b - this.cur <= this.mask) {
         this.ring[b & this.mask].push(timeS, key, p);
         this.inRing++;
@@ -97,6 +102,10 @@ export class CalendarQueue {
       if (this.inRing === 0) {
         // Only far entries: jump straight to the bucket of the earliest one.
         const b = Math.floor(this.far.headT / this.widthS);
+        if (b >= EXACT_BUCKETS) {
+          this.byTime();
+          continue;
+        }
         if (b > this.cur) this.cur = b - 1;
       }
       this.cur++;
@@ -115,5 +124,21 @@ export class CalendarQueue {
       }
     }
     return true;
+  }
+
+  /**
+   * Moves the far heap's earliest entries into the near heap by time, when the earliest one's
+   * bucket index is past exact integers (an event 10^300 s ahead: there `cur + 1 === cur`, and
+   * counting buckets up to it never ended). The near heap then takes every entry before the
+   * next float after it, so order stays exact; the ring stays empty (later entries are further).
+   */
+  private byTime(): void {
+    const t = this.far.headT;
+    this.nearEnd = t * (1 + Number.EPSILON); // at least the next float after t (t > 0)
+    while (this.far.size > 0 && this.far.headT < this.nearEnd) {
+      const ft = this.far.headT;
+      const k = this.far.headK;
+      this.near.push(ft, k, this.far.pop());
+    }
   }
 }

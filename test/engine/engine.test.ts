@@ -187,6 +187,39 @@ describe('CalendarQueue', () => {
       { numRuns: 300 },
     );
   });
+
+  it('an event 1e300 s ahead (a scheduler placing 1e-300 pods/s) comes out in order and does not hang the queue', async () => {
+    const { CalendarQueue } = await import('../../src/engine/calendar.js');
+    const cal = new CalendarQueue(0.75);
+    cal.push(1e300, 0, 0);
+    cal.push(2e300, 1, 1);
+    cal.push(5, 2, 2);
+    expect(cal.pop()).toBe(2);
+    cal.push(7, 3, 3);
+    cal.push(1e300, 4, 4);
+    const order: number[] = [];
+    while (cal.size > 0) order.push(cal.pop());
+    expect(order).toEqual([3, 0, 4, 1]);
+    expect(cal.headT).toBe(Infinity);
+  });
+
+  it("an event at the current bucket's end whose bucket index rounds into the current bucket goes after it, not a ring's turn later", async () => {
+    const { CalendarQueue } = await import('../../src/engine/calendar.js');
+    // fl(6548167 · w) / w = 6548166.999999999: floor puts the bucket's end inside it
+    const w = 5.791071049043048;
+    const c = 6548166;
+    const end = (c + 1) * w;
+    expect(Math.floor(end / w)).toBe(c);
+    const cal = new CalendarQueue(w);
+    cal.push(c * w + w / 2, 0, 0);
+    cal.push(c * w + 0.9 * w, 1, 1);
+    expect(cal.pop()).toBe(0);
+    cal.push(end, 2, 2);
+    cal.push(end + w, 3, 3);
+    const order: number[] = [];
+    while (cal.size > 0) order.push(cal.pop());
+    expect(order).toEqual([1, 2, 3]);
+  });
 });
 
 describe('far calendars on a helper thread', () => {
