@@ -15,6 +15,8 @@ export interface BacktestFlags {
   models?: string;
   format?: string;
   traceFormat?: string;
+  timeColumn?: string;
+  countColumn?: string;
 }
 
 /** `tidecast backtest`: rolling-origin accuracy of each model, as a table or JSON. */
@@ -28,7 +30,7 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
   const bad = models.find((m) => !MODEL_NAMES.includes(m));
   if (bad) throw new UserError(`--models: unknown model "${bad}"; expected some of ${MODEL_NAMES.join(', ')}`);
   // whole steps only: a partial last step would be scored as a collapse (said in the notes)
-  const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto', true);
+  const series = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto', true, f);
   const cut = droppedTailNote(series);
   const notes = cut ? [`${file}: ${cut}`] : [];
   checkSteps(`backtesting on ${formatDuration(series.counts.length * stepS)} of history`, series.counts.length, stepS, MAX_FORECAST_STEPS);

@@ -14,6 +14,8 @@ export interface ForecastFlags {
   format?: string;
   model?: string;
   traceFormat?: string;
+  timeColumn?: string;
+  countColumn?: string;
 }
 
 /** Validates a model name. */
@@ -32,7 +34,7 @@ export function runForecast(file: string, f: ForecastFlags, extraLevels: number[
   const format = (f.traceFormat ?? 'auto') as 'auto';
   checkSteps(`a ${f.horizon} horizon`, horizon, stepS, MAX_FORECAST_STEPS);
   // whole steps only: a partial last step would read as a collapse (said in the notes)
-  const series = loadCounts(file, stepS, format, true);
+  const series = loadCounts(file, stepS, format, true, f);
   const at = atIndex(series, f.at);
   checkSteps(`forecasting from ${formatDuration(at * stepS)} of history`, at, stepS, MAX_FORECAST_STEPS);
   const all = [...new Set([...levels, ...extraLevels])].sort((a, b) => a - b);

@@ -204,6 +204,8 @@ program
   .option('--model <name>', MODELS_HELP, 'auto')
   .option('--format <format>', 'csv or json', 'csv')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--time-column <name>', 'the trace\'s time column (default: the first)')
+  .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
   .option('--quiet', 'print nothing on stderr')
   .action(async (file: string, flags: ForecastFlags & { quiet?: boolean }) => emitResult((await import('./forecast.js')).forecastAction(file, flags), flags.quiet));
 
@@ -222,6 +224,8 @@ program
   .option('--model <name>', MODELS_HELP, 'auto')
   .option('--format <format>', 'text, csv or json', 'text')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--time-column <name>', 'the trace\'s time column (default: the first)')
+  .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
   .option('--quiet', 'print nothing on stderr')
   .action(async (file: string, flags: TargetsFlags & { quiet?: boolean }) => emitResult((await import('./targets.js')).targetsAction(file, flags), flags.quiet));
 
@@ -235,6 +239,8 @@ program
   .option('--models <list>', 'models to score (comma-separated)')
   .option('--format <format>', 'text or json', 'text')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
+  .option('--time-column <name>', 'the trace\'s time column (default: the first)')
+  .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
   .action(async (file: string, flags: BacktestFlags) => emitResult((await import('./backtest.js')).backtestAction(file, flags)));
 
 program
@@ -306,10 +312,12 @@ trace
   .argument('<file>', 'trace file')
   .requiredOption('--step <duration>', 'step of the output series, e.g. 1m')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions (default auto)')
+  .option('--time-column <name>', 'the trace\'s time column (default: the first)')
+  .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
   .option('--format <format>', 'deprecated: the old name of --trace-format')
   .option('--out <file>', 'write here instead of stdout')
   .option('--force', 'replace what --out already holds')
-  .action(async (file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }) => {
+  .action(async (file: string, flags: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean; timeColumn?: string; countColumn?: string }) => {
     if (flags.format !== undefined) process.stderr.write('tidecast: trace import --format is deprecated (other commands call it --trace-format); use --trace-format\n');
     await emit((await import('./trace.js')).traceImport(file, flags), flags.out);
   });
@@ -342,7 +350,9 @@ trace
   .option('--html <file>', 'also write an HTML page with a vega-lite chart of the series')
   .option('--force', 'overwrite the --html file')
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
-  .action(async (file: string, flags: { step: string; format?: string; html?: string; traceFormat?: string }) => {
+  .option('--time-column <name>', 'the trace\'s time column (default: the first)')
+  .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
+  .action(async (file: string, flags: { step: string; format?: string; html?: string; traceFormat?: string; timeColumn?: string; countColumn?: string }) => {
     process.stdout.write(await (await import('./trace.js')).traceInspect(file, flags));
   });
 

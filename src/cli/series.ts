@@ -35,13 +35,19 @@ export function quantilesFlag(v: string): number[] {
   return [...new Set(qs)].sort((a, b) => a - b);
 }
 
+/** `--time-column` and `--count-column` of the series commands (a trace's `timeColumn`/`countColumn` in a scenario). */
+export interface TraceColumns {
+  timeColumn?: string;
+  countColumn?: string;
+}
+
 /**
  * Reads a trace file as counts per step: per-request events, interval counts or rates (the
  * project's `time,count`), or the Azure Functions 2019 per-minute layout. With `whole` (the
  * forecaster's loads) a last step the trace ends inside is cut and recorded in `droppedTail`
  * (say it with `droppedTailNote`); without it that step stays, partial, as the export shows it.
  */
-export function loadCounts(file: string, stepS: number, format: 'auto' | 'requests' | 'intervals' | 'azure-functions' = 'auto', whole = false): CountSeries {
+export function loadCounts(file: string, stepS: number, format: 'auto' | 'requests' | 'intervals' | 'azure-functions' = 'auto', whole = false, columns: TraceColumns = {}): CountSeries {
   let head = '';
   try {
     head = readFileSync(file, 'utf8').slice(0, 200);
@@ -57,7 +63,7 @@ export function loadCounts(file: string, stepS: number, format: 'auto' | 'reques
     const out = { ...s, stepS, counts };
     return whole ? wholeSteps(out, (s.counts.length - (counts.length - 1) * f) * 60) : out;
   }
-  const trace = readTrace(traceSpec(file, { format }), undefined, 'trace');
+  const trace = readTrace(traceSpec(file, { format, ...(columns.timeColumn !== undefined ? { timeColumn: columns.timeColumn } : {}), ...(columns.countColumn !== undefined ? { countColumn: columns.countColumn } : {}) }), undefined, 'trace');
   checkSteps(`${file}'s ${formatDuration(trace.spanS)}`, trace.spanS / stepS, stepS, MAX_STEPS);
   const out = toCounts(trace, stepS);
   return whole ? wholeSteps(out, trace.spanS - (out.counts.length - 1) * stepS) : out;

@@ -8,10 +8,10 @@ import { synthCounts } from '../forecast/synth.js';
 import { parseRate } from '../scenario/units.js';
 import { intFlag } from './options.js';
 import { guardOutFile } from './outGuard.js';
-import { checkSteps, durationFlag, loadCounts, MAX_STEPS } from './series.js';
+import { checkSteps, durationFlag, loadCounts, MAX_STEPS, type TraceColumns } from './series.js';
 
 /** `tidecast trace import`: any supported trace → the project's `time,count` CSV at a step. */
-export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean }): string {
+export function traceImport(file: string, f: { step: string; traceFormat?: string; format?: string; out?: string; force?: boolean } & TraceColumns): string {
   if (f.out !== undefined) guardOutFile('--out', f.out, f.force);
   const stepS = durationFlag('--step', f.step);
   // --format was this command's name for the input format; every other command says --trace-format
@@ -19,7 +19,7 @@ export function traceImport(file: string, f: { step: string; traceFormat?: strin
   if (f.traceFormat !== undefined && f.format !== undefined && f.traceFormat !== f.format) throw new UserError(`--format: a deprecated alias of --trace-format; give one (got --trace-format ${f.traceFormat} and --format ${f.format})`);
   const format = f.traceFormat ?? f.format ?? 'auto';
   if (!['auto', 'requests', 'intervals', 'azure-functions'].includes(format)) throw new UserError(`${flag}: expected auto, requests, intervals or azure-functions, got "${format}"`);
-  return countsCsv(loadCounts(file, stepS, format as 'auto'));
+  return countsCsv(loadCounts(file, stepS, format as 'auto', false, f));
 }
 
 /** Options of `tidecast trace synth`. */
@@ -157,12 +157,12 @@ export function sparkline(s: CountSeries, width = 100): string {
 }
 
 /** `tidecast trace inspect`: statistics, a terminal chart, and optionally an HTML chart. */
-export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string; force?: boolean }): Promise<string> {
+export async function traceInspect(file: string, f: { step: string; format?: string; html?: string; traceFormat?: string; force?: boolean } & TraceColumns): Promise<string> {
   if (f.html !== undefined) guardOutFile('--html', f.html, f.force);
   const stepS = durationFlag('--step', f.step);
   const format = f.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UserError(`--format: expected "text" or "json", got "${format}"`);
-  const s = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto');
+  const s = loadCounts(file, stepS, (f.traceFormat ?? 'auto') as 'auto', false, f);
   const st = traceStats(s);
   if (f.html) {
     const values = Array.from(s.counts, (c, i) => ({ hours: (i * stepS) / 3600, ratePerS: c / stepS }));

@@ -76,7 +76,7 @@ function readText(spec: TraceSpec, scenarioFile: string | undefined, keyPath: st
 export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text: string }): TraceData {
   let rows: string[][];
   try {
-    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false, delimiter: delimiterOf(text) }) as string[][];
   } catch (e) {
     const err = e as { message: string; lines?: number };
     throw new UserError(`${file}${err.lines ? `:${err.lines}` : ''}: malformed CSV: ${err.message.split('\n')[0]}`);
@@ -140,8 +140,13 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
   if (cc < 0) throw new UserError(`${file}:1: an interval trace needs a "count" or "rate" column; the columns are ${header.join(', ')}`);
   const values = numberColumn(cc, countName ? 'a non-negative count' : 'a non-negative rate', 0);
   if (n < 2) throw new UserError(`${file}: an interval trace needs at least two rows to know its step`);
-  const step = times[1] - times[0];
-  if (!(step > 0)) throw new UserError(`${file}:3: interval rows must have increasing times`);
+  // the smallest gap between rows: a first row or two missing (a scrape that started late) must not double the step
+  let step = Infinity;
+  for (let r = 1; r < n; r++) {
+    const d = times[r] - times[r - 1];
+    if (d > 0 && d < step) step = d;
+  }
+  if (!(step < Infinity)) throw new UserError(`${file}:3: interval rows must have increasing times`);
   const slots = Math.round(times[n - 1] / step) + 1;
   if (!(slots <= MAX_TRACE_STEPS)) throw new UserError(`${file}:${n + 1}: the rows span ${slots.toExponential(1)} intervals of ${step} s (the step of the first two rows); expected at most ${MAX_TRACE_STEPS.toLocaleString('en-US')}: check the time column`);
   const rates = new Float64Array(slots);
@@ -155,6 +160,17 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
     }
   }
   return { kind: 'intervals', file, curve: { stepS: step, ratesPerS: rates }, spanS: slots * step, t0S: t0, absolute };
+}
+
+/**
+ * The header's delimiter: a comma, or a semicolon or tab where the header has no comma (a
+ * spreadsheet's export in a locale with decimal commas, a TSV).
+ */
+function delimiterOf(text: string): string {
+  const nl = text.indexOf('\n');
+  const header = nl < 0 ? text : text.slice(0, nl);
+  if (header.includes(',')) return ',';
+  return header.includes(';') ? ';' : header.includes('\t') ? '\t' : ',';
 }
 
 /**
@@ -172,6 +188,6 @@ function refuseUnnamedIntervals(file: string, header: string[], rows: string[][]
   const numeric = header.filter((_, c) => c !== timeCol && rows.slice(1).every((row) => row[c] !== '' && Number.isFinite(Number(row[c]))));
   if (numeric.length === 0) return;
   throw new UserError(
-    `${file}:1: looks like a per-interval trace (a row every ${step} s, numeric column${numeric.length > 1 ? 's' : ''} ${numeric.join(', ')}) but has no "count" or "rate" column; the columns are ${header.join(', ')}: name the count column (countColumn in a scenario's trace), or read one request per row with format: requests (--trace-format requests)`,
+    `${file}:1: looks like a per-interval trace (a row every ${step} s, numeric column${numeric.length > 1 ? 's' : ''} ${numeric.join(', ')}) but has no "count" or "rate" column; the columns are ${header.join(', ')}: name the count column (countColumn in a scenario's trace, --count-column on the command line), or read one request per row with format: requests (--trace-format requests)`,
   );
 }

@@ -88,4 +88,32 @@ describe('errors name their real source', () => {
     const req = readFileSync('traces/azure-llm-2023-code.csv', 'utf8');
     expect(parseTrace(traceSpec('code.csv'), { file: 'code.csv', text: req }).kind).toBe('requests');
   });
+
+  it('reads the traces users export: a count column by another name (--count-column), semicolons or tabs, a first row missing', () => {
+    const text = readFileSync('traces/azure-llm-2023-code-10s.csv', 'utf8');
+    const base = tidecast('forecast', 'traces/azure-llm-2023-code-10s.csv', '--step', '1m', '--horizon', '5m', '--quiet');
+    expect(base.code).toBe(0);
+    // timestamp,requests (a Prometheus or spreadsheet export): refused under auto, read when the columns are named
+    const named = join(tmp, 'named.csv');
+    writeFileSync(named, text.replace(/^time,count/, 'timestamp,requests'));
+    refused(tidecast('forecast', named, '--step', '1m', '--horizon', '5m'), /--count-column on the command line/);
+    const byName = tidecast('forecast', named, '--step', '1m', '--horizon', '5m', '--quiet', '--count-column', 'requests', '--time-column', 'timestamp');
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout).toBe(base.stdout);
+    refused(tidecast('backtest', named, '--step', '1m', '--horizon', '5m', '--count-column', 'hits'), /named\.csv:1: no count column "hits"; the columns are timestamp, requests/);
+    // semicolons (a locale with decimal commas) and tabs
+    for (const [name, sep] of [['semi.csv', ';'], ['tabs.csv', '\t']]) {
+      const f = join(tmp, name);
+      writeFileSync(f, text.replace(/,/g, sep));
+      const r = tidecast('forecast', f, '--step', '1m', '--horizon', '5m', '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(base.stdout);
+    }
+    // the second row missing: the step is the smallest gap (10 s), not the first two rows' (20 s, and then "not a whole number of steps")
+    const lines = text.trim().split('\n');
+    const gap = join(tmp, 'gap.csv');
+    writeFileSync(gap, [lines[0], lines[1], ...lines.slice(3)].join('\n'));
+    const t = parseTrace(traceSpec(gap), { file: gap, text: readFileSync(gap, 'utf8') });
+    expect(t.kind === 'intervals' && t.curve.stepS).toBe(10);
+  });
 });
