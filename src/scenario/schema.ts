@@ -385,6 +385,11 @@ export const scenarioSchema = z
       if (s.duration / t.step > MAX_SERIES_POINTS) {
         ctx.addIssue({ code: 'custom', path: [...path, 'step'], message: `${t.step} s over a ${s.duration} s duration makes ${Math.ceil(s.duration / t.step).toLocaleString('en-US')} steps of the rate curve; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (a step of at least ${+(s.duration / MAX_SERIES_POINTS).toPrecision(3)} s)` });
       }
+      // each burst is drawn before the run: 10^7/s over a day was 10^12 draws
+      const b = t.bursts;
+      if (b && b.rate * s.duration > MAX_SERIES_POINTS) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'bursts', 'rate'], message: `${+b.rate.toPrecision(6)}/s over a ${s.duration} s duration makes ${(b.rate * s.duration).toExponential(1).replace('e+', 'e')} bursts; expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} (a rate of at most ${+(MAX_SERIES_POINTS / s.duration).toPrecision(3)}/s; bursts that overlap merge, so a rate past 1/step lifts every step anyway)` });
+      }
     }
   });
 
@@ -394,8 +399,8 @@ export const MAX_SERIES_POINTS = 1_000_000;
 const MAX_FORECAST_HISTORY = 100_000;
 
 /** The tidal arrival specs of a scenario, with their key paths. */
-function tidalSpecs(s: { workload: { arrivals: { tidal?: { step: number } } }; templates?: Record<string, { arrivals?: { tidal?: { step: number } } }> }): [string[], { step: number }][] {
-  const out: [string[], { step: number }][] = [];
+function tidalSpecs(s: { workload: { arrivals: { tidal?: { step: number; bursts?: { rate: number } } } }; templates?: Record<string, { arrivals?: { tidal?: { step: number; bursts?: { rate: number } } } }> }): [string[], { step: number; bursts?: { rate: number } }][] {
+  const out: [string[], { step: number; bursts?: { rate: number } }][] = [];
   if (s.workload.arrivals.tidal) out.push([['workload', 'arrivals', 'tidal'], s.workload.arrivals.tidal]);
   for (const [name, t] of Object.entries(s.templates ?? {})) if (t.arrivals?.tidal) out.push([['templates', name, 'arrivals', 'tidal'], t.arrivals.tidal]);
   return out;

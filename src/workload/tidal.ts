@@ -25,11 +25,14 @@ export function tidalRateCurve(spec: TidalSpec, horizonS: number, rng: Rng): Rat
   const burstFactor = new Float64Array(n).fill(1);
   if (spec.bursts) {
     // Burst starts form a Poisson process; each lifts the rate for its duration.
+    // Starts come in time order, so each step is lifted once however much bursts overlap.
     let t = -Math.log(rng.next()) / spec.bursts.rate;
+    let lifted = 0;
     while (t < n * stepS) {
-      const from = Math.floor(t / stepS);
+      const from = Math.max(lifted, Math.floor(t / stepS));
       const to = Math.min(n, Math.ceil((t + spec.bursts.duration) / stepS));
-      for (let i = from; i < to; i++) burstFactor[i] = Math.max(burstFactor[i], spec.bursts.factor);
+      for (let i = from; i < to; i++) burstFactor[i] = spec.bursts.factor;
+      if (to > lifted) lifted = to;
       t += -Math.log(rng.next()) / spec.bursts.rate;
     }
   }

@@ -116,5 +116,8 @@ describe('bounded on any input', () => {
   it('a tidal curve with a step too fine for its duration', () => {
     writeFileSync(join(dir, 'tide.yaml'), 'name: tide\nduration: 2d\nworkload:\n  arrivals: { tidal: { peak: 5/s, trough: 1/s, step: 10ms } }\n  sessionDuration: 10s\n');
     refused(tidecast('run', 'tide.yaml'), /tidal.step: .*17,280,000 steps of the rate curve/);
+    // bursts are drawn before the run: 10^7/s over a week hung (found by fuzzing)
+    writeFileSync(join(dir, 'bursty.yaml'), 'name: bursty\nduration: 7d\nworkload:\n  arrivals: { tidal: { peak: 5/s, trough: 1/s, bursts: { rate: 1e7/s } } }\n  sessionDuration: 10s\n');
+    refused(tidecast('run', 'bursty.yaml'), /tidal.bursts.rate: 10000000\/s over a 604800 s duration makes 6\.0e12 bursts; expected at most 1,000,000/);
   });
 });
