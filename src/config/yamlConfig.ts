@@ -81,6 +81,8 @@ export function readProblem(e: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory, not a file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  // V8's longest string, ~512 MB: such a file is read whole
+  if (code === 'ERR_STRING_TOO_LONG') return 'over the ~512 MB a file can be read whole: split it, or aggregate it to counts per interval first';
   return code ?? String((e as Error)?.message ?? e).split('\n')[0];
 }
 
