@@ -102,7 +102,7 @@ export function forecast(
   // (see calibrate.ts): the fit on the history before it, scored on what followed
   const em = learnErrors(clean, fitted, h, seasons);
   const holdout = fitted.holdout !== undefined ? fitted.holdout : holdoutFit(model, clean, seasons, h);
-  const map = holdout ? levelMap(clean, holdout, h, seasons, envOpts) : null;
+  const map = holdout ? levelMap(clean, holdout, h, seasons, envOpts, em) : null;
   const p = predictive(em, map ? levels.map(map) : levels);
   const quantiles = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h)]));
   const cols = levels.map((q) => quantiles.get(q)!);

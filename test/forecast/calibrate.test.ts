@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCounts } from '../../src/cli/series.js';
 import { backtest } from '../../src/forecast/backtest.js';
 import { holdoutSteps, levelMap } from '../../src/forecast/calibrate.js';
+import { learnErrors } from '../../src/forecast/predictive.js';
 import { ENVELOPE_DEFAULTS } from '../../src/forecast/envelope.js';
 import { seasonsFor } from '../../src/forecast/forecast.js';
 import type { Fitted } from '../../src/forecast/model.js';
@@ -44,18 +45,27 @@ describe('interval calibration on the holdout (calibrate.ts)', () => {
 
   it('narrows wide intervals, less than the holdout alone says, and only where every third of it agrees', () => {
     // errors before the holdout 3× its own: the 90% interval is ~3× too wide; the holdout alone
-    // would read it at ~42% (Φ(1.645 / 3)), the guard keeps it wider than that and narrower than 90%
-    const wide = levelMap(y, { from, fitted: fit(100.5, from, 3) }, 24, s, ENVELOPE_DEFAULTS)!;
+    // would read it at ~42% (Φ(1.645 / 3)), the guard keeps it wider than that and narrower than
+    // 90%. The final error model here is the judged one (nothing of the narrowing taken yet)
+    const f3 = fit(100.5, from, 3);
+    const judged = learnErrors(y.subarray(0, from), f3, 24, s);
+    expect(levelMap(y, { from, fitted: f3 }, 24, s, ENVELOPE_DEFAULTS)!(0.05)).toBeCloseTo(0.05, 12); // no final error model: no narrowing
+    const wide = levelMap(y, { from, fitted: f3 }, 24, s, ENVELOPE_DEFAULTS, judged)!;
     const c90 = wide(0.95) - wide(0.05);
     expect(c90).toBeLessThan(0.8);
     expect(c90).toBeGreaterThan(0.42);
     for (const q of [0.005, 0.05, 0.25]) expect(wide(q)).toBeGreaterThan(q);
     for (let q = 0.01; q < 0.995; q += 0.01) expect(wide(q + 0.005)).toBeGreaterThanOrEqual(wide(q));
+    // a final error model already half as wide as the judged one has taken most of the narrowing
+    const halfWide = learnErrors(y.subarray(0, from), fit(100.5, from, 1.5), 24, s);
+    const rest = levelMap(y, { from, fitted: f3 }, 24, s, ENVELOPE_DEFAULTS, halfWide)!;
+    expect(rest(0.95) - rest(0.05)).toBeGreaterThan(c90 + 0.05);
+    expect(rest(0.95)).toBeLessThanOrEqual(0.95);
     // the same, but the last third of the holdout as noisy as the errors before it: no narrowing
     const noisy = y.slice();
     const last = from + Math.floor((2 * (y.length - from)) / 3);
     for (let i = last; i < y.length; i++) noisy[i] = 100.5 + 3 * (y[i] - 100.5);
-    const mixed = levelMap(noisy, { from, fitted: fit(100.5, from, 3) }, 24, s, ENVELOPE_DEFAULTS)!;
+    const mixed = levelMap(noisy, { from, fitted: f3 }, 24, s, ENVELOPE_DEFAULTS, judged)!;
     for (const q of [0.005, 0.05, 0.95, 0.995]) expect(Math.abs(mixed(q) - 0.5)).toBeGreaterThanOrEqual(Math.abs(q - 0.5) - 1e-12);
   });
 
