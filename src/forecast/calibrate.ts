@@ -52,6 +52,9 @@ const BLOCKS = 3;
 /** Standard errors of a block's coverage a narrowing keeps in hand. */
 const NARROW_Z = 1;
 
+/** The most a level's distance from the point forecast is stretched. */
+const MAX_STRETCH = 3;
+
 /** Grid cells of G on [0, 1]. */
 const GRID = 4000;
 
@@ -75,7 +78,10 @@ export function holdoutFit(model: ForecastModel, y: Float64Array, s: Seasons, h:
  * level towards ½ only where every third of the holdout's origins covers the asked interval with
  * a standard error to spare.
  */
-export function levelMap(y: Float64Array, holdout: Holdout, h: number, s: Seasons, env: EnvelopeOptions, final?: ErrorModel): ((q: number) => number) | null {
+/** A calibrated level map, and the stretch of each level's distance from the point forecast where no level reaches far enough. */
+export type LevelMap = ((q: number) => number) & { stretch: (q: number) => number };
+
+export function levelMap(y: Float64Array, holdout: Holdout, h: number, s: Seasons, env: EnvelopeOptions, final?: ErrorModel): LevelMap | null {
   const n = y.length;
   const { from, fitted } = holdout;
   if (from < 8 || n - from < 2) return null;
@@ -172,12 +178,27 @@ export function levelMap(y: Float64Array, holdout: Holdout, h: number, s: Season
   const STEPS = 1000;
   const floorOf = new Float64Array(STEPS + 1);
   for (let j = 0; j <= STEPS; j++) floorOf[j] = Math.max(j > 0 ? floorOf[j - 1] : 0, calibrated(j / STEPS));
-  return (q) => {
+  const map = (q: number) => {
     const c = Math.abs(2 * q - 1);
     const cw = Math.max(calibrated(c), floorOf[Math.floor(c * STEPS)]);
     const u = q >= 0.5 ? 0.5 + cw / 2 : 0.5 - cw / 2;
     return Math.min(CAL_LEVELS[CAL_LEVELS.length - 1], Math.max(CAL_LEVELS[0], u));
   };
+  // where even the widest level read (99.9%) covered less of the holdout than the most n values
+  // can certify, n / (n + 1), no level reaches far enough: the distances from the point forecast
+  // are stretched as a normal's z would be (at most 3×). Fresh 1-hour 1-minute windows, dense
+  // (32 seeds each): code 84.6% → 85.5% at 90% (99%: 91.7% → 92.7%), conversation 90.0% → 91.6%
+  // (93.4% → 94.9%); the real conversation trace at 10 s 97.9% → 98.8% at 99%; nothing else moved
+  // by more than 0.3 point
+  const top = 2 * CAL_LEVELS[CAL_LEVELS.length - 1] - 1;
+  const hTop = hc[Math.floor((top * GRID) / 2)];
+  const stretch = (q: number) => {
+    const c = Math.abs(2 * q - 1);
+    const t = Math.min((c * (nEff + 1)) / nEff, nEff / (nEff + 1), top);
+    if (hTop >= t || hTop <= 0) return 1;
+    return Math.min(MAX_STRETCH, probit((1 + t) / 2) / probit((1 + hTop) / 2));
+  };
+  return Object.assign(map, { stretch });
 }
 
 /** The mean absolute standardised error over every step ahead (0 with none). */

@@ -69,6 +69,16 @@ describe('interval calibration on the holdout (calibrate.ts)', () => {
     for (const q of [0.005, 0.05, 0.95, 0.995]) expect(Math.abs(mixed(q) - 0.5)).toBeGreaterThanOrEqual(Math.abs(q - 0.5) - 1e-12);
   });
 
+  it('stretches the distances where even the widest level falls short on the holdout', () => {
+    // errors before the holdout a tenth of its own: no level reaches far enough, so a stretch
+    const narrow = levelMap(y, { from, fitted: fit(100.5, from, 0.1) }, 24, s, ENVELOPE_DEFAULTS)!;
+    expect(narrow(0.995)).toBeCloseTo(0.9995, 12);
+    expect(narrow.stretch(0.995)).toBeGreaterThan(1.5);
+    expect(narrow.stretch(0.995)).toBeLessThanOrEqual(3);
+    // calibrated errors: next to none
+    expect(levelMap(y, { from, fitted: fit(100.5, from, 1) }, 24, s, ENVELOPE_DEFAULTS)!.stretch(0.995)).toBeLessThan(1.05);
+  });
+
   it('needs enough holdout values', () => {
     expect(levelMap(y.subarray(0, 30), { from: 20, fitted: fit(100.5, 20, 1) }, 2, s, ENVELOPE_DEFAULTS)).toBeNull();
   });
