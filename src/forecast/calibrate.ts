@@ -23,12 +23,15 @@ import { learnErrors, predictive, stepQuantiles, type ErrorModel } from './predi
  * the finite-sample target of split conformal prediction). Wider, as the holdout says; narrower
  * only as far as each third of the holdout allows with one standard error of its coverage in hand.
  *
- * Two-sided, with short holdouts (h18c): over 24 fresh 1-hour 1-minute windows (a 60-step history,
- * whose holdout of 6–18 values held under the 40 PITs once required, so never calibrated) auto's
- * 90% covered 85.1%, now 90.0%; 128 more windows and 64 thinnings of the real hours (seeds
- * 500–531) 85.7% → 90.4% by group mean (99%: 94.3% → 95.8%). The guarded narrowing moves little: the shipped 1-minute tide 91.8% → 90.9%, conv-tiled
- * hourly #2 90.4% → 89.2%; pooled over the holdout instead of by thirds it had cut conv-tiled #1,
- * already under, from 86.9% to 86.2%.
+ * Two-sided, with short holdouts (h18c): over 24 fresh 1-hour 1-minute windows (a 60-step
+ * history, whose holdout of 6–18 values held under the 40 PITs once required, so never
+ * calibrated) auto's 90% covered 85.1%, now 90.0% (90.5% with the stretch below); 128 more
+ * windows and 64 thinnings of the real hours (seeds 500–531) 85.7% → 90.4% by group mean (99%:
+ * 94.3% → 95.8%). The guards leave narrowing rare: of auto's 318 calibrations over the shipped
+ * cases' origins the pooled holdout asked for a narrower 90% in 131, and 1 was narrowed (the
+ * final error model had mostly taken that calm in already); without the second guard the robust
+ * profile alone on the 1-minute tide went 92.0% → 84.3%, and pooled over the holdout instead of
+ * by thirds conv-tiled hourly #1, already under, 86.9% → 86.2%.
  *
  * Measured (36 real, tiled and fresh series): learning the calibration's error model from the
  * full fit's errors instead (which include the holdout's own) left conv-tiled hourly #1 and #3 at
