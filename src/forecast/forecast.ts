@@ -102,14 +102,20 @@ export function forecast(
   // (see calibrate.ts): the fit on the history before it, scored on what followed
   const em = learnErrors(clean, fitted, h, seasons);
   const holdout = fitted.holdout !== undefined ? fitted.holdout : holdoutFit(model, clean, seasons, h);
-  const map = holdout ? levelMap(clean, holdout, h, seasons, envOpts) : null;
+  const map = holdout ? levelMap(clean, holdout, h, seasons, envOpts, em) : null;
   const p = predictive(em, map ? levels.map(map) : levels);
   const quantiles = new Map<number, Float64Array>(levels.map((q) => [q, new Float64Array(h)]));
   const cols = levels.map((q) => quantiles.get(q)!);
   const row = new Float64Array(levels.length);
+  // where no level reached far enough on the holdout, the distances are stretched (calibrate.ts)
+  const stretch = levels.map((q) => (map ? map.stretch(q) : 1));
   for (let k = 0; k < h; k++) {
     stepQuantiles(p, k, mean[k], upper[k], row);
-    for (let i = 0; i < levels.length; i++) cols[i][k] = row[i];
+    for (let i = 0; i < levels.length; i++) {
+      let v = stretch[i] > 1 ? Math.min(upper[k], Math.max(0, mean[k] + (row[i] - mean[k]) * stretch[i])) : row[i];
+      if (i > 0 && v < cols[i - 1][k]) v = cols[i - 1][k];
+      cols[i][k] = v;
+    }
   }
   const name = model instanceof AutoModel && model.lastChoice ? `auto:${model.lastChoice.model}` : model.name;
   return { model: name, mean, quantiles, upper, valid: true, notes: [...notes, ...fitted.notes] };
