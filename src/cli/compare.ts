@@ -14,6 +14,7 @@ import { splitValues } from '../sweep/grid.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
+import type { SeedInfo } from './comparePolicies.js';
 
 /** Options of `tidecast compare` as commander hands them over. */
 export interface CompareFlags extends SimFlags {
@@ -153,20 +154,18 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
   if (ctx.policies) {
-    const { comparePoliciesAction, searchSeeds, searchSeedPoolCosts } = await import('./comparePolicies.js');
+    const { comparePoliciesAction, searchSeedInfo } = await import('./comparePolicies.js');
     const opts = { workers: ctx.workers, limits: ctx.limits, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop, prune: ctx.searchPrune };
-    let seeds: Map<string, number> | undefined;
-    let seedPoolCosts: Map<string, number> | undefined;
+    let info: SeedInfo | undefined;
     let proxy: { slice: string; replicationsRun: number } | undefined;
     if (ctx.searchSlice !== undefined) {
       // the same comparison on the scenario's first stretch, its JSON the seeds (they guide; every verdict that decides is the scenario's own)
       const slice = [...ctx.sets, ...sliceSets(loadScenario(ctx.variants[0].file, ctx.sets), ctx.searchSlice.startS, ctx.searchSlice.durationS)];
       const r = await comparePoliciesAction(ctx.variants[0].file, ctx.policies, slice, { ...opts, format: 'json' }, progress && ((label, done, total) => progress(`slice: ${label}`, done, total)));
-      seeds = searchSeeds(ctx.searchFrom!, r.stdout);
-      seedPoolCosts = searchSeedPoolCosts(ctx.searchFrom!, r.stdout);
+      info = searchSeedInfo(ctx.searchFrom!, r.stdout);
       proxy = { slice: `${ctx.searchFrom!.slice(6)}${ctx.searchSlice.auto ? ` (from ${formatDuration(ctx.searchSlice.startS)}, where the arrival rate rises most)` : ''}`, replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
-    } else if (ctx.searchFrom) [seeds, seedPoolCosts] = await seedsFrom(ctx.searchFrom);
-    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds, seedPoolCosts, proxy }, progress);
+    } else if (ctx.searchFrom) info = await seedsFrom(ctx.searchFrom);
+    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds: info?.seeds, seedPoolCosts: info?.poolCosts, seedLeans: info?.leans, proxy }, progress);
   }
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
@@ -236,7 +235,7 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
 }
 
 /** Reads `--search-from`'s file into seeds (one-line errors naming it). */
-async function seedsFrom(file: string): Promise<[Map<string, number>, Map<string, number>]> {
+async function seedsFrom(file: string): Promise<SeedInfo> {
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {
@@ -244,6 +243,5 @@ async function seedsFrom(file: string): Promise<[Map<string, number>, Map<string
   } catch (e) {
     throw new UserError(`--search-from ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected the JSON of an earlier compare --policies`);
   }
-  const { searchSeeds, searchSeedPoolCosts } = await import('./comparePolicies.js');
-  return [searchSeeds(file, text), searchSeedPoolCosts(file, text)];
+  return (await import('./comparePolicies.js')).searchSeedInfo(file, text);
 }

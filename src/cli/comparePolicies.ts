@@ -38,7 +38,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; seedPoolCosts?: ReadonlyMap<string, number>; prune?: boolean; proxy?: { slice: string; replicationsRun: number } },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; seedPoolCosts?: ReadonlyMap<string, number>; seedLeans?: ReadonlyMap<string, number>; prune?: boolean; proxy?: { slice: string; replicationsRun: number } },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -98,7 +98,7 @@ export async function comparePoliciesAction(
     const evaluate = Number.isFinite(bar) ? pruningEvaluator(screening, meets, reps, bar, (v, s) => { const o = seen.get(v); if (!o || (o as { replications: number }).replications <= (s as { replications: number }).replications) seen.set(v, s); }) : screening;
     let r: ScreenedResult & { pruned?: Pruned };
     try {
-      r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`));
+      r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`), opts.seedLeans?.get(`${name} ${knob.key}`));
     } catch (e) {
       if (!(e instanceof RuleLoses)) throw e;
       const evaluations = [...seen].map(([value, summary]) => ({ key: knob.key, value, summary, meets: meets(summary) }));
@@ -249,20 +249,33 @@ export function searchSeeds(file: string, text: string): Map<string, number> {
   return seeds;
 }
 
-/**
- * The pool's cost of each seed of `searchSeeds` (its evaluation's `poolCost` there), keyed the same
- * way; a seed without a finite cost is left out. The order `--search-prune` searches a policy's
- * rules in: the cheapest on the proxy first.
- */
-export function searchSeedPoolCosts(file: string, text: string): Map<string, number> {
+/** What an earlier `compare --policies` JSON says about each knob (keyed as `searchSeeds`): the seeds, their pools' costs, and the richest setting leaner than each seed that missed. */
+export interface SeedInfo {
+  seeds: Map<string, number>;
+  /** The pool's cost of each seed there: the order `--search-prune` searches a policy's rules in (the cheapest first). */
+  poolCosts: Map<string, number>;
+  /** The richest setting leaner than the seed that missed there (stopped ones too): the proxy's own bracket, the seed's first step. */
+  leans: Map<string, number>;
+}
+
+/** `searchSeeds`, and for each seed its pool's cost and the proxy's lean end (`SeedInfo`; a value not finite is left out). */
+export function searchSeedInfo(file: string, text: string): SeedInfo {
   const seeds = searchSeeds(file, text);
   const policies = (JSON.parse(text) as { policies: Record<string, { evaluations?: { key: string; value: number; meets: boolean; poolCost?: number | null }[] }> }).policies;
-  const costs = new Map<string, number>();
+  const poolCosts = new Map<string, number>();
+  const leans = new Map<string, number>();
   for (const [name, p] of Object.entries(policies)) {
     for (const e of Array.isArray(p?.evaluations) ? p.evaluations : []) {
-      const k = `${name} ${e?.key}`;
-      if (e && e.meets && seeds.get(k) === e.value && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) costs.set(k, e.poolCost);
+      if (!e || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
+      const k = `${name} ${e.key}`;
+      const seed = seeds.get(k);
+      if (seed === undefined) continue;
+      if (e.meets && seed === e.value && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) poolCosts.set(k, e.poolCost);
+      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const leaner = up ? e.value < seed : e.value > seed;
+      const l = leans.get(k);
+      if (!e.meets && leaner && (l === undefined || (up ? e.value > l : e.value < l))) leans.set(k, e.value);
     }
   }
-  return costs;
+  return { seeds, poolCosts, leans };
 }
