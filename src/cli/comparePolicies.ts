@@ -214,7 +214,12 @@ export async function comparePoliciesAction(
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
   for (const [p, searches] of searched.entries()) {
     const won = results[p];
-    for (const x of searches.filter((y) => y.pruned)) lines.push('', `${won.policy}: its ${x.key.split('.').pop()} rule was not searched to the end: ${x.key.split('.').pop()}=${x.pruned!.value} missed on all ${reps} replications at a pool of $${x.pruned!.poolCost.toFixed(2)}, more than the $${x.pruned!.bar.toFixed(2)} of a setting of its other rule that met; its settings that meet lie richer and cost more still`);
+    for (const x of searches.filter((y) => y.pruned)) {
+      // cents, or as many digits as tell the two apart
+      let d = 2;
+      while (d < 8 && x.pruned!.poolCost.toFixed(d) === x.pruned!.bar.toFixed(d)) d++;
+      lines.push('', `${won.policy}: its ${x.key.split('.').pop()} rule was not searched to the end: ${x.key.split('.').pop()}=${x.pruned!.value} missed on all ${reps} replications at a pool of $${x.pruned!.poolCost.toFixed(d)}, more than the $${x.pruned!.bar.toFixed(d)} of a setting of its other rule that met; its settings that meet lie richer and cost more still`);
+    }
   }
   lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}${opts.proxy ? `; seeded from the same comparison on ${opts.proxy.slice.includes('+') ? `the slice ${opts.proxy.slice}` : `the first ${opts.proxy.slice}`}, ${opts.proxy.replicationsRun} replications of it` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };

@@ -152,7 +152,9 @@ describe('tidecast compare --policies', () => {
     expect(o.meetsBudget).toBe(true);
     const kept = o.evaluations.find((e: { key: string; value: number }) => o.setting[e.key] === e.value);
     expect(kept.replications).toBe(2);
-    for (const p of o.notSearchedToEnd ?? []) {
+    // here the window rule (scale) loses: 0.931866 missed on both at a pool of $1.733, the Erlang rule met at $1.729
+    expect(o.notSearchedToEnd?.length).toBe(1);
+    for (const p of o.notSearchedToEnd) {
       // it missed on every replication at a pool costlier than a setting of the other rule that met
       expect(p.poolCost).toBeGreaterThan(p.bar);
       expect(p.bar).toBeGreaterThanOrEqual(o.poolCost);
