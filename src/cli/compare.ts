@@ -8,11 +8,13 @@ import { simulateFile, type Simulated } from '../sim/simulate.js';
 import { get } from '../sim/summary.js';
 import { blameVary, limitsFlags, simSets, toleranceFlag, workersFlag, type SimFlags } from './options.js';
 import { loadScenario } from '../scenario/load.js';
-import { parseDuration } from '../scenario/units.js';
+import { formatDuration, parseDuration } from '../scenario/units.js';
+import { sliceable, sliceSets, steepestRiseStart } from '../compare/proxySlice.js';
 import { splitValues } from '../sweep/grid.js';
 import { guardOutDir, guardOutFile } from './outGuard.js';
 import { writeOutputs } from './run.js';
 import { textTable } from '../report/textTable.js';
+import type { SeedInfo } from './comparePolicies.js';
 
 /** Options of `tidecast compare` as commander hands them over. */
 export interface CompareFlags extends SimFlags {
@@ -23,6 +25,7 @@ export interface CompareFlags extends SimFlags {
   searchMethod?: string;
   searchScreen?: string;
   searchStop?: string;
+  searchPrune?: string;
   searchFrom?: string;
   out?: string;
   force?: boolean;
@@ -51,10 +54,12 @@ export interface CompareContext {
   searchScreen: boolean | 'pool';
   /** Stop a run once its miss of the p99 budget is certain (`--search-stop`). */
   searchStop: boolean;
+  /** Seeded with the proxy's pool costs, search a policy's rules cheapest first and end one once it provably loses (`--search-prune`). */
+  searchPrune: boolean;
   /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
   searchFrom?: string;
-  /** `--search-from slice:<duration>`: the seeds from the same comparison on the scenario's first `searchSlice` seconds (s). */
-  searchSlice?: number;
+  /** `--search-from slice:[<start>|auto+]<duration>`: the seeds from the same comparison on that stretch of the scenario (s; a twelfth of it warm-up). */
+  searchSlice?: { startS: number; durationS: number; auto: boolean };
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -124,33 +129,43 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   if (searchScreen !== 'on' && searchScreen !== 'off' && searchScreen !== 'pool') throw new UserError(`--search-screen: expected "on", "off" or "pool", got "${searchScreen}"`);
   const searchStop = f.searchStop ?? 'on';
   if (searchStop !== 'on' && searchStop !== 'off') throw new UserError(`--search-stop: expected "on" or "off", got "${searchStop}"`);
-  // `slice:<duration>`: the proxy is run first, on the scenario's first <duration> (a twelfth of it the warm-up)
-  let searchSlice: number | undefined;
+  const searchPrune = f.searchPrune ?? 'on';
+  if (searchPrune !== 'on' && searchPrune !== 'off') throw new UserError(`--search-prune: expected "on" or "off", got "${searchPrune}"`);
+  // `slice:[<start>+|auto+]<duration>`: the proxy is run first, on that stretch (a twelfth of it the warm-up)
+  let searchSlice: { startS: number; durationS: number; auto: boolean } | undefined;
   if (f.searchFrom?.startsWith('slice:')) {
     if (!policies) throw new UserError('--search-from slice:<duration> seeds the searches of compare --policies; give --policies too');
-    const d = parseDuration(f.searchFrom.slice(6));
-    const full = loadScenario(variants[0].file, sets).duration;
-    if (typeof d === 'string' || !(d > 0) || !(d < full)) throw new UserError(`--search-from ${f.searchFrom}: expected slice:<duration> shorter than the scenario's ${full} s, such as slice:2h; ${typeof d === 'string' ? d : `got ${d} s`}`);
-    searchSlice = d;
+    const hint = 'expected slice:<duration>, slice:<start>+<duration> or slice:auto+<duration> (the stretch where the arrival rate rises most), such as slice:2h or slice:auto+1h';
+    const spec = f.searchFrom.slice(6);
+    const plus = spec.indexOf('+');
+    const d = parseDuration(plus < 0 ? spec : spec.slice(plus + 1));
+    const head = plus < 0 ? '0' : spec.slice(0, plus).trim();
+    const auto = head.toLowerCase() === 'auto';
+    const start = auto ? 0 : parseDuration(head);
+    const base = loadScenario(variants[0].file, sets);
+    const full = base.duration;
+    if (typeof d === 'string' || typeof start === 'string' || !(d > 0) || !(start >= 0) || !(start + d <= full) || !(d < full)) throw new UserError(`--search-from ${f.searchFrom}: ${hint}, shorter than the scenario's ${full} s (its start included); ${typeof d === 'string' ? d : typeof start === 'string' ? start : `got ${start} s + ${d} s`}`);
+    if ((auto || start > 0) && !sliceable(base)) throw new UserError(`--search-from ${f.searchFrom}: a stretch later than the start needs tidal or Poisson arrivals (a trace cannot be moved); use slice:<duration>`);
+    searchSlice = { startS: auto ? steepestRiseStart(base, d) : start, durationS: d, auto };
   }
-  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchFrom: f.searchFrom, searchSlice, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
+  return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchPrune: searchPrune === 'on', searchFrom: f.searchFrom, searchSlice, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
 
 /** Runs the variants on the same random streams and compares them with the first. */
 export async function compareAction(ctx: CompareContext, progress?: (label: string, done: number, total: number) => void) {
   if (ctx.policies) {
-    const { comparePoliciesAction, searchSeeds } = await import('./comparePolicies.js');
-    const opts = { workers: ctx.workers, limits: ctx.limits, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop };
-    let seeds: Map<string, number> | undefined;
+    const { comparePoliciesAction, searchSeedInfo } = await import('./comparePolicies.js');
+    const opts = { workers: ctx.workers, limits: ctx.limits, format: ctx.format, steps: ctx.searchSteps, tolerance: ctx.searchTolerance, method: ctx.searchMethod, screen: ctx.searchScreen, stop: ctx.searchStop, prune: ctx.searchPrune };
+    let info: SeedInfo | undefined;
     let proxy: { slice: string; replicationsRun: number } | undefined;
     if (ctx.searchSlice !== undefined) {
       // the same comparison on the scenario's first stretch, its JSON the seeds (they guide; every verdict that decides is the scenario's own)
-      const slice = [...ctx.sets, `duration=${ctx.searchSlice}`, `warmup=${ctx.searchSlice / 12}`];
+      const slice = [...ctx.sets, ...sliceSets(loadScenario(ctx.variants[0].file, ctx.sets), ctx.searchSlice.startS, ctx.searchSlice.durationS)];
       const r = await comparePoliciesAction(ctx.variants[0].file, ctx.policies, slice, { ...opts, format: 'json' }, progress && ((label, done, total) => progress(`slice: ${label}`, done, total)));
-      seeds = searchSeeds(ctx.searchFrom!, r.stdout);
-      proxy = { slice: ctx.searchFrom!.slice(6), replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
-    } else if (ctx.searchFrom) seeds = await seedsFrom(ctx.searchFrom);
-    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds, proxy }, progress);
+      info = searchSeedInfo(ctx.searchFrom!, r.stdout);
+      proxy = { slice: `${ctx.searchFrom!.slice(6)}${ctx.searchSlice.auto ? ` (from ${formatDuration(ctx.searchSlice.startS)}, where the arrival rate rises most)` : ''}`, replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
+    } else if (ctx.searchFrom) info = await seedsFrom(ctx.searchFrom);
+    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds: info?.seeds, seedPoolCosts: info?.poolCosts, seedLeans: info?.leans, proxy }, progress);
   }
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {
@@ -220,7 +235,7 @@ export function compareTable(runs: (Simulated & { name: string })[], differences
 }
 
 /** Reads `--search-from`'s file into seeds (one-line errors naming it). */
-async function seedsFrom(file: string): Promise<Map<string, number>> {
+async function seedsFrom(file: string): Promise<SeedInfo> {
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {
@@ -228,5 +243,5 @@ async function seedsFrom(file: string): Promise<Map<string, number>> {
   } catch (e) {
     throw new UserError(`--search-from ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected the JSON of an earlier compare --policies`);
   }
-  return (await import('./comparePolicies.js')).searchSeeds(file, text);
+  return (await import('./comparePolicies.js')).searchSeedInfo(file, text);
 }

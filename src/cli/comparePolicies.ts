@@ -4,6 +4,8 @@ import { poolScreened, replicationEvaluator, slots } from '../compare/evaluator.
 import { poolOnlyScenario } from '../sim/poolOnly.js';
 import { countedArrivalsBound } from '../compare/earlyStop.js';
 import { stoppedEarly } from '../compare/policySearch.js';
+import { pruningEvaluator, rivalBar, RuleLoses, type Pruned } from '../compare/rulePrune.js';
+import type { Summary } from '../sim/summary.js';
 import { prepareInputs } from '../workload/build.js';
 import { usableCores } from '../engine/cores.js';
 import { UserError } from '../errors.js';
@@ -36,7 +38,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; proxy?: { slice: string; replicationsRun: number } },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; seedPoolCosts?: ReadonlyMap<string, number>; seedLeans?: ReadonlyMap<string, number>; prune?: boolean; proxy?: { slice: string; replicationsRun: number } },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -72,7 +74,7 @@ export async function comparePoliciesAction(
     if (n === undefined) arrivalBounds.set(r, (n = countedArrivalsBound(base, inputs!, r)));
     return n;
   };
-  const search = async (name: string, knob: Knob): Promise<ScreenedResult> => {
+  const search = async (name: string, knob: Knob, bar = Infinity): Promise<ScreenedResult & { pruned?: Pruned }> => {
     const settings = (value: number): string[] => {
       if (!templates.length) return [`infrastructure.warmPool.policy={ ${POLICY_KEYS[name]}: {} }`, `${knob.key}=${value}`];
       return templates.flatMap(([t, spec]) => {
@@ -90,8 +92,19 @@ export async function comparePoliciesAction(
     };
     const full = replicationEvaluator(runner(false), limit, stopOn ? budget.value : undefined);
     const pools = poolScreen ? replicationEvaluator(runner(true), limit, stopOn ? budget.value : undefined) : null;
-    const evaluate = pools ? poolScreened(full, pools, reps) : full;
-    const r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`));
+    const screening = pools ? poolScreened(full, pools, reps) : full;
+    // a rival rule's confirmed pool (`bar`): this knob's search ends once it provably loses to it
+    const seen = new Map<number, Summary>();
+    const evaluate = Number.isFinite(bar) ? pruningEvaluator(screening, meets, reps, bar, (v, s) => { const o = seen.get(v); if (!o || (o as { replications: number }).replications <= (s as { replications: number }).replications) seen.set(v, s); }) : screening;
+    let r: ScreenedResult & { pruned?: Pruned };
+    try {
+      r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`), opts.seedLeans?.get(`${name} ${knob.key}`));
+    } catch (e) {
+      if (!(e instanceof RuleLoses)) throw e;
+      const evaluations = [...seen].map(([value, summary]) => ({ key: knob.key, value, summary, meets: meets(summary) }));
+      const best = evaluations.find((x) => x.value === e.pruned.value)!;
+      r = { policy: name, key: knob.key, best, meetsBudget: false, evaluations, replicationsRun: 0, confirmed: evaluations.filter((x) => (x.summary as { replications: number }).replications >= reps).length, pruned: e.pruned };
+    }
     // every replication run, a stopped one and its rerun to the end both counted (the reduced model's apart)
     r.replicationsRun = full.runs;
     if (pools) r.poolRuns = pools.runs;
@@ -100,7 +113,24 @@ export async function comparePoliciesAction(
     progress?.(`${name} done`, done, Math.max(bound, done));
     return r;
   };
-  const searched = await Promise.all(policies.map((name, p) => Promise.all(knobs[p].map((knob) => search(name, knob)))));
+  // A policy with several rules (the oracle's window and Erlang-loss rules), each seeded with its
+  // pool's cost on the proxy: its rules are searched one after the other, the cheapest on the proxy
+  // first, and each later one ends once it provably loses to those before (`--search-prune`,
+  // src/compare/rulePrune.ts). Unseeded, or without the proxy's costs, side by side, every rule to
+  // the end: the order must not depend on which thread finishes first (outputs are per seed).
+  const pruneOn = (opts.prune ?? true) && opts.seedPoolCosts !== undefined;
+  const searchPolicy = async (name: string, ks: Knob[]): Promise<(ScreenedResult & { pruned?: Pruned })[]> => {
+    const cost = (k: Knob) => opts.seedPoolCosts?.get(`${name} ${k.key}`);
+    if (!pruneOn || ks.length < 2 || ks.some((k) => cost(k) === undefined)) return Promise.all(ks.map((knob) => search(name, knob)));
+    const order = ks.map((k, i) => i).sort((a, b) => cost(ks[a])! - cost(ks[b])! || a - b);
+    const out: (ScreenedResult & { pruned?: Pruned })[] = new Array(ks.length);
+    for (const i of order) {
+      const done = out.filter((r) => r !== undefined);
+      out[i] = await search(name, ks[i], rivalBar(done.flatMap((r) => r.evaluations), reps));
+    }
+    return out;
+  };
+  const searched = await Promise.all(policies.map((name, p) => searchPolicy(name, knobs[p])));
   // the oracle's two rules: the cheaper stands for it, with every setting tried under either
   const results: PolicyResult[] = searched.map((searches) => ({ ...bestOf(searches), evaluations: searches.flatMap((r) => r.evaluations) }));
   const replicationsRun = searched.flat().reduce((n, r) => n + r.replicationsRun, 0);
@@ -117,12 +147,14 @@ export async function comparePoliciesAction(
     scenario: base.name,
     budget: { metric: 'startLatency.p99', bound: budget.text },
     // how the searches ran: replications run in all, and whether settings were screened on the first
-    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, ...(poolScreen ? { screenModel: 'pools', poolReplicationsRun: poolRuns } : {}), replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, ...(opts.proxy ? { seededFrom: opts.proxy } : {}), stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
+    search: { method: opts.method ?? 'bisect', screen: screenOn && reps > 1, ...(poolScreen ? { screenModel: 'pools', poolReplicationsRun: poolRuns } : {}), replicationsRun, stop: stopOn, seeded: opts.seeds ? opts.seeds.size : 0, prune: pruneOn, ...(opts.proxy ? { seededFrom: opts.proxy } : {}), stoppedEarly: searched.flat().reduce((n, r) => n + r.evaluations.filter((e) => stoppedEarly(e.summary)).length, 0) },
     policies: Object.fromEntries(
-      results.map((r) => [
+      results.map((r, p) => [
         r.policy,
         {
           setting: { [r.key]: r.best.value },
+          // a rule whose search ended once it provably lost to another rule (`--search-prune`): not its cheapest
+          ...(searched[p].some((x) => x.pruned) ? { notSearchedToEnd: searched[p].filter((x) => x.pruned).map((x) => ({ key: x.key, ...x.pruned })) } : {}),
           meetsBudget: r.meetsBudget,
           cost: cost(r),
           poolCost: pool(r),
@@ -180,7 +212,16 @@ export async function comparePoliciesAction(
     ]);
   }
   const lines = textTable(rows[0], rows.slice(1), 'llrrrrrrrrr');
-  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}${opts.proxy ? `; seeded from the same comparison on the first ${opts.proxy.slice}, ${opts.proxy.replicationsRun} replications of it` : ''}); common random numbers`);
+  for (const [p, searches] of searched.entries()) {
+    const won = results[p];
+    for (const x of searches.filter((y) => y.pruned)) {
+      // cents, or as many digits as tell the two apart
+      let d = 2;
+      while (d < 8 && x.pruned!.poolCost.toFixed(d) === x.pruned!.bar.toFixed(d)) d++;
+      lines.push('', `${won.policy}: its ${x.key.split('.').pop()} rule was not searched to the end: ${x.key.split('.').pop()}=${x.pruned!.value} missed on all ${reps} replications at a pool of $${x.pruned!.poolCost.toFixed(d)}, more than the $${x.pruned!.bar.toFixed(d)} of a setting of its other rule that met; its settings that meet lie richer and cost more still`);
+    }
+  }
+  lines.push('', `budget: startLatency.p99 ${budget.text}; each policy's cheapest setting meeting it, found by ${opts.method === 'secant' ? 'secant' : 'bisection'} on its capacity knob${screenOn && reps > 1 ? ` ${poolScreen ? ` screened on the warm pools' reduced model (${poolRuns} replications of it), confirmed on all ${reps} of the full model` : ` screened on the first replication, confirmed on all ${reps}`}` : ''} (${replicationsRun} replications run${json.search.stoppedEarly ? `, ${json.search.stoppedEarly} settings stopped once their miss was certain` : ''}${opts.proxy ? `; seeded from the same comparison on ${opts.proxy.slice.includes('+') ? `the slice ${opts.proxy.slice}` : `the first ${opts.proxy.slice}`}, ${opts.proxy.replicationsRun} replications of it` : ''}); common random numbers`);
   return { stdout: lines.join('\n') + '\n', notes };
 }
 
@@ -211,4 +252,35 @@ export function searchSeeds(file: string, text: string): Map<string, number> {
     }
   }
   return seeds;
+}
+
+/** What an earlier `compare --policies` JSON says about each knob (keyed as `searchSeeds`): the seeds, their pools' costs, and the richest setting leaner than each seed that missed. */
+export interface SeedInfo {
+  seeds: Map<string, number>;
+  /** The pool's cost of each seed there: the order `--search-prune` searches a policy's rules in (the cheapest first). */
+  poolCosts: Map<string, number>;
+  /** The richest setting leaner than the seed that missed there (stopped ones too): the proxy's own bracket, the seed's first step. */
+  leans: Map<string, number>;
+}
+
+/** `searchSeeds`, and for each seed its pool's cost and the proxy's lean end (`SeedInfo`; a value not finite is left out). */
+export function searchSeedInfo(file: string, text: string): SeedInfo {
+  const seeds = searchSeeds(file, text);
+  const policies = (JSON.parse(text) as { policies: Record<string, { evaluations?: { key: string; value: number; meets: boolean; poolCost?: number | null }[] }> }).policies;
+  const poolCosts = new Map<string, number>();
+  const leans = new Map<string, number>();
+  for (const [name, p] of Object.entries(policies)) {
+    for (const e of Array.isArray(p?.evaluations) ? p.evaluations : []) {
+      if (!e || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
+      const k = `${name} ${e.key}`;
+      const seed = seeds.get(k);
+      if (seed === undefined) continue;
+      if (e.meets && seed === e.value && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) poolCosts.set(k, e.poolCost);
+      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const leaner = up ? e.value < seed : e.value > seed;
+      const l = leans.get(k);
+      if (!e.meets && leaner && (l === undefined || (up ? e.value > l : e.value < l))) leans.set(k, e.value);
+    }
+  }
+  return { seeds, poolCosts, leans };
 }

@@ -49,6 +49,7 @@ export async function screenedCheapest(
   method: 'bisect' | 'secant' = 'bisect',
   screen = true,
   seed?: number,
+  seedLean?: number,
 ): Promise<ScreenedResult> {
   // every replication's summary of a setting, and the one-replication screens not yet confirmed
   const full = new Map<number, Summary>();
@@ -67,6 +68,14 @@ export async function screenedCheapest(
     }
     return s;
   };
+  // the seed's first step on the search scale: the width of the proxy's own final bracket (its kept
+  // setting, the seed, to `seedLean`, the richest leaner setting that missed there: within the
+  // tolerance on the proxy, so where the proxy's crossing is the scenario's the seed and one step
+  // bracket it, and each knob needs only its two confirming ends); 2% of the knob's range without one
+  // or where that is wider
+  const span = Math.abs(u(knob.hi) - u(knob.lo));
+  const proxyWidth = seed !== undefined && seedLean !== undefined && Number.isFinite(seed) && Number.isFinite(seedLean) ? Math.abs(u(seed) - u(seedLean)) : NaN;
+  const seedStep = proxyWidth > 0 && proxyWidth < 0.02 * span ? proxyWidth : 0.02 * span;
   if (!screen || replications <= 1) {
     // the plain search (one replication screens nothing), which may stop its certain misses
     const r = await cheapestSetting(policy, knob, meets, (v, mayStop) => (replications <= 1 ? onOne(v, mayStop) : confirm(v, mayStop)), steps, refine, tolerance, method);
@@ -89,8 +98,8 @@ export async function screenedCheapest(
   }
 
   // [rich, lean] around a seed by the screen's verdicts: the nearest setting that met and the
-  // nearest leaner one that missed, widening ×2 from 2% of the knob's range on its search scale;
-  // the knob's own end where none did
+  // nearest leaner one that missed, widening ×2 from 2% of the knob's range on its search scale
+  // (from the proxy's own bracket, `seedStep`, where it gave one); the knob's own end where none did
   async function seedBracket(seed: number): Promise<[number, number]> {
     const hiEnd = knob.up ? knob.hi : knob.lo;
     const loEnd = knob.up ? knob.lo : knob.hi;
@@ -101,7 +110,7 @@ export async function screenedCheapest(
     const met = meets(last);
     let rich = met ? at : hiEnd;
     let lean = met ? loEnd : at;
-    for (let k = 0, step = 0.02 * range; k < 12; k++) {
+    for (let k = 0, step = Math.sign(range) * seedStep; k < 12; k++) {
       const end = met ? loEnd : hiEnd;
       const next = snap(clamp(from(u(at) + (met ? -step : step))));
       if (next === at || next === end) break;

@@ -142,6 +142,31 @@ describe('tidecast compare --policies', () => {
     }
   }, wallGuardMs(COMPARE_CPU_S) + 10_000);
 
+  it('--search-from slice:auto+<duration>: the proxy on the stretch where the arrival rate rises most; the oracle\'s rules one after the other, a losing one not searched to the end', () => {
+    const f = tide('tide5', 9, 'warmPool: { claimLatency: 50ms }');
+    const j = comparePolicies(f, 'oracle', ['--search-from', 'slice:auto+1h', '--set', 'replications=2']);
+    // the tide (period 6 h, peak at 3 h) rises fastest at 1.5 h: the hour from 1 h
+    expect(j.search.seededFrom.slice).toBe('auto+1h (from 60m, where the arrival rate rises most)');
+    expect(j.search.prune).toBe(true);
+    const o = j.policies.oracle;
+    expect(o.meetsBudget).toBe(true);
+    const kept = o.evaluations.find((e: { key: string; value: number }) => o.setting[e.key] === e.value);
+    expect(kept.replications).toBe(2);
+    // here the window rule (scale) loses: 0.931866 missed on both at a pool of $1.733, the Erlang rule met at $1.729
+    expect(o.notSearchedToEnd?.length).toBe(1);
+    for (const p of o.notSearchedToEnd) {
+      // it missed on every replication at a pool costlier than a setting of the other rule that met
+      expect(p.poolCost).toBeGreaterThan(p.bar);
+      expect(p.bar).toBeGreaterThanOrEqual(o.poolCost);
+      const e = o.evaluations.find((x: { key: string; value: number }) => x.key === p.key && x.value === p.value);
+      expect(e.meets).toBe(false);
+      expect(e.replications).toBe(2);
+    }
+    const r = spawnSync(process.execPath, [CLI, 'compare', f, '--policies', 'little', '--search-from', 'slice:5h+2h'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/shorter than the scenario's 21600 s \(its start included\)/);
+  }, 2 * wallGuardMs(COMPARE_CPU_S) + 10_000);
+
   it('needs a p99 budget, and names unknown policies', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'scenarios/enterprise-10k.yaml', '--policies', 'static,magic'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

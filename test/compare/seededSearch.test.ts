@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenedCheapest } from '../../src/compare/screenedSearch.js';
-import { searchSeeds } from '../../src/cli/comparePolicies.js';
+import { searchSeedInfo, searchSeeds } from '../../src/cli/comparePolicies.js';
 import { fakeFleet, knob, meets, pool } from './fakeFleet.js';
 
 describe('screenedCheapest from a seed', () => {
@@ -69,6 +69,24 @@ describe('screenedCheapest from a seed', () => {
     expect(f.runs.length).toBe(15); // 16 before
   });
 
+  it('secant with the proxy\'s own bracket (seedLean) as the first step: a proxy whose crossing is the scenario\'s needs only the two confirming ends, 4 replications; one further off still lands within the tolerance', async () => {
+    for (const [cliffs, seed, lean, most] of [
+      // secant (bisection: 4, 7, 15, 10; either without the proxy's bracket: 8, 8–10, 10–11, 8–11)
+      [[1.068, 1.068], 1.07, 1.066, 4],
+      [[1.06, 1.075], 1.07, 1.066, 6],
+      [[1.1, 1.09], 1.07, 1.066, 10],
+      [[1.02, 1.03], 1.07, 1.066, 10],
+    ] as const) {
+      const f = fakeFleet([...cliffs]);
+      const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'secant', true, seed, lean);
+      expect(r.meetsBudget).toBe(true);
+      expect((r.best.summary as any).replications).toBe(2);
+      expect(r.best.value).toBeGreaterThanOrEqual(f.cliffMean);
+      expect(pool(r.best.summary) / Math.exp(2 * f.cliffMean), `${cliffs}`).toBeLessThanOrEqual(1.01);
+      expect(f.runs.length, `${cliffs}`).toBeLessThanOrEqual(most);
+    }
+  });
+
   it('a seed on a knob whose richest setting misses reports the miss', async () => {
     const f = fakeFleet([9, 9]);
     const r = await screenedCheapest('little', knob, meets, f.evaluate, 2, 6, 6, 0.01, 'bisect', true, 1.1);
@@ -85,5 +103,14 @@ describe('searchSeeds', () => {
     expect(s.get('hpa a.hpa.targetUtilization')).toBe(0.95);
     expect(() => searchSeeds('p.json', 'nope')).toThrow(/^--search-from p.json: expected the JSON of compare --policies/);
     expect(() => searchSeeds('p.json', '{}')).toThrow(/"policies" object/);
+  });
+  it('searchSeedInfo: each seed\'s pool cost and the richest leaner setting that missed (stopped ones too)', () => {
+    const j = { policies: { little: { evaluations: [{ key: 'a.little.headroom', value: 1.1, meets: true, poolCost: 3 }, { key: 'a.little.headroom', value: 1.0, meets: false }, { key: 'a.little.headroom', value: 1.09, meets: false, poolCost: 2.9 }, { key: 'a.little.headroom', value: 1.2, meets: false }] }, hpa: { evaluations: [{ key: 'a.hpa.targetUtilization', value: 0.95, meets: true, poolCost: 5 }, { key: 'a.hpa.targetUtilization', value: 0.97, meets: false, stoppedEarly: true, poolCost: null }, { key: 'a.hpa.targetUtilization', value: 0.99, meets: false }] } } };
+    const i = searchSeedInfo('p.json', JSON.stringify(j));
+    expect(i.seeds.get('little a.little.headroom')).toBe(1.1);
+    expect(i.poolCosts.get('little a.little.headroom')).toBe(3);
+    expect(i.leans.get('little a.little.headroom')).toBe(1.09);
+    expect(i.poolCosts.get('hpa a.hpa.targetUtilization')).toBe(5);
+    expect(i.leans.get('hpa a.hpa.targetUtilization')).toBe(0.97);
   });
 });
