@@ -1,6 +1,6 @@
 import { nelderMead } from '../forecast/nelderMead.js';
 import type { DistributionSpec } from '../random/distributions.js';
-import { gammaP, normCdf, normInv } from './special.js';
+import { gammaP, normCdf, normInv } from '../stats/special.js';
 
 /**
  * Observations grouped in a Prometheus histogram's buckets over a window: `bounds` are the

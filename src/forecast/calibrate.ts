@@ -1,5 +1,5 @@
 import { probit } from 'simple-statistics';
-import { erfc } from '../calibrate/special.js';
+import { erfc } from '../stats/special.js';
 import { envelope, type EnvelopeOptions } from './envelope.js';
 import { isCounts } from './countQuantiles.js';
 import type { ForecastModel, Holdout, Seasons } from './model.js';

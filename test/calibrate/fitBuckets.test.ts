@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketQuantile, fitBuckets, type Buckets } from '../../src/calibrate/fitBuckets.js';
-import { gammaP, lnGamma, normCdf, normInv } from '../../src/calibrate/special.js';
+import { gammaP, lnGamma, normCdf, normInv } from '../../src/stats/special.js';
 import { EXPORT_BOUNDS } from '../../src/model/exportHistograms.js';
 import { makeDistribution, type DistributionSpec } from '../../src/random/distributions.js';
 import { stream } from '../../src/random/rng.js';

@@ -1,5 +1,5 @@
 /**
- * The special functions the bucket fits need: the normal CDF (through erfc, Numerical Recipes'
+ * The special functions the bucket fits (src/calibrate) and the forecast's interval calibration need: the normal CDF (through erfc, Numerical Recipes'
  * Chebyshev fit, relative error < 1.2e-7 everywhere, so far tails keep their log-likelihood),
  * its inverse (Acklam's rational approximation refined by one Halley step, ~1e-15), log Γ
  * (Lanczos, g = 7, ~1e-15) and the regularised lower incomplete gamma P(a, x).
