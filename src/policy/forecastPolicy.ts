@@ -32,11 +32,19 @@ interface FitJob {
   y: Float64Array;
   h: number;
   endS: number;
+  stepS: number;
 }
 
 export class ForecastPolicy implements PoolPolicy {
   readonly name = 'forecast';
   private pathStartS = NaN;
+  /**
+   * The step the history is summed to: `stepS` rounded to a whole number of decision intervals
+   * (at least one), so a step shorter than the interval or not a multiple of it — 1e-300 s, or 60 s
+   * at a 25 s interval — is the step the forecaster is told and the path is read in (it was told
+   * `stepS` while the sums were of 50 s, and a step of 1e-300 s hung the fit).
+   */
+  private step = NaN;
   private path: Map<number, Float64Array> | null = null;
   private pathMean: Float64Array | null = null;
   private fitSteps = 0;
@@ -90,6 +98,8 @@ export class ForecastPolicy implements PoolPolicy {
 
   private decideForecast(obs: PoolObservation): PoolDecision {
     const per = Math.max(1, Math.round(this.stepS / obs.intervalS));
+    const whole = per * obs.intervalS;
+    this.step = Math.abs(whole - this.stepS) <= EPS_S ? this.stepS : whole;
     const steps = Math.floor(obs.arrivals.length / per);
     if (steps < 2) return { target: obs.target, valid: false };
     const endS = obs.nowS - (obs.arrivals.length - steps * per) * obs.intervalS; // end of the last whole step
@@ -107,7 +117,7 @@ export class ForecastPolicy implements PoolPolicy {
       const y = new Float64Array(steps);
       const off = obs.arrivals.length - steps * per;
       for (let i = 0; i < steps * per; i++) y[Math.floor(i / per)] += obs.arrivals[off + i];
-      this.job = { y, h: Math.ceil((this.refitS + obs.leadTimeS) / this.stepS) + 2, endS };
+      this.job = { y, h: Math.ceil((this.refitS + obs.leadTimeS) / this.step) + 2, endS, stepS: this.step };
     }
     if (!this.path) return { target: obs.target, valid: false }; // the first fit is used from the next decision
     // forecast steps covering [now, now + lead time]
@@ -124,14 +134,14 @@ export class ForecastPolicy implements PoolPolicy {
       observed = recentRate(obs, w);
     }
     const at = Math.min(path.length - 1, Math.max(0, this.stepsSince(obs.nowS - w / 2)));
-    const corr = path[at] > 0 ? Math.min(2, Math.max(0.5, (observed * this.stepS) / path[at])) : 1;
+    const corr = path[at] > 0 ? Math.min(2, Math.max(0.5, (observed * this.step) / path[at])) : 1;
     let ahead = 0;
     for (let i = from; i <= Math.max(from, to); i++) ahead = Math.max(ahead, path[Math.min(i, path.length - 1)]);
     // spread: how far the arrivals of a decision interval have fallen from the rate predicted for
     // them, over the last 240 decisions (empirical quantiles of realised / predicted: the
     // nowcast's own error, bursts and noise included); until 40 intervals have been judged, the
     // forecast's one-step-ahead quantiles relative to its mean
-    const central = (ahead / this.stepS) * corr;
+    const central = (ahead / this.step) * corr;
     this.judge(obs);
     const n = Math.min(this.judged, this.errors.length);
     let rates: number[];
@@ -179,13 +189,13 @@ export class ForecastPolicy implements PoolPolicy {
     const j = this.job;
     if (!j) return;
     this.job = null;
-    const f = forecast(j.y, { stepS: this.stepS, horizon: j.h, quantiles: MIXTURE_LEVELS, model: 'auto' });
+    const f = forecast(j.y, { stepS: j.stepS, horizon: j.h, quantiles: MIXTURE_LEVELS, model: 'auto' });
     this.done = { endS: j.endS, mean: f.mean, quantiles: f.quantiles };
   }
 
   /** Whole forecast steps from the path's start to `tS`; times may be absolute (epoch seconds), so
    * a difference that should be a whole number of steps is rounded, not floored, within EPS_S. */
   private stepsSince(tS: number): number {
-    return Math.floor((tS - this.pathStartS + EPS_S) / this.stepS);
+    return Math.floor((tS - this.pathStartS + EPS_S) / this.step);
   }
 }

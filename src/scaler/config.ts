@@ -233,5 +233,20 @@ export function parseScalerConfig(text: string, file = '<scaler config>', sets: 
 function check(c: ScalerConfig, file: string): ScalerConfig {
   if (c.policy.oracle) throw new UserError(`${file}: policy.oracle: the oracle needs future arrivals, which a live scaler cannot see; use forecast, little, predictiveHourly, hpa, kpa or static`);
   if (c.safety.min > c.safety.max) throw new UserError(`${file}: safety.min (${c.safety.min}) is above safety.max (${c.safety.max})`);
+  // the history is kept per interval, and the forecast policy fits on it summed to its step: both bounded (as a scenario's are)
+  const points = c.history / c.interval;
+  if (points > MAX_HISTORY_POINTS) {
+    throw new UserError(`${file}: history: ${c.history} s of history at an interval of ${c.interval} s keeps ${Math.ceil(points).toLocaleString('en-US')} points; expected at most ${MAX_HISTORY_POINTS.toLocaleString('en-US')} (a history of at most ${+(MAX_HISTORY_POINTS * c.interval).toPrecision(3)} s, or a longer interval)`);
+  }
+  const f = c.policy.forecast;
+  if (f && c.history / Math.max(f.step, c.interval) > MAX_FORECAST_HISTORY) {
+    const steps = Math.ceil(c.history / Math.max(f.step, c.interval));
+    throw new UserError(`${file}: policy.forecast.step: ${f.step} s over ${c.history} s of history makes ${steps.toLocaleString('en-US')} forecast steps; expected at most ${MAX_FORECAST_HISTORY.toLocaleString('en-US')} (a step of at least ${+(c.history / MAX_FORECAST_HISTORY).toPrecision(3)} s, or less history)`);
+  }
   return c;
 }
+
+/** Most points of arrival history the scaler keeps (one per interval: 14 days at 1.2 s). */
+const MAX_HISTORY_POINTS = 1_000_000;
+/** Most steps of history the forecast policy fits on, as in a scenario (10 weeks at 1 minute). */
+const MAX_FORECAST_HISTORY = 100_000;

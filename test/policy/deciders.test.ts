@@ -157,6 +157,27 @@ describe('forecast', () => {
     return sum / n;
   }
 
+  it('sums to a whole number of decision intervals and forecasts in that step: a step under the interval, or not a multiple of it, is the rounded one (1e-300 s hung the fit)', () => {
+    const decisions = (stepS: number, intervalS: number): number[] => {
+      const rng = new Rng(3);
+      const p = new ForecastPolicy(0.99, stepS, 600);
+      const arrivals: number[] = [];
+      const out: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        arrivals.push(poisson((20 + 10 * Math.sin(i / 20)) * intervalS, rng));
+        out.push(p.decide({ nowS: intervalS * (i + 1), intervalS, arrivals, ready: 0, target: 0, leadTimeS: 10 }).target);
+      }
+      return out;
+    };
+    // 60 s at a 25 s interval sums two intervals: a 50-s step, decided as a 50-s step is
+    expect(decisions(60, 25)).toEqual(decisions(50, 25));
+    // a step under the interval is the interval
+    const one = decisions(15, 15);
+    expect(decisions(1e-300, 15)).toEqual(one);
+    expect(decisions(7, 15)).toEqual(one);
+    expect(one.slice(100).every((t) => t > 0)).toBe(true);
+  });
+
   it("spreads the rate by how past intervals' arrivals fell from their prediction, less the Poisson part", () => {
     // a steady 20/s: the intervals' counts vary only as Poisson counts do, which Erlang loss already
     // prices, so the pool is the Erlang-loss pool of the rate (up to the nowcast's own error)
