@@ -22,6 +22,8 @@ export async function scalerAction(f: ScalerFlags): Promise<void> {
     if (!c.source.file) throw new UserError(`${f.config}: source: --replay needs a file source (source.file.path)`);
     const source = FileSource.open(c.source.file.path, c.source.file.timeColumn);
     if (!Number.isFinite(source.startS)) throw new UserError(`${c.source.file.path}: no data to replay`);
+    // no decision fits: say so, rather than print nothing and exit 0
+    if (source.startS + c.interval > source.endS + 1e-9) throw new UserError(`${f.config}: interval: ${c.interval} s is longer than the ${+(source.endS - source.startS).toPrecision(6)} s of ${c.source.file.path}: no decision to replay`);
     const r = await startScaler({ ...c, sinks: { ...c.sinks, stdout: true, http: undefined, keda: undefined } }, { source, dryRun: true, log: () => {} });
     try {
       await runReplay(r, c.interval, source.startS, source.endS);

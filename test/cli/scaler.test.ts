@@ -38,6 +38,8 @@ describe('tidecast scaler', () => {
     ['oracle.yaml', 'policy: { oracle: {} }\nsource: { file: { path: x.csv } }\n', /policy\.oracle: the oracle needs future arrivals/],
     ['bad-listen.yaml', 'source: { file: { path: x.csv } }\nsinks: { http: { listen: "8080" } }\n', /bad-listen\.yaml:2: sinks\.http\.listen: expected an address such as 0\.0\.0\.0:8080/],
     ['no-trace.yaml', 'source: { file: { path: nowhere.csv } }\n', /source\.file\.path: cannot read trace file nowhere\.csv \(no such file\)/],
+    // an interval longer than the file: nothing to replay (it printed nothing and exited 0)
+    ['long-interval.yaml', 'interval: 3650d\nsource: { file: { path: traces/azure-llm-2023-code-10s.csv } }\n', /long-interval\.yaml: interval: 315360000 s is longer than the 3440 s of traces\/azure-llm-2023-code-10s\.csv: no decision to replay/],
   ])('a bad config (%s) is one line naming the file, line and key, exit 2', (name, text, message) => {
     const r = tidecast('scaler', '--config', config(name, text), '--replay');
     expect(r.code).toBe(2);
