@@ -1,5 +1,5 @@
 import { probit } from 'simple-statistics';
-import { pooledSteps } from './errors.js';
+import { pooledSteps, sharedTail } from './errors.js';
 
 /**
  * Quantiles for small counts. Where a count series' forecast is a few arrivals per step, the
@@ -83,7 +83,13 @@ export function errorMoments(errs: Float64Array[], minSamples = 50): { mean: Flo
   const h = errs.length;
   const mean = new Float64Array(h).fill(NaN);
   const meanSquare = new Float64Array(h).fill(NaN);
+  const tail = sharedTail(errs);
   for (let k = 0; k < h; k++) {
+    if (k > tail) {
+      mean[k] = mean[tail];
+      meanSquare[k] = meanSquare[tail];
+      continue;
+    }
     const [lo, hi, count] = pooledSteps(errs, k, minSamples);
     if (count === 0) continue;
     let s = 0;

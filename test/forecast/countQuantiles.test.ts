@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { countQuantile } from '../../src/forecast/countQuantiles.js';
 
 /** P(lo ≤ X ≤ hi) for X Poisson(mean), with the backtest's inclusive reading of an interval. */
@@ -46,5 +47,34 @@ describe('countQuantile (mid-quantiles)', () => {
   it('negative binomial: quantiles rise with the variance and stay finite far in the tail', () => {
     expect(countQuantile(5, 50, 0.99)).toBeGreaterThan(countQuantile(5, 5, 0.99));
     expect(Number.isFinite(countQuantile(3, 1e9, 0.995))).toBe(true);
+  });
+});
+
+describe('pooling past the last step with errors', () => {
+  it('every step past the last one with errors pools the same errors, so they are computed once (a 7-day horizon at 10 s took over 2 minutes)', async () => {
+    const { pooledErrors, sharedTail, errorQuantiles } = await import('../../src/forecast/errors.js');
+    const { errorMoments } = await import('../../src/forecast/countQuantiles.js');
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { maxLength: 30 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 1, max: 120 }),
+        (observed, empty, minSamples) => {
+          const errs = [...observed.map((e) => Float64Array.from(e)), ...Array.from({ length: empty }, () => new Float64Array(0))];
+          const tail = sharedTail(errs);
+          const sorted = (k: number) => Array.from(pooledErrors(errs, k, minSamples)).sort((a, b) => a - b);
+          const ref = sorted(Math.min(tail, errs.length - 1));
+          for (let k = tail + 1; k < errs.length; k++) if (JSON.stringify(sorted(k)) !== JSON.stringify(ref)) return false;
+          // and the figures past it are the tail's
+          const q = errorQuantiles(errs, [0.05, 0.5, 0.95], minSamples);
+          const m = errorMoments(errs, minSamples);
+          for (let k = tail + 1; k < errs.length; k++) {
+            if (!Object.is(q.get(0.95)![k], q.get(0.95)![tail]) || !Object.is(m.meanSquare[k], m.meanSquare[tail])) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
