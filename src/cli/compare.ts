@@ -59,7 +59,7 @@ export interface CompareContext {
   /** An earlier compare --policies JSON whose settings seed each knob's bracket (`--search-from`). */
   searchFrom?: string;
   /** `--search-from slice:[<start>|auto+]<duration>`: the seeds from the same comparison on that stretch of the scenario (s; a twelfth of it warm-up). */
-  searchSlice?: { startS: number; durationS: number; auto: boolean };
+  searchSlice?: { startS: number; durationS: number; auto: boolean; sets: string[] };
   sets: string[];
   workers?: number;
   limits?: { maxEvents?: number; maxMemoryBytes?: number };
@@ -132,7 +132,7 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
   const searchPrune = f.searchPrune ?? 'on';
   if (searchPrune !== 'on' && searchPrune !== 'off') throw new UserError(`--search-prune: expected "on" or "off", got "${searchPrune}"`);
   // `slice:[<start>+|auto+]<duration>`: the proxy is run first, on that stretch (a twelfth of it the warm-up)
-  let searchSlice: { startS: number; durationS: number; auto: boolean } | undefined;
+  let searchSlice: CompareContext['searchSlice'];
   if (f.searchFrom?.startsWith('slice:')) {
     if (!policies) throw new UserError('--search-from slice:<duration> seeds the searches of compare --policies; give --policies too');
     const hint = 'expected slice:<duration>, slice:<start>+<duration> or slice:auto+<duration> (the stretch where the arrival rate rises most), such as slice:2h or slice:auto+1h';
@@ -146,7 +146,8 @@ export function compareContext(files: string[], f: CompareFlags): CompareContext
     const full = base.duration;
     if (typeof d === 'string' || typeof start === 'string' || !(d > 0) || !(start >= 0) || !(start + d <= full) || !(d < full)) throw new UserError(`--search-from ${f.searchFrom}: ${hint}, shorter than the scenario's ${full} s (its start included); ${typeof d === 'string' ? d : typeof start === 'string' ? start : `got ${start} s + ${d} s`}`);
     if ((auto || start > 0) && !sliceable(base)) throw new UserError(`--search-from ${f.searchFrom}: a stretch later than the start needs tidal or Poisson arrivals (a trace cannot be moved); use slice:<duration>`);
-    searchSlice = { startS: auto ? steepestRiseStart(base, d) : start, durationS: d, auto };
+    const startS = auto ? steepestRiseStart(base, d) : start;
+    searchSlice = { startS, durationS: d, auto, sets: [...sets, ...sliceSets(base, startS, d)] };
   }
   return { variants, policies, searchSteps, searchTolerance, searchMethod, searchScreen: searchScreen === 'pool' ? 'pool' : searchScreen === 'on', searchStop: searchStop === 'on', searchPrune: searchPrune === 'on', searchFrom: f.searchFrom, searchSlice, sets, workers: workersFlag(f), limits: limitsFlags(f), outDir: f.out, csv: f.csv, format, quiet: !!f.quiet };
 }
@@ -160,8 +161,7 @@ export async function compareAction(ctx: CompareContext, progress?: (label: stri
     let proxy: { slice: string; replicationsRun: number } | undefined;
     if (ctx.searchSlice !== undefined) {
       // the same comparison on the scenario's first stretch, its JSON the seeds (they guide; every verdict that decides is the scenario's own)
-      const slice = [...ctx.sets, ...sliceSets(loadScenario(ctx.variants[0].file, ctx.sets), ctx.searchSlice.startS, ctx.searchSlice.durationS)];
-      const r = await comparePoliciesAction(ctx.variants[0].file, ctx.policies, slice, { ...opts, format: 'json' }, progress && ((label, done, total) => progress(`slice: ${label}`, done, total)));
+      const r = await comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.searchSlice.sets, { ...opts, format: 'json' }, progress && ((label, done, total) => progress(`slice: ${label}`, done, total)));
       info = searchSeedInfo(ctx.searchFrom!, r.stdout);
       proxy = { slice: `${ctx.searchFrom!.slice(6)}${ctx.searchSlice.auto ? ` (from ${formatDuration(ctx.searchSlice.startS)}, where the arrival rate rises most)` : ''}`, replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
     } else if (ctx.searchFrom) info = await seedsFrom(ctx.searchFrom);

@@ -3,7 +3,7 @@ import { screenedCheapest, type ScreenedResult } from '../compare/screenedSearch
 import { poolScreened, replicationEvaluator, slots } from '../compare/evaluator.js';
 import { poolOnlyScenario } from '../sim/poolOnly.js';
 import { countedArrivalsBound } from '../compare/earlyStop.js';
-import { stoppedEarly } from '../compare/policySearch.js';
+import { knobUp, stoppedEarly } from '../compare/policySearch.js';
 import { pruningEvaluator, rivalBar, RuleLoses, type Pruned } from '../compare/rulePrune.js';
 import type { Summary } from '../sim/summary.js';
 import { prepareInputs } from '../workload/build.js';
@@ -245,7 +245,7 @@ export function searchSeeds(file: string, text: string): Map<string, number> {
     for (const e of evs) {
       if (!e || !e.meets || e.stoppedEarly || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
       // leanest: the knob's direction from its name (hpa/kpa: a larger target is leaner)
-      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const up = knobUp(e.key);
       const k = `${name} ${e.key}`;
       const v = seeds.get(k);
       if (v === undefined || (up ? e.value < v : e.value > v)) seeds.set(k, e.value);
@@ -276,7 +276,7 @@ export function searchSeedInfo(file: string, text: string): SeedInfo {
       const seed = seeds.get(k);
       if (seed === undefined) continue;
       if (e.meets && seed === e.value && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) poolCosts.set(k, e.poolCost);
-      const up = !/targetUtilization$|targetPerSandbox$/.test(e.key);
+      const up = knobUp(e.key);
       const leaner = up ? e.value < seed : e.value > seed;
       const l = leans.get(k);
       if (!e.meets && leaner && (l === undefined || (up ? e.value > l : e.value < l))) leans.set(k, e.value);

@@ -55,6 +55,15 @@ export function policyKnob(policy: string, size: number, p = 'infrastructure.war
 }
 
 /**
+ * Whether a knob key (as `policyKnob` names it) adds capacity as it grows (`Knob.up`): all but
+ * hpa's target utilisation and kpa's target per sandbox, where a larger target is leaner. For keys
+ * read back from a JSON, where no `Knob` is at hand.
+ */
+export function knobUp(key: string): boolean {
+  return !/\.hpa\.targetUtilization$|\.kpa\.targetPerSandbox$/.test(key);
+}
+
+/**
  * The knobs searched for a policy: its capacity knob, and for the oracle one per rule (the window
  * rule's scale and the Erlang-loss rule's hit rate; the cheaper result stands for the oracle).
  */

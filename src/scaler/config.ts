@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadConfig, parseConfig, type ConfigKind } from '../config/yamlConfig.js';
 import { UserError } from '../errors.js';
 import { count, duration } from '../scenario/leaves.js';
-import { policySchema } from '../scenario/schema.js';
+import { MAX_FORECAST_HISTORY, policySchema } from '../scenario/schema.js';
 import { DEFAULT_MAX_BYTES } from './httpGet.js';
 import { DEFAULT_MAX_SERIES } from './prometheusSource.js';
 
@@ -233,7 +233,7 @@ export function parseScalerConfig(text: string, file = '<scaler config>', sets: 
 function check(c: ScalerConfig, file: string): ScalerConfig {
   if (c.policy.oracle) throw new UserError(`${file}: policy.oracle: the oracle needs future arrivals, which a live scaler cannot see; use forecast, little, predictiveHourly, hpa, kpa or static`);
   if (c.safety.min > c.safety.max) throw new UserError(`${file}: safety.min (${c.safety.min}) is above safety.max (${c.safety.max})`);
-  // the history is kept per interval, and the forecast policy fits on it summed to its step: both bounded (as a scenario's are)
+  // the history is kept per interval, and the forecast policy fits on it summed to its step: both bounded (the latter as a scenario's is)
   const points = c.history / c.interval;
   if (points > MAX_HISTORY_POINTS) {
     throw new UserError(`${file}: history: ${c.history} s of history at an interval of ${c.interval} s keeps ${Math.ceil(points).toLocaleString('en-US')} points; expected at most ${MAX_HISTORY_POINTS.toLocaleString('en-US')} (a history of at most ${+(MAX_HISTORY_POINTS * c.interval).toPrecision(3)} s, or a longer interval)`);
@@ -248,5 +248,3 @@ function check(c: ScalerConfig, file: string): ScalerConfig {
 
 /** Most points of arrival history the scaler keeps (one per interval: 14 days at 0.12 s, 80 MB). */
 const MAX_HISTORY_POINTS = 10_000_000;
-/** Most steps of history the forecast policy fits on, as in a scenario (10 weeks at 1 minute). */
-const MAX_FORECAST_HISTORY = 100_000;

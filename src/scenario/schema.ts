@@ -396,7 +396,7 @@ export const scenarioSchema = z
 /** Most points of a per-interval series or a rate curve: a year at 30 s, a day at 0.1 s. */
 export const MAX_SERIES_POINTS = 1_000_000;
 /** Most steps of history the forecast policy fits on: 10 weeks at 1 minute, a day at 1 s. */
-const MAX_FORECAST_HISTORY = 100_000;
+export const MAX_FORECAST_HISTORY = 100_000;
 
 /** The tidal arrival specs of a scenario, with their key paths. */
 function tidalSpecs(s: { workload: { arrivals: { tidal?: { step: number; bursts?: { rate: number } } } }; templates?: Record<string, { arrivals?: { tidal?: { step: number; bursts?: { rate: number } } } }> }): [string[], { step: number; bursts?: { rate: number } }][] {

@@ -101,6 +101,8 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
   let valueCol = -1;
   let format: 'requests' | 'intervals' = 'requests';
   let what = '';
+  /** The interval trace's column holds counts per interval (else rates per second). */
+  let byCount = false;
   let firstTimeCell = '';
   let prev = -Infinity;
   // for `auto` reading per row: evenly spaced so far, and which other columns are numeric throughout
@@ -130,7 +132,8 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
       } else {
         valueCol = countName ? col(countName, 'count') : rateName ? col(rateName, 'rate') : -1;
         if (valueCol < 0) throw new UserError(`${file}:1: an interval trace needs a "count" or "rate" column; the columns are ${row.join(', ')}`);
-        what = countName ? 'a non-negative count' : 'a non-negative rate';
+        byCount = !!countName;
+        what = byCount ? 'a non-negative count' : 'a non-negative rate';
       }
       return;
     }
@@ -185,7 +188,6 @@ export function parseTrace(spec: TraceSpec, { file, text }: { file: string; text
   }
 
   const counts = values.done();
-  const byCount = what === 'a non-negative count';
   if (n < 2) throw new UserError(`${file}: an interval trace needs at least two rows to know its step`);
   // the smallest gap between rows: a first row or two missing (a scrape that started late) must not double the step
   let step = Infinity;
