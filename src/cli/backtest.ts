@@ -5,6 +5,7 @@ import { MODEL_NAMES, type ModelName } from '../forecast/forecast.js';
 import { intFlag } from './options.js';
 import { checkSteps, durationFlag, loadCounts, MAX_FORECAST_STEPS } from './series.js';
 import { textTable } from '../report/textTable.js';
+import { progressBar } from './progress.js';
 import { droppedTailNote } from '../forecast/series.js';
 
 /** Options of `tidecast backtest`. */
@@ -17,6 +18,7 @@ export interface BacktestFlags {
   traceFormat?: string;
   timeColumn?: string;
   countColumn?: string;
+  quiet?: boolean;
 }
 
 /** `tidecast backtest`: rolling-origin accuracy of each model, as a table or JSON. */
@@ -37,7 +39,14 @@ export function backtestAction(file: string, f: BacktestFlags): { stdout: string
   if (series.counts.length < horizon * (origins + 1)) {
     throw new UserError(`${file}: ${series.counts.length} steps of ${stepS} s hold no ${origins} origins of ${horizon} steps after some history; lower --origins or --horizon`);
   }
-  const scores = backtest(series.counts, { stepS, horizon, origins, models }, () => performance.now());
+  // each origin fits every model (later ones on more history, so the ETA runs a little short early on)
+  const bar = progressBar('tidecast backtest', !!f.quiet, 'origins');
+  let scores;
+  try {
+    scores = backtest(series.counts, { stepS, horizon, origins, models }, () => performance.now(), (done, total) => bar.update(done, total));
+  } finally {
+    bar.stop();
+  }
   if (format === 'json') return { stdout: JSON.stringify({ file, stepS, horizonSteps: horizon, origins, notes, scores }, null, 2) + '\n', notes };
   const head = ['model', 'MASE', 'sMAPE %', 'RMSE', 'pinball p50', 'p90', 'p99', 'cover 90%', 'cover 99%', 'fit ms', 'chosen'];
   const rows = scores.map((s) => [

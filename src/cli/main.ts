@@ -242,7 +242,8 @@ program
   .option('--trace-format <format>', 'auto, requests, intervals or azure-functions', 'auto')
   .option('--time-column <name>', 'the trace\'s time column (default: the first)')
   .option('--count-column <name>', 'the trace\'s count column (default: one named count, or rate)')
-  .action(async (file: string, flags: BacktestFlags) => emitResult((await import('./backtest.js')).backtestAction(file, flags)));
+  .option('--quiet', 'print nothing on stderr (no progress)')
+  .action(async (file: string, flags: BacktestFlags) => emitResult((await import('./backtest.js')).backtestAction(file, flags), flags.quiet));
 
 program
   .command('scaler')

@@ -1,4 +1,5 @@
 import type { ModelName } from './forecast.js';
+import type { Forecast } from './model.js';
 import { forecast, makeModel, seasonsFor } from './forecast.js';
 import { SeasonalNaive } from './seasonalNaive.js';
 import { isCounts } from './countQuantiles.js';
@@ -63,74 +64,102 @@ export function maseScale(train: Float64Array, stepS: number): number {
   return scale > 0 ? scale : 1;
 }
 
+/** One model's running scores over the origins (sums in origin order, as before). */
+class Scores {
+  private absScaled = 0;
+  private smape = 0;
+  private sq = 0;
+  private count = 0;
+  private in90 = 0;
+  private in99 = 0;
+  private hit90 = 0;
+  private hit99 = 0;
+  private readonly qs = new Float64Array(PIT_LEVELS.length);
+  private readonly pin: Record<string, number> = Object.fromEntries([0.5, 0.9, 0.99].map((q) => [String(q), 0]));
+  private ms = 0;
+  private fits = 0;
+  private readonly chosen: Record<string, number> = {};
+
+  constructor(
+    private readonly model: ModelName,
+    private readonly counts: boolean,
+  ) {}
+
+  /** Scores forecast `f` of `h` steps, made at origin `o` of `y` (`scale`: MASE's there) in `ms` milliseconds. */
+  add(f: Forecast, y: Float64Array, o: number, h: number, scale: number, ms: number): void {
+    this.ms += ms;
+    this.fits++;
+    this.chosen[f.model] = (this.chosen[f.model] ?? 0) + 1;
+    const n = y.length;
+    for (let k = 0; k < h && o + k < n; k++) {
+      const a = y[o + k];
+      const p = f.mean[k];
+      this.absScaled += Math.abs(a - p) / scale;
+      this.smape += a + p > 0 ? (200 * Math.abs(a - p)) / (Math.abs(a) + Math.abs(p)) : 0;
+      this.sq += (a - p) ** 2;
+      const q = (l: number) => f.quantiles.get(l)![k];
+      if (a >= q(0.05) && a <= q(0.95)) this.hit90++;
+      if (a >= q(0.005) && a <= q(0.995)) this.hit99++;
+      if (this.counts) {
+        PIT_LEVELS.forEach((l, i) => (this.qs[i] = q(l)));
+        this.in90 += pitCoverage(PIT_LEVELS, this.qs, a, 0.1);
+        this.in99 += pitCoverage(PIT_LEVELS, this.qs, a, 0.01);
+      }
+      for (const l of [0.5, 0.9, 0.99]) {
+        const d = a - q(l);
+        this.pin[String(l)] += d >= 0 ? l * d : (l - 1) * d;
+      }
+      this.count++;
+    }
+  }
+
+  result(): BacktestScore {
+    const count = this.count;
+    const pin = this.pin;
+    for (const l of Object.keys(pin)) pin[l] /= Math.max(1, count);
+    return {
+      model: this.model,
+      mase: this.absScaled / count,
+      smape: this.smape / count,
+      rmse: Math.sqrt(this.sq / count),
+      pinball: pin,
+      coverage90: (this.counts ? this.in90 : this.hit90) / count,
+      coverage99: (this.counts ? this.in99 : this.hit99) / count,
+      hits90: this.hit90 / count,
+      hits99: this.hit99 / count,
+      fitMs: this.ms / Math.max(1, this.fits),
+      chosen: this.chosen,
+    };
+  }
+}
+
 /**
  * Rolling-origin evaluation: for each of `origins` origins spaced `horizon` apart at the end of
  * the series, every model is refitted on the data before the origin and forecasts `horizon`
- * steps, scored against what happened. Pure but for `clock`, which the CLI passes in to time fits.
+ * steps, scored against what happened. Pure but for `clock`, which the CLI passes in to time fits,
+ * and `onOrigin(done, total)`, called after each origin's fits, for progress: origins go in order
+ * and every model is fitted at each, so each unit of progress costs about the same (later
+ * origins a little more: more history).
  */
 export function backtest(
   y: Float64Array,
   opts: { stepS: number; horizon: number; origins: number; models: readonly ModelName[] },
   clock: () => number = () => 0,
+  onOrigin: (done: number, total: number) => void = () => {},
 ): BacktestScore[] {
   const h = opts.horizon;
-  const n = y.length;
-  const origins = backtestOrigins(n, h, opts.origins);
-  return opts.models.map((name) => {
-    let absScaled = 0;
-    let smape = 0;
-    let sq = 0;
-    let count = 0;
-    let in90 = 0;
-    let in99 = 0;
-    let hit90 = 0;
-    let hit99 = 0;
-    const counts = isCounts(y);
-    const qs = new Float64Array(PIT_LEVELS.length);
-    const pin: Record<string, number> = Object.fromEntries([0.5, 0.9, 0.99].map((q) => [String(q), 0]));
-    let ms = 0;
-    const chosen: Record<string, number> = {};
-    for (const o of origins) {
-      const train = y.subarray(0, o);
-      const scale = maseScale(train, opts.stepS);
+  const origins = backtestOrigins(y.length, h, opts.origins);
+  const counts = isCounts(y);
+  const scores = opts.models.map((name) => new Scores(name, counts));
+  origins.forEach((o, i) => {
+    const train = y.subarray(0, o);
+    const scale = maseScale(train, opts.stepS);
+    opts.models.forEach((name, m) => {
       const t0 = clock();
       const f = forecast(train, { stepS: opts.stepS, horizon: h, quantiles: PIT_LEVELS, model: makeModel(name, h) });
-      ms += clock() - t0;
-      chosen[f.model] = (chosen[f.model] ?? 0) + 1;
-      for (let k = 0; k < h && o + k < n; k++) {
-        const a = y[o + k];
-        const p = f.mean[k];
-        absScaled += Math.abs(a - p) / scale;
-        smape += a + p > 0 ? (200 * Math.abs(a - p)) / (Math.abs(a) + Math.abs(p)) : 0;
-        sq += (a - p) ** 2;
-        const q = (l: number) => f.quantiles.get(l)![k];
-        if (a >= q(0.05) && a <= q(0.95)) hit90++;
-        if (a >= q(0.005) && a <= q(0.995)) hit99++;
-        if (counts) {
-          PIT_LEVELS.forEach((l, i) => (qs[i] = q(l)));
-          in90 += pitCoverage(PIT_LEVELS, qs, a, 0.1);
-          in99 += pitCoverage(PIT_LEVELS, qs, a, 0.01);
-        }
-        for (const l of [0.5, 0.9, 0.99]) {
-          const d = a - q(l);
-          pin[String(l)] += d >= 0 ? l * d : (l - 1) * d;
-        }
-        count++;
-      }
-    }
-    for (const l of Object.keys(pin)) pin[l] /= Math.max(1, count);
-    return {
-      model: name,
-      mase: absScaled / count,
-      smape: smape / count,
-      rmse: Math.sqrt(sq / count),
-      pinball: pin,
-      coverage90: (counts ? in90 : hit90) / count,
-      coverage99: (counts ? in99 : hit99) / count,
-      hits90: hit90 / count,
-      hits99: hit99 / count,
-      fitMs: ms / Math.max(1, origins.length),
-      chosen,
-    };
+      scores[m].add(f, y, o, h, scale, clock() - t0);
+    });
+    onOrigin(i + 1, origins.length);
   });
+  return scores.map((s) => s.result());
 }

@@ -81,6 +81,21 @@ describe('tidecast backtest and trace tools', () => {
     expect(t.stdout).toMatch(/^model\s+MASE\s+sMAPE %/);
   });
 
+  it('backtest shows its progress in origins (every model fitted at each) where asked, and none with --quiet', () => {
+    const env = { ...process.env, TIDECAST_PROGRESS: '0.000001' };
+    const args = ['backtest', 'traces/tidal-5w-1h.csv', '--step', '1h', '--horizon', '24h', '--origins', '4', '--models', 'seasonal-naive-weekly,auto', '--format', 'json'];
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.map((l) => l.match(/(\d+)\/4 origins/)?.[1])).toEqual(['1', '2', '3', '4']);
+    expect(lines[3]).toMatch(/^tidecast backtest: 4\/4 origins, 100%, .* elapsed, ETA 0s$/);
+    const q = spawnSync(process.execPath, [CLI, ...args, '--quiet'], { encoding: 'utf8', env });
+    expect(q.stderr).toBe('');
+    const noTimes = (out: string) => out.replace(/"fitMs": [\d.e+-]+/g, '');
+    expect(noTimes(q.stdout)).toBe(noTimes(r.stdout));
+    expect(JSON.parse(q.stdout).scores.map((s: { model: string }) => s.model)).toEqual(['seasonal-naive-weekly', 'auto']);
+  });
+
   it('trace synth is seeded; import resamples per-request traces; inspect finds the day and the week', () => {
     const a = tidecast('trace', 'synth', '--days', '14', '--step', '1h', '--peak', '100/s', '--trough', '10/s', '--seed', '3');
     const b = tidecast('trace', 'synth', '--days', '14', '--step', '1h', '--peak', '100/s', '--trough', '10/s', '--seed', '3');
