@@ -190,6 +190,7 @@ export function simpyRow(child: (kind: string) => Record<string, number>): void 
     const b = tc();
     const lb = child('mmc-1m-loop');
     const m = tc(CLI);
+    const bare = child('mmc-1m-bare');
     const spLoop = sp.out.loopSeconds as number;
     const spLoopCpu = sp.out.loopCpuSeconds as number;
     const whole = (a.wallS + b.wallS) / 2;
@@ -203,7 +204,8 @@ export function simpyRow(child: (kind: string) => Record<string, number>): void 
         `  loop (SimPy's simulate(); tidecast's run from the fleet's start to the last event, cold process), wall: tidecast ${f(la.loopWallS)} / ${f(lb.loopWallS)} s, SimPy ${f(spLoop)} s → ${f(spLoop / loopWall, 1)}×  [target ≥ 30×]; ` +
         `CPU: tidecast ${f(la.loopCpuS)} / ${f(lb.loopCpuS)} s, SimPy ${f(spLoopCpu)} s → ${f(spLoopCpu / loopCpu, 1)}×\n` +
         `  tidecast's runReplications whole (engine and fleet built, the loop, figures gathered): wall ${f(la.runsWallS)} / ${f(lb.runsWallS)} s (CLI summary: ${f(a.loopS)} / ${f(b.loopS)} s) → ${f(spLoop / ((la.runsWallS + lb.runsWallS) / 2), 1)}×, ` +
-        `CPU ${f(la.runsCpuS)} / ${f(lb.runsCpuS)} s → ${f(spLoopCpu / ((la.runsCpuS + lb.runsCpuS) / 2), 1)}×`,
+        `CPU ${f(la.runsCpuS)} / ${f(lb.runsCpuS)} s → ${f(spLoopCpu / ((la.runsCpuS + lb.runsCpuS) / 2), 1)}×\n` +
+        `  the engine's floor (src/bench/bareMmc.ts: the same M/M/c straight on the engine, no fleet model; not a product path): wall ${f(bare.loopWallS)} s → ${f(spLoop / bare.loopWallS, 1)}×, CPU ${f(bare.loopCpuS)} s`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { loadScenario, parseScenario } from '../scenario/load.js';
 import { runReplication } from '../sim/replication.js';
 import { prepareInputs } from '../workload/build.js';
 import { forecastSpeed } from './forecastSpeed.js';
+import { bareMmcCase } from './bareMmc.js';
 import { contentionRows, helperDropCase, mmcLoopCase, simpyRow } from './contention.js';
 import { heapHold } from './heapHold.js';
 import { scalerBench, SIDECAR_NODE_OPTIONS } from './scalerBench.js';
@@ -43,6 +44,7 @@ async function runCase(kind: string): Promise<Record<string, number>> {
     return { events: r.events, wallSeconds: r.wallSeconds, eventsPerSecond: r.events / r.wallSeconds, sessionsPerSecond: m.sessions.arrived / r.wallSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024 };
   }
   if (kind === 'mmc-1m-loop') return mmcLoopCase();
+  if (kind === 'mmc-1m-bare') return bareMmcCase();
   if (kind === 'kimi-2h-helper') return helperDropCase(true);
   if (kind === 'kimi-2h-auto') return helperDropCase('auto');
   if (kind === 'kimi-2h-inthread') return helperDropCase(false);
