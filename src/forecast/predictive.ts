@@ -20,7 +20,15 @@ export interface ErrorModel {
   moments: { mean: Float64Array; meanSquare: Float64Array } | null;
   /** The small-count variance function aμ + bμ² (count series only). */
   vf: { a: number; b: number } | null;
+  /**
+   * What followed a forecast of (nearly) nothing: the mean and variance of the counts whose
+   * out-of-sample forecast was under ½ (count series with at least 20 such; else null).
+   */
+  nearZero: { mean: number; variance: number } | null;
 }
+
+/** Forecasts under this count are read as "nothing", where `nearZero` applies. */
+const NEAR_ZERO = 0.5;
 
 /** Learns the error model of `fitted` on its history `y` for `h` steps ahead. */
 export function learnErrors(y: Float64Array, fitted: Fitted, h: number, seasons: Seasons): ErrorModel {
@@ -34,8 +42,36 @@ export function learnErrors(y: Float64Array, fitted: Fitted, h: number, seasons:
   // small counts: negative-binomial quantiles with the errors' bias and variance at that level,
   // at least the variance function aμ + bμ² fitted on the small-count errors (countVariance)
   const moments = counts ? errorMoments(errs) : null;
-  const vf = levelsAt ? countVariance(errs.map((e, j) => Array.from(e, (v, i) => v * errorScale(levelsAt[j][i], floor))), levelsAt) : null;
-  return { errs, floor, moments, vf };
+  const raw = levelsAt ? errs.map((e, j) => Array.from(e, (v, i) => v * errorScale(levelsAt[j][i], floor))) : null;
+  const vf = raw && levelsAt ? countVariance(raw, levelsAt) : null;
+  return { errs, floor, moments, vf, nearZero: raw && levelsAt ? nearZeroCounts(raw, levelsAt) : null };
+}
+
+/**
+ * The counts that followed forecasts under NEAR_ZERO (`raw[j][i]` an error y − ŷ, `level[j][i]`
+ * its ŷ): their mean and variance, or null with fewer than 20. Why: a median-based profile of a
+ * sparse count forecasts 0 where nights hold 0.3 a step, and the errors' bias, pooled over every
+ * level and scaled to a forecast of 0, pulled the count's mean to 0, so every quantile was 0 and
+ * each 1 or 2 at night fell outside the 90% interval (a weekday series with quiet nights:
+ * 80.6% covered).
+ */
+function nearZeroCounts(raw: readonly number[][], level: readonly number[][]): { mean: number; variance: number } | null {
+  let n = 0;
+  let s = 0;
+  let ss = 0;
+  for (let j = 0; j < raw.length; j++) {
+    for (let i = 0; i < raw[j].length; i++) {
+      const l = level[j][i];
+      if (!(l >= 0 && l < NEAR_ZERO)) continue;
+      const y = raw[j][i] + l;
+      n++;
+      s += y;
+      ss += y * y;
+    }
+  }
+  if (n < 20) return null;
+  const mean = s / n;
+  return { mean, variance: Math.max(0, ss / n - mean * mean) };
 }
 
 /** An error model read at fixed levels. */
@@ -62,10 +98,17 @@ export function stepQuantiles(p: Predictive, k: number, mean: number, upper: num
   const L = readAt.length;
   const sc = errorScale(mean, em.floor);
   if (em.moments && mean < SMALL_COUNT && Number.isFinite(em.moments.mean[k])) {
-    const mu = Math.max(0, mean + em.moments.mean[k] * sc);
+    let mu = Math.max(0, mean + em.moments.mean[k] * sc);
     // the wider of the step's own error variance and the series' variance function at μ
     const own = Math.max(0, em.moments.meanSquare[k] - em.moments.mean[k] ** 2) * sc * sc;
-    const variance = Math.max(own, em.vf ? em.vf.a * mean + em.vf.b * mean * mean : 0);
+    let variance = Math.max(own, em.vf ? em.vf.a * mean + em.vf.b * mean * mean : 0);
+    // at least what followed a forecast of nothing before (a larger forecast does not promise
+    // fewer arrivals: a floor at every small count, not a step at NEAR_ZERO)
+    const z = em.nearZero;
+    if (z !== null) {
+      mu = Math.max(mu, z.mean);
+      variance = Math.max(variance, z.variance);
+    }
     countQuantiles(mu, variance, readAt, out);
   } else {
     for (let i = 0; i < L; i++) {

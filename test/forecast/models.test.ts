@@ -119,11 +119,12 @@ describe('the shipped traces (issue #5 targets)', () => {
   // Scored by the randomized PIT (coverage90, exact for a count's atoms) the code trace's 90%
   // interval covered 85.9% before the holdout calibration (calibrate.ts; after a burst its
   // forecasts above 20 fell short of the lower tail), then 90.7%; conv 87.4% → 89.7%; with the
-  // finite-sample target and guarded narrowing (h18c) 91.3% and 90.4%. The plain
+  // finite-sample target and guarded narrowing (h18c) 91.3% and 90.4%; with the near-zero
+  // floor (predictive.ts `nearZero`) code 90.0%. The plain
   // share of actuals inside [q05, q95] is no calibration measure on small counts (every 0 at
   // q05 = 0 counts as inside): code's is 96.7%, so only its 99% is held to 3 points.
   it.each([
-    ['code', 0.913],
+    ['code', 0.9],
     ['conv', 0.904],
   ] as const)('real Azure %s trace: auto below seasonal naive; intervals near nominal', (name, pit90) => {
     const y = loadCounts(`traces/azure-llm-2023-${name}-10s.csv`, 10).counts;
