@@ -69,7 +69,13 @@ describe('auto without a season in hand', () => {
     const m = new AutoModel(5);
     const f = m.fit(y, seasonsFor(60));
     expect(m.lastChoice!.model.startsWith('median:')).toBe(true);
-    expect(f.notes.some((x) => x.includes('not clearly better than the median'))).toBe(true);
+    // 20 steps of validation, under five horizons: the median is not even tested (auto.ts)
+    expect(f.notes.some((x) => x.includes('too few to test a choice against the median'))).toBe(true);
+    // six hours: the validated choice is tested against the median and, here, not clearly better
+    const six = Float64Array.from({ length: 360 }, () => poisson(30, u));
+    const m6 = new AutoModel(5);
+    const f6 = m6.fit(six, seasonsFor(60));
+    expect(f6.notes.some((x) => x.includes('not clearly better than the median'))).toBe(true);
     // a long seasonal history keeps the validated choice, not the no-season default of every
     // full-resolution candidate (its ranked members, three or more, are combined by their median)
     const hourly = Float64Array.from({ length: 21 * 24 }, (_, t) => poisson(40 + 30 * Math.sin((2 * Math.PI * t) / 24), u));
@@ -79,6 +85,10 @@ describe('auto without a season in hand', () => {
     expect(a.lastChoice!.model.split('+').length).toBeLessThanOrEqual(3);
   });
 
+  // 0.793 before the median went untested under five horizons of validation, 0.798 after (h18f;
+  // on 300 more of these series, seeds 1000–1299, 0.828 → 0.839: spikes over a low base 0.742 →
+  // 0.772, on/off bursts and the climb unchanged; the thinned real hours and 1-hour windows of
+  // tiled minutes gained 1–6%, auto.ts)
   it('on fresh short sparse, bursty 1-minute series auto is at least 10% below the last value (geometric mean of MASE ratios)', () => {
     let logSum = 0;
     const N = 30;
