@@ -24,7 +24,16 @@ export interface ProxyPoint {
  * settings, at distinct settings and p99s, give a p99 that falls with capacity (pure).
  */
 export function proxySlopes(points: readonly ProxyPoint[], u: (v: number) => number, lB: number, capacity: number): { p99: number; pool: number } | undefined {
-  const near = points.filter((p) => p.p99 > 0 && Number.isFinite(p.p99) && Math.abs(Math.log(p.p99) - lB) <= Math.LN2 && Number.isFinite(u(p.value)));
+  const within = points.filter((p) => p.p99 > 0 && Number.isFinite(p.p99) && Math.abs(Math.log(p.p99) - lB) <= Math.LN2 && Number.isFinite(u(p.value)));
+  // a plateau (settings sharing one p99: the reactive floor's ceiling, forecast's 3.27 s at hit
+  // rates 0.5–0.92 on kimi-peak's slice) says nothing of the slope: of settings with the same p99,
+  // only the one nearest the crossing (the nearest to the settings off the plateau) is kept
+  const off = within.filter((p) => within.filter((q) => q.p99 === p.p99).length === 1);
+  const centre = off.length ? off.reduce((a, p) => a + u(p.value), 0) / off.length : NaN;
+  const near = within.filter((p) => {
+    const same = within.filter((q) => q.p99 === p.p99);
+    return same.length === 1 || !Number.isFinite(centre) || same.every((q) => Math.abs(u(q.value) - centre) >= Math.abs(u(p.value) - centre));
+  });
   if (new Set(near.map((p) => p.value)).size < 2 || new Set(near.map((p) => p.p99)).size < 2) return undefined;
   const fit = (ys: number[], xs: number[]) => {
     const mx = xs.reduce((a, x) => a + x, 0) / xs.length;

@@ -124,6 +124,17 @@ describe('screenedCheapest from a seed', () => {
     expect(proxySlopes(hr, miss, Math.log(2), -1)!.p99).toBeGreaterThan(0);
     expect(proxySlopes(hr, miss, Math.log(2), 1)).toBeUndefined();
     expect(proxySlopes(pts.slice(0, 1), u, Math.log(2), 1)).toBeUndefined();
+    // a plateau far from the crossing (forecast's reactive floor on kimi-peak's slice: 3.27 s at hit
+    // rates 0.5, 0.82 and 0.92) counts once, at its setting nearest the crossing: a slope twice as
+    // steep as with the whole plateau (0.46 there against 0.22)
+    const line = [1.04, 1.05, 1.06].map((v) => ({ value: v, p99: 2 * Math.exp(-10 * (v - 1.05)), poolCost: 1 }));
+    const flat = [0.6, 0.7, 0.8].map((v) => ({ value: v, p99: 3.2, poolCost: 1 }));
+    const a = proxySlopes(line, (v) => v, Math.log(2), 1)!.p99;
+    const b = proxySlopes([...flat, ...line], (v) => v, Math.log(2), 1)!.p99;
+    // the same plateau but for a hair of each p99 (so not deduplicated): shallower still
+    const c = proxySlopes([...flat.map((x, i) => ({ ...x, p99: 3.2 + i * 1e-9 })), ...line], (v) => v, Math.log(2), 1)!.p99;
+    expect(a).toBeCloseTo(-10, 6);
+    expect(b).toBeLessThan(1.5 * c);
   });
 
   it('a seed on a knob whose richest setting misses reports the miss', async () => {
