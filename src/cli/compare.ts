@@ -165,7 +165,7 @@ export async function compareAction(ctx: CompareContext, progress?: (label: stri
       info = searchSeedInfo(ctx.searchFrom!, r.stdout);
       proxy = { slice: `${ctx.searchFrom!.slice(6)}${ctx.searchSlice.auto ? ` (from ${formatDuration(ctx.searchSlice.startS)}, where the arrival rate rises most)` : ''}`, replicationsRun: (JSON.parse(r.stdout) as { search: { replicationsRun: number } }).search.replicationsRun };
     } else if (ctx.searchFrom) info = await seedsFrom(ctx.searchFrom);
-    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds: info?.seeds, seedPoolCosts: info?.poolCosts, seedLeans: info?.leans, proxy }, progress);
+    return comparePoliciesAction(ctx.variants[0].file, ctx.policies, ctx.sets, { ...opts, outDir: ctx.outDir, seeds: info?.seeds, seedPoolCosts: info?.poolCosts, seedLeans: info?.leans, seedPoints: info?.points, proxy }, progress);
   }
   const runs: (Simulated & { name: string })[] = [];
   for (const v of ctx.variants) {

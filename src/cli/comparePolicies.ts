@@ -1,5 +1,5 @@
 import { bestOf, policyKnobs, type Knob, type PolicyResult } from '../compare/policySearch.js';
-import { screenedCheapest, type ScreenedResult } from '../compare/screenedSearch.js';
+import { screenedCheapest, type ProxyPoint, type ScreenedResult } from '../compare/screenedSearch.js';
 import { poolScreened, replicationEvaluator, slots } from '../compare/evaluator.js';
 import { poolOnlyScenario } from '../sim/poolOnly.js';
 import { countedArrivalsBound } from '../compare/earlyStop.js';
@@ -38,7 +38,7 @@ export async function comparePoliciesAction(
   file: string,
   policies: string[],
   sets: string[],
-  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; seedPoolCosts?: ReadonlyMap<string, number>; seedLeans?: ReadonlyMap<string, number>; prune?: boolean; proxy?: { slice: string; replicationsRun: number } },
+  opts: { workers?: number; limits?: { maxEvents?: number; maxMemoryBytes?: number }; outDir?: string; format: 'text' | 'json'; steps?: number; tolerance?: number; method?: 'bisect' | 'secant'; screen?: boolean | 'pool'; stop?: boolean; seeds?: ReadonlyMap<string, number>; seedPoolCosts?: ReadonlyMap<string, number>; seedLeans?: ReadonlyMap<string, number>; seedPoints?: ReadonlyMap<string, readonly ProxyPoint[]>; prune?: boolean; proxy?: { slice: string; replicationsRun: number } },
   progress?: (label: string, done: number, total: number) => void,
 ) {
   const base = loadScenario(file, sets);
@@ -98,7 +98,7 @@ export async function comparePoliciesAction(
     const evaluate = Number.isFinite(bar) ? pruningEvaluator(screening, meets, reps, bar, (v, s) => { const o = seen.get(v); if (!o || (o as { replications: number }).replications <= (s as { replications: number }).replications) seen.set(v, s); }) : screening;
     let r: ScreenedResult & { pruned?: Pruned };
     try {
-      r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`), opts.seedLeans?.get(`${name} ${knob.key}`));
+      r = await screenedCheapest(name, knob, meets, evaluate, reps, opts.steps, undefined, opts.tolerance, opts.method, screenOn, opts.seeds?.get(`${name} ${knob.key}`), opts.seedLeans?.get(`${name} ${knob.key}`), opts.seedPoints?.get(`${name} ${knob.key}`));
     } catch (e) {
       if (!(e instanceof RuleLoses)) throw e;
       const evaluations = [...seen].map(([value, summary]) => ({ key: knob.key, value, summary, meets: meets(summary) }));
@@ -261,14 +261,17 @@ export interface SeedInfo {
   poolCosts: Map<string, number>;
   /** The richest setting leaner than the seed that missed there (stopped ones too): the proxy's own bracket, the seed's first step. */
   leans: Map<string, number>;
+  /** Every setting of the knob run to the end there, with its p99 and pool cost: the proxy's slopes near its crossing (the secant's first probe). */
+  points: Map<string, ProxyPoint[]>;
 }
 
 /** `searchSeeds`, and for each seed its pool's cost and the proxy's lean end (`SeedInfo`; a value not finite is left out). */
 export function searchSeedInfo(file: string, text: string): SeedInfo {
   const seeds = searchSeeds(file, text);
-  const policies = (JSON.parse(text) as { policies: Record<string, { evaluations?: { key: string; value: number; meets: boolean; poolCost?: number | null }[] }> }).policies;
+  const policies = (JSON.parse(text) as { policies: Record<string, { evaluations?: { key: string; value: number; meets: boolean; poolCost?: number | null; startLatencyP99?: number | null; stoppedEarly?: boolean; model?: string }[] }> }).policies;
   const poolCosts = new Map<string, number>();
   const leans = new Map<string, number>();
+  const points = new Map<string, ProxyPoint[]>();
   for (const [name, p] of Object.entries(policies)) {
     for (const e of Array.isArray(p?.evaluations) ? p.evaluations : []) {
       if (!e || typeof e.key !== 'string' || !Number.isFinite(e.value)) continue;
@@ -276,11 +279,15 @@ export function searchSeedInfo(file: string, text: string): SeedInfo {
       const seed = seeds.get(k);
       if (seed === undefined) continue;
       if (e.meets && seed === e.value && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) poolCosts.set(k, e.poolCost);
+      if (!e.stoppedEarly && e.model === undefined && typeof e.startLatencyP99 === 'number' && Number.isFinite(e.startLatencyP99) && typeof e.poolCost === 'number' && Number.isFinite(e.poolCost)) {
+        if (!points.has(k)) points.set(k, []);
+        points.get(k)!.push({ value: e.value, p99: e.startLatencyP99, poolCost: e.poolCost });
+      }
       const up = knobUp(e.key);
       const leaner = up ? e.value < seed : e.value > seed;
       const l = leans.get(k);
       if (!e.meets && leaner && (l === undefined || (up ? e.value > l : e.value < l))) leans.set(k, e.value);
     }
   }
-  return { seeds, poolCosts, leans };
+  return { seeds, poolCosts, leans, points };
 }

@@ -238,8 +238,11 @@ export function budgetLogP99(meets: (s: Summary) => boolean, like: Summary): num
  * it, 0.9 `width` from the nearer end (at least 0.2 `width` past the crossing, else 0.4): if the
  * line was right that close, the point and the nearer end close the bracket, where the crossing
  * itself leaves one end as far as it was (regula falsi's one-sided convergence). Only once the
- * bracket is within 4 widths: wider, the line (and the width, cost taken as linear in the knob)
- * is too rough for the aim to matter (on test/compare/seededSearch's fakes it saved nothing there).
+ * bracket is within 4 widths, or the line crosses within half a width of an end: wider, the line
+ * (and the width, cost taken as linear in the knob) is too rough for the aim to matter (on
+ * test/compare/seededSearch's fakes it saved nothing there), but a crossing next to an end left
+ * the point a tenth of the bracket from it, creeping (kimi-peak's 6-hour slice, little: misses at
+ * 1.06112 and 1.06174, p99 2.024 and 2.004 s, a tenth of a bracket 8 widths wide apart).
  */
 function secantPoint(
   uRich: number,
@@ -271,7 +274,7 @@ function secantPoint(
   // are needed anyway), 0.4 of the width, so that the next from the other side closes it
   const D = Math.abs(uRich - uLean);
   const near = Math.min(w, 1 - w) * D;
-  const s = width > 0 && D < 4 * width ? (0.9 * width - near >= 0.2 * width ? 0.9 * width - near : 0.4 * width) : 0;
+  const s = width > 0 && (D < 4 * width || near < 0.5 * width) ? (0.9 * width - near >= 0.2 * width ? 0.9 * width - near : 0.4 * width) : 0;
   const t = Math.min(0.9, Math.max(0.1, w < 0.5 ? w + s / D : w - s / D));
   return uLean + (uRich - uLean) * t;
 }

@@ -9,6 +9,52 @@ import { budgetLogP99, cheapest, cheapestSetting, costGap, knobScale, stoppedEar
  */
 export type FidelityEvaluator = (value: number, replications: number, mayStop?: boolean) => Promise<Summary>;
 
+/** A setting of the knob as the proxy (`--search-from`) ran it to the end: its p99 and its pool's cost. */
+export interface ProxyPoint {
+  value: number;
+  p99: number;
+  poolCost: number;
+}
+
+/**
+ * Slopes on the knob's search scale `u` near the budget, fitted (least squares) to the proxy's
+ * settings whose p99 lies within a factor of 2 of the budget (`lB`, its log): of log p99 (`p99`,
+ * its sign opposite to `capacity`'s, the sign of u's change as capacity grows) and of log pool
+ * cost (`pool`). Undefined where fewer than two such
+ * settings, at distinct settings and p99s, give a p99 that falls with capacity (pure).
+ */
+export function proxySlopes(points: readonly ProxyPoint[], u: (v: number) => number, lB: number, capacity: number): { p99: number; pool: number } | undefined {
+  const within = points.filter((p) => p.p99 > 0 && Number.isFinite(p.p99) && Math.abs(Math.log(p.p99) - lB) <= Math.LN2 && Number.isFinite(u(p.value)));
+  // a plateau (settings sharing one p99: the reactive floor's ceiling, forecast's 3.27 s at hit
+  // rates 0.5–0.92 on kimi-peak's slice) says nothing of the slope: of settings with the same p99,
+  // only the one nearest the crossing (the nearest to the settings off the plateau) is kept
+  const off = within.filter((p) => within.filter((q) => q.p99 === p.p99).length === 1);
+  const centre = off.length ? off.reduce((a, p) => a + u(p.value), 0) / off.length : NaN;
+  const near = within.filter((p) => {
+    const same = within.filter((q) => q.p99 === p.p99);
+    return same.length === 1 || !Number.isFinite(centre) || same.every((q) => Math.abs(u(q.value) - centre) >= Math.abs(u(p.value) - centre));
+  });
+  if (new Set(near.map((p) => p.value)).size < 2 || new Set(near.map((p) => p.p99)).size < 2) return undefined;
+  const fit = (ys: number[], xs: number[]) => {
+    const mx = xs.reduce((a, x) => a + x, 0) / xs.length;
+    const my = ys.reduce((a, y) => a + y, 0) / ys.length;
+    let sxy = 0;
+    let sxx = 0;
+    for (let i = 0; i < xs.length; i++) {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) ** 2;
+    }
+    return sxx > 0 ? sxy / sxx : NaN;
+  };
+  const xs = near.map((p) => u(p.value));
+  const p99 = fit(near.map((p) => Math.log(p.p99)), xs);
+  const costed = near.filter((p) => p.poolCost > 0 && Number.isFinite(p.poolCost));
+  const pool = costed.length >= 2 ? fit(costed.map((p) => Math.log(p.poolCost)), costed.map((p) => u(p.value))) : NaN;
+  // toward capacity (`capacity`: the sign of u's change as capacity grows) p99 must fall
+  if (!Number.isFinite(p99) || p99 === 0 || Math.sign(p99) !== -Math.sign(capacity)) return undefined;
+  return { p99, pool };
+}
+
 /** How a screened search ran (for the evaluation counts `compare` reports). */
 export interface ScreenedResult extends PolicyResult {
   /** Replications run in all (an evaluation on every replication counts all of them). */
@@ -50,6 +96,7 @@ export async function screenedCheapest(
   screen = true,
   seed?: number,
   seedLean?: number,
+  proxy?: readonly ProxyPoint[],
 ): Promise<ScreenedResult> {
   // every replication's summary of a setting, and the one-replication screens not yet confirmed
   const full = new Map<number, Summary>();
@@ -124,6 +171,70 @@ export async function screenedCheapest(
         // where it says nothing: a plateau, or p99 moving away from the budget)
         step = method === 'secant' ? extrapolatedStep(prev, last, at, s, step) : 2 * step;
         last = s;
+        continue;
+      }
+      if (met) lean = at;
+      else rich = at;
+      break;
+    }
+    return [rich, lean];
+  }
+
+  // secant with the proxy's settings near its crossing: [rich, lean] around a seed by verdicts on
+  // every replication, each probe aimed by a line. Screens are not used: near the crossing the first
+  // replication's p99 crosses up to 4% of the knob from the mean's (kimi-peak's day, hpa: the
+  // screen near 0.979, the mean near 0.969), and a probe on every replication runs its
+  // replications side by side. From the seed's p99 on the scenario, the proxy's slope of log p99
+  // (fitted near its crossing: two settings of the scenario near the budget differ by a bin or two
+  // of the p99 histogram, and their line says little) gives the crossing; the probe goes 0.4 of the
+  // tolerance's width past it (the width from the proxy's slope of log pool cost), or 0.9 of the
+  // width from the seed where the crossing is nearer than half a width, so that the seed and the
+  // probe close the bracket. A probe that does not flip the verdict is the next start, the line
+  // then through the last two settings where their p99 differ by 3% or more, and each step at
+  // least twice the last. Undefined (the screened walk instead) without a usable proxy slope.
+  async function secantSeedBracket(seed: number): Promise<[number, number] | undefined> {
+    if (!proxy || proxy.length < 2) return undefined;
+    const like = { startLatency: {} } as unknown as Summary;
+    const lB0 = budgetLogP99(meets, like);
+    if (!Number.isFinite(lB0)) return undefined;
+    const slopes = proxySlopes(proxy, u, lB0, u(knob.up ? knob.hi : knob.lo) - u(knob.up ? knob.lo : knob.hi));
+    if (!slopes) return undefined;
+    const hiEnd = knob.up ? knob.hi : knob.lo;
+    const loEnd = knob.up ? knob.lo : knob.hi;
+    const clamp = (v: number) => Math.min(knob.hi, Math.max(knob.lo, v));
+    const width = Number.isFinite(slopes.pool) && slopes.pool !== 0 ? Math.min(tolerance / Math.abs(slopes.pool), 0.02 * span) : seedStep;
+    const lp = (x: Summary) => Math.log(get(x, 'startLatency.p99'));
+    let at = snap(clamp(seed));
+    let s = await confirm(at);
+    const met = meets(s);
+    let rich = met ? at : hiEnd;
+    let lean = met ? loEnd : at;
+    let prev: [number, Summary] | undefined;
+    let last = 0; // the last step's length on the search scale
+    for (let k = 0; k < 12; k++) {
+      // the slope: the line through the last two settings where it says something, else the proxy's
+      let slope = slopes.p99;
+      if (prev && !stoppedEarly(prev[1]) && Math.abs(lp(prev[1]) - lp(s)) >= 0.03) {
+        const d = (lp(s) - lp(prev[1])) / (u(at) - u(prev[0]));
+        if (Number.isFinite(d) && Math.sign(d) === Math.sign(slopes.p99)) slope = d;
+      }
+      const ahead = stoppedEarly(s) ? NaN : (budgetLogP99(meets, s) - lp(s)) / slope; // signed on the search scale
+      // toward the crossing: leaner from a setting that met, richer from one that missed
+      const dir = (met ? -1 : 1) * Math.sign(u(hiEnd) - u(loEnd));
+      let d = Number.isFinite(ahead) && Math.sign(ahead) === dir ? (Math.abs(ahead) < 0.5 * width ? 0.9 * width : Math.abs(ahead) + 0.4 * width) : 2 * Math.max(last, width);
+      if (k >= 2) d = Math.max(d, 2 * last); // the line fell short twice: at least double
+      d = Math.min(d, 0.25 * span);
+      const end = met ? loEnd : hiEnd;
+      const next = snap(clamp(from(u(at) + dir * d)));
+      if (next === at) break;
+      prev = [at, s];
+      last = Math.abs(u(next) - u(at));
+      at = next;
+      s = await confirm(at);
+      if (meets(s) === met) {
+        if (met) rich = at;
+        else lean = at;
+        if (at === end) break;
         continue;
       }
       if (met) lean = at;
@@ -248,7 +359,7 @@ export async function screenedCheapest(
     // bracket's ends are confirmed on every replication below, and a contradiction widens the
     // search as it does for a screen
     const seeded = seed !== undefined && Number.isFinite(seed);
-    if (seeded) [rich, lean] = await seedBracket(seed!);
+    if (seeded) [rich, lean] = (method === 'secant' ? await secantSeedBracket(seed!) : undefined) ?? (await seedBracket(seed!));
     // secant: inside the seed's bracket every setting runs on every replication. Its probes land
     // near the cliff, where the first replication's crossing lies up to 4% of the knob from the
     // mean's (kimi-peak), so screening there buys a confirmation that often contradicts it; the
